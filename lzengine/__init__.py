@@ -1,0 +1,1 @@
+"""lzengine: converge secure AI landing zones on Azure."""

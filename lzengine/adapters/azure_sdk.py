@@ -1,0 +1,215 @@
+"""The adapter that converges resources through the typed Azure management SDK clients.
+
+Who uses it: built by the CLI (the composition root) and handed to the engine. It interprets
+the kinds' data (client class, operation group, method names, id arguments, api-version), so
+LRO waiting and error mapping exist once for every service. Azure SDK modules are imported
+lazily, on first use, so ``lzengine --help``, ``validate`` and ``graph`` never pay for them.
+
+The SDK's own retries are off (``retry_total=0``): lzengine.retry owns retries. Bodies go out
+and come back as plain REST JSON dicts (the ``cls`` hook returns the raw response JSON), so the
+engine never depends on a package's model classes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from lzengine import ids
+from lzengine.errors import ProviderError
+from lzengine.kinds.base import ResourceKind
+
+MANAGEMENT_SCOPE = "https://management.azure.com/.default"
+
+
+class StaticTokenCredential:
+    """A credential that always presents one bearer token (emulator or external endpoint)."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(self._token, int(time.time()) + 24 * 3600)
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        from azure.core.credentials import AccessTokenInfo
+
+        return AccessTokenInfo(self._token, int(time.time()) + 24 * 3600)
+
+
+@dataclass
+class Connection:
+    """Where and as whom to call ARM."""
+
+    subscription_id: str
+    credential: Any
+    base_url: str | None = None  # None: public Azure
+    ca_file: str | None = None
+    polling_interval: float = 5.0
+    pool_size: int = 64
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _raw_json(pipeline_response: Any, deserialized: Any, headers: Any) -> Any:
+    response = pipeline_response.http_response
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class AzureSdkAdapter:
+    """Reads, writes and deletes by ARM id through the typed client each kind names."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._transport: Any = None
+
+    # -- clients -----------------------------------------------------------------------------
+    def _shared_transport(self) -> Any:
+        if self._transport is None:
+            import requests
+            from azure.core.pipeline.transport import RequestsTransport
+
+            session = requests.Session()
+            pool = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=self.connection.pool_size)
+            session.mount("https://", pool)
+            verify: Any = self.connection.ca_file or True
+            self._transport = RequestsTransport(session=session, session_owner=False, connection_verify=verify)
+        return self._transport
+
+    def client(self, dotted: str) -> Any:
+        """The client named ``package.module:Class``, built once and shared by all threads."""
+        with self._lock:
+            if dotted not in self._clients:
+                module_name, class_name = dotted.split(":")
+                cls = getattr(importlib.import_module(module_name), class_name)
+                kwargs: dict[str, Any] = {
+                    "retry_total": 0,
+                    "polling_interval": self.connection.polling_interval,
+                    "transport": self._shared_transport(),
+                    "credential_scopes": [MANAGEMENT_SCOPE],
+                    **self.connection.extra,
+                }
+                if self.connection.base_url:
+                    kwargs["base_url"] = self.connection.base_url
+                self._clients[dotted] = cls(self.connection.credential, self.connection.subscription_id, **kwargs)
+            return self._clients[dotted]
+
+    def _operation(self, kind: ResourceKind, method: str) -> Any:
+        return getattr(getattr(self.client(kind.client), kind.operations), method)
+
+    @staticmethod
+    def _args(kind: ResourceKind, arm_id: str) -> list[str]:
+        names = ids.parse(arm_id).names()
+        return [names[segment.lower()] for segment in kind.id_args]
+
+    @staticmethod
+    def _version(kind: ResourceKind) -> dict[str, str]:
+        return {"api_version": kind.api_version} if kind.api_version else {}
+
+    # -- Adapter protocol ----------------------------------------------------------------------
+    def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
+        try:
+            return self._operation(kind, kind.get)(*self._args(kind, arm_id), cls=_raw_json, **self._version(kind))
+        except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a ProviderError
+            error = to_provider_error(exc, arm_id, "read")
+            if error.status == 404:
+                return None
+            raise error from None
+
+    def write(self, kind: ResourceKind, arm_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        method = self._operation(kind, kind.put)
+        try:
+            result = method(*self._args(kind, arm_id), body, cls=_raw_json, **self._version(kind))
+            if kind.is_lro_put:
+                result = result.result()
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, arm_id, "write") from None
+        return result or {}
+
+    def delete(self, kind: ResourceKind, arm_id: str) -> None:
+        method = self._operation(kind, kind.delete)
+        try:
+            result = method(*self._args(kind, arm_id), **self._version(kind))
+            if kind.is_lro_delete:
+                result.result()
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, arm_id, "delete")
+            if error.status == 404:
+                return
+            raise error from None
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+
+
+def to_provider_error(exc: BaseException, arm_id: str, operation: str) -> ProviderError:
+    """Turn an azure-core exception into a ProviderError with the ARM code and Retry-After."""
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
+    if isinstance(exc, ProviderError):
+        return exc
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return ProviderError("ConnectionError", _first_line(exc), arm_id=arm_id, operation=operation)
+    if isinstance(exc, HttpResponseError):
+        code, message = _code_and_message(exc)
+        return ProviderError(
+            code,
+            message,
+            status=exc.status_code,
+            retry_after=_retry_after(exc.response),
+            arm_id=arm_id,
+            operation=operation,
+        )
+    return ProviderError(type(exc).__name__, _first_line(exc), arm_id=arm_id, operation=operation)
+
+
+def _code_and_message(exc: Any) -> tuple[str, str]:
+    error = getattr(exc, "error", None)
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", None)
+    if not code and exc.response is not None:
+        try:
+            payload = exc.response.json()
+        except Exception:  # noqa: BLE001 - the body may be empty or not JSON
+            payload = None
+        if isinstance(payload, dict):
+            inner = payload.get("error", payload)
+            if isinstance(inner, dict):
+                code = inner.get("code")
+                message = inner.get("message", message)
+    if not code:
+        code = {429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable"}.get(
+            exc.status_code or 0, f"Http{exc.status_code}"
+        )
+    return str(code), str(message or exc.reason or _first_line(exc))
+
+
+def _retry_after(response: Any) -> float | None:
+    if response is None:
+        return None
+    headers = response.headers
+    for name, scale in (("retry-after-ms", 0.001), ("x-ms-retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value:
+            try:
+                return float(value) * scale
+            except ValueError:
+                continue
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

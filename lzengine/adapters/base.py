@@ -1,0 +1,27 @@
+"""The adapter protocol the engine and executor call; no Azure imports here.
+
+Who uses it: ``lzengine.engine`` (observe) and ``lzengine.executor`` (write, delete) call these
+methods; ``lzengine.adapters.azure_sdk`` implements them. A body is the ARM REST JSON as a
+dict (``{"location", "tags", "properties": {...}}``). Every failure is raised as
+``lzengine.errors.ProviderError`` carrying the ARM code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from lzengine.kinds.base import ResourceKind
+
+
+class Adapter(Protocol):
+    def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
+        """The live body, or None when the resource (or its parent) does not exist."""
+
+    def write(self, kind: ResourceKind, arm_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create or replace; waits for the long-running operation; returns the final body."""
+
+    def delete(self, kind: ResourceKind, arm_id: str) -> None:
+        """Delete and wait; deleting what is already gone succeeds."""
+
+    def close(self) -> None:
+        """Release connections."""

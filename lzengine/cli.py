@@ -1,0 +1,267 @@
+"""The ``lzengine`` command line, and the composition root that wires a target to the engine.
+
+Who uses it: people and CI (``lzengine ...`` / ``python -m lzengine ...``). It is the only module
+that chooses a concrete adapter and the only one that starts the embedded emulator. Heavy
+imports (Azure SDKs, the emulator) happen inside the commands that need them, so ``--help``
+and ``validate`` stay fast.
+
+Exit codes: 0 success; 1 failure (a plan error, a failed resource, a refused confirmation);
+2 from ``plan --detailed-exitcode`` when there are changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lzengine.errors import LzengineError, PlanError, TargetError
+
+LOCAL_STATE_DIR = ".lzengine"
+DEFAULT_LOCAL_TIME_SCALE = 0.01
+
+
+@dataclass
+class Target:
+    """A resolved target: a human label, the adapter connection, and the time scale of waits."""
+
+    label: str
+    connection: Any
+    backoff_scale: float = 1.0
+
+
+def _target_options(func: Any) -> Any:
+    options = [
+        click.option("--target", type=click.Choice(["local", "azure"]), default=None,
+                     help="local: the embedded ARM emulator (state in ./.lzengine/); azure: real Azure. "
+                          "Default: azure when a subscription is configured, else local."),
+        click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", default=None,
+                     help="Subscription id (env AZURE_SUBSCRIPTION_ID)."),
+        click.option("--endpoint", envvar="LZENGINE_ENDPOINT", default=None,
+                     help="External ARM endpoint URL, e.g. a running 'lzengine emulator serve' (env LZENGINE_ENDPOINT)."),
+        click.option("--ca-file", envvar="LZENGINE_CA_FILE", default=None, type=click.Path(dir_okay=False),
+                     help="CA bundle that verifies --endpoint (env LZENGINE_CA_FILE)."),
+        click.option("--token", envvar="LZENGINE_TOKEN", default=None,
+                     help="Bearer token for --endpoint (env LZENGINE_TOKEN)."),
+        click.option("--time-scale", type=float, default=DEFAULT_LOCAL_TIME_SCALE, show_default=True,
+                     help="Local target only: multiply Azure's provisioning durations by this."),
+        click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="How many resources are converged at once."),
+        click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lzengine")
+def main() -> None:
+    """Converge a secure AI landing zone on Azure from a short YAML plan.
+
+    \b
+    lzengine validate plans/ai-landing-zone.yaml
+    lzengine plan plans/ai-landing-zone.yaml
+    lzengine apply plans/ai-landing-zone.yaml
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(files: tuple[str, ...], output: str) -> None:
+    """Check plan files without calling Azure; report every problem with file:line:column."""
+    from lzengine.plan import load_plan
+
+    problems = []
+    for file in files:
+        try:
+            load_plan(file)
+        except PlanError as exc:
+            problems.extend(exc.diagnostics)
+    if output == "json":
+        click.echo(json.dumps({"valid": not problems, "diagnostics": [d.as_dict() for d in problems]}, indent=2))
+    else:
+        for diagnostic in problems:
+            click.echo(diagnostic.render(), err=True)
+        if not problems:
+            click.echo(f"{len(files)} plan(s) valid.")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none, 1 on error.")
+def plan(file: str, detailed_exitcode: bool, **options: Any) -> None:
+    """Show what apply would change, field by field. Writes nothing."""
+    from lzengine.report import change_as_dict, plan_summary, render_plan_text
+
+    with _session(file, options) as (graph, engine, target):
+        changeset = engine.plan(graph)
+        changes = list(changeset.changes.values())
+        if options["output"] == "json":
+            document = {"target": target.label, "changes": [change_as_dict(c) for c in changes],
+                        "summary": plan_summary(changes)}
+            click.echo(json.dumps(document, indent=2, default=str))
+        else:
+            click.echo(render_plan_text(changes))
+    if detailed_exitcode and changeset.pending():
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+@click.option("--yes", is_flag=True, help="Do not ask before replacing or deleting resources.")
+def apply(file: str, yes: bool, **options: Any) -> None:
+    """Converge Azure to the plan: create and update what differs, in dependency order."""
+    from lzengine.diff import Action
+    from lzengine.report import render_plan_text, render_report_text
+
+    as_json = options["output"] == "json"
+    with _session(file, options) as (graph, engine, target):
+        changeset = engine.plan(graph)
+        destructive = [c for c in changeset.pending() if c.action in (Action.REPLACE, Action.DELETE)]
+        if destructive and not yes:
+            click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
+            if not sys.stdin.isatty() or as_json or not click.confirm("Replace/delete the resources above?"):
+                click.echo("error: this apply would replace or delete resources; re-run with --yes to allow it",
+                           err=True)
+                sys.exit(1)
+        report = engine.apply(graph, changeset)
+        report.target = target.label
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), indent=2))
+        else:
+            click.echo(render_report_text(report))
+    sys.exit(report.exit_code)
+
+
+@main.group()
+def emulator() -> None:
+    """The local ARM emulator."""
+
+
+@emulator.command()
+@click.option("--port", type=int, default=0, show_default=True, help="0 picks a free port.")
+@click.option("--state", "state_file", default=None, help="SQLite file that keeps resources across restarts.")
+@click.option("--time-scale", type=float, default=1.0, show_default=True)
+@click.option("--faults", default=None, help='e.g. "rate=0.1,kinds=500+429+reset,types=Microsoft.Network/*"')
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--throttle", type=click.Choice(["on", "off", "scaled"]), default="on", show_default=True)
+def serve(port: int, state_file: str | None, time_scale: float, faults: str | None, seed: int, throttle: str) -> None:
+    """Serve the ARM protocol on https://127.0.0.1 until SIGINT/SIGTERM."""
+    from lzengine.emulator.serve import serve_forever
+
+    sys.exit(serve_forever(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
+                           faults=faults, seed=seed))
+
+
+# -- composition root ------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Target]]:
+    """Load and compile the plan, open the target, and yield (graph, engine, target)."""
+    from lzengine.plan import load_plan
+
+    as_json = options["output"] == "json"
+    try:
+        plan_model = load_plan(file)
+    except PlanError as exc:
+        _fail_plan(exc, as_json)
+    with _open_target(options, plan_model) as target:
+        click.echo(f"target: {target.label}", err=as_json)
+        from lzengine.adapters.azure_sdk import AzureSdkAdapter
+        from lzengine.compile import compile_plan
+        from lzengine.engine import Engine, EngineOptions
+        from lzengine.graph import CycleError
+        from lzengine.report import LineReporter, NilReporter
+        from lzengine.retry import RetryPolicy
+
+        try:
+            graph = compile_plan(plan_model, target.connection.subscription_id)
+        except CycleError as exc:
+            click.echo(f"{file}: error[cycle]: {exc}", err=True)
+            sys.exit(1)
+        adapter = AzureSdkAdapter(target.connection)
+        engine = Engine(
+            adapter,
+            EngineOptions(parallelism=options["parallelism"], retry=RetryPolicy(backoff_scale=target.backoff_scale)),
+            NilReporter() if as_json else LineReporter(),
+        )
+        try:
+            yield graph, engine, target
+        except LzengineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        finally:
+            adapter.close()
+
+
+def _fail_plan(exc: PlanError, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"diagnostics": [d.as_dict() for d in exc.diagnostics]}, indent=2))
+    for diagnostic in exc.diagnostics:
+        click.echo(diagnostic.render(), err=True)
+    click.echo(f"{len(exc.diagnostics)} problem(s) found; nothing was sent to Azure.", err=True)
+    sys.exit(1)
+
+
+@contextlib.contextmanager
+def _open_target(options: dict[str, Any], plan_model: Any) -> Iterator[Target]:
+    from lzengine.adapters.azure_sdk import Connection, StaticTokenCredential
+
+    subscription = options["subscription"] or plan_model.subscription
+    if options["endpoint"]:
+        if not subscription:
+            _fail_target("--endpoint needs --subscription or AZURE_SUBSCRIPTION_ID")
+        if not options["token"]:
+            _fail_target("--endpoint needs --token or LZENGINE_TOKEN")
+        connection = Connection(subscription, StaticTokenCredential(options["token"]), base_url=options["endpoint"],
+                                ca_file=options["ca_file"], polling_interval=0.05)
+        yield Target(f"endpoint {options['endpoint']} (subscription {subscription})", connection)
+        return
+    target = options["target"] or ("azure" if options["subscription"] else "local")
+    if target == "azure":
+        if not subscription:
+            _fail_target("--target azure needs --subscription or AZURE_SUBSCRIPTION_ID")
+        from azure.identity import DefaultAzureCredential
+
+        connection = Connection(subscription, DefaultAzureCredential(), polling_interval=5.0)
+        yield Target(f"azure (subscription {subscription})", connection)
+        return
+    with _local_emulator(options["time_scale"]) as emu:
+        connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
+                                ca_file=emu.ca_file, polling_interval=0.02)
+        state = Path(LOCAL_STATE_DIR) / "emulator.sqlite"
+        yield Target(f"local emulator (state {state}, time scale {options['time_scale']:g})", connection,
+                     backoff_scale=options["time_scale"])
+
+
+@contextlib.contextmanager
+def _local_emulator(time_scale: float) -> Iterator[Any]:
+    from lzengine.emulator import Emulator
+
+    state_dir = Path(LOCAL_STATE_DIR)
+    state_dir.mkdir(exist_ok=True)
+    emu = Emulator(state_file=str(state_dir / "emulator.sqlite"), time_scale=time_scale, throttle="scaled")
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+def _fail_target(message: str) -> None:
+    raise click.UsageError(message)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

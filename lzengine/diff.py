@@ -1,0 +1,138 @@
+"""Decide what to do with one resource: compare its desired body with what Azure holds.
+
+Who uses it: the engine, for every node, in ``plan``, ``apply`` and drift checks alike; the
+executor again just before a write, once runtime references are resolved. Pure functions: no
+I/O, no SDK. The comparison is left-scoped: only the fields the plan declares count, so
+server-computed and platform-managed fields never show up as drift. Per-kind facts
+(ignored paths, case-insensitive enums, paths that force a replacement) come from the kind.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lzengine.ids import looks_like_id
+from lzengine.kinds.base import ResourceKind
+from lzengine.refs import UNKNOWN
+
+
+class Action(enum.Enum):
+    NOOP = " "
+    CREATE = "+"
+    UPDATE = "~"
+    REPLACE = "-/+"
+    DELETE = "-"
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class DiffItem:
+    """One field that differs: dotted path, live value, desired value."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    """One decision about one resource, consumed by the executor and rendered by reports."""
+
+    action: Action
+    address: str
+    arm_id: str
+    arm_type: str
+    items: tuple[DiffItem, ...] = ()
+    reason: str = ""
+    owner: str = "platform"
+    secret_paths: frozenset[str] = field(default_factory=frozenset)
+
+
+def decide(
+    address: str,
+    arm_id: str,
+    kind: ResourceKind,
+    desired: Mapping[str, Any],
+    observed: Mapping[str, Any] | None,
+    *,
+    owner: str = "platform",
+) -> Change:
+    """The change that brings ``observed`` (None if absent) to ``desired``."""
+    if observed is None:
+        return Change(Action.CREATE, address, arm_id, kind.arm_type, reason="does not exist", owner=owner)
+    items = tuple(compare(desired, observed, kind))
+    if not items:
+        return Change(Action.NOOP, address, arm_id, kind.arm_type, owner=owner)
+    forcing = [i.path for i in items if any(_under(i.path, p) for p in kind.replace_on)]
+    if forcing:
+        return Change(
+            Action.REPLACE, address, arm_id, kind.arm_type, items,
+            reason=f"{', '.join(forcing)} cannot change in place", owner=owner,
+        )
+    return Change(Action.UPDATE, address, arm_id, kind.arm_type, items, owner=owner)
+
+
+def compare(desired: Any, observed: Any, kind: ResourceKind, path: str = "") -> list[DiffItem]:
+    """Differences for every field declared in ``desired`` (left-scoped)."""
+    if path and any(_under(path, p) for p in kind.ignore_paths):
+        return []
+    if desired is UNKNOWN:
+        return [DiffItem(path, observed, UNKNOWN)]
+    if isinstance(desired, Mapping):
+        if not isinstance(observed, Mapping):
+            return [DiffItem(path, observed, desired)]
+        found: list[DiffItem] = []
+        for key, value in desired.items():
+            live_key = next((k for k in observed if k.lower() == key.lower()), None)
+            live = observed[live_key] if live_key is not None else None
+            found.extend(compare(value, live, kind, f"{path}.{key}" if path else key))
+        return found
+    if isinstance(desired, list):
+        return _compare_list(desired, observed, kind, path)
+    if _scalar_equal(desired, observed, kind, path):
+        return []
+    return [DiffItem(path, observed, desired)]
+
+
+def _compare_list(desired: list, observed: Any, kind: ResourceKind, path: str) -> list[DiffItem]:
+    if not isinstance(observed, list):
+        return [DiffItem(path, observed, desired)]
+    named = desired and all(isinstance(d, Mapping) and "name" in d for d in desired)
+    if named:
+        live_by_name = {
+            str(o.get("name", "")).lower(): o for o in observed if isinstance(o, Mapping)
+        }
+        found: list[DiffItem] = []
+        for item in desired:
+            live = live_by_name.get(str(item["name"]).lower())
+            found.extend(compare(item, live, kind, f"{path}[{item['name']}]"))
+        return found
+    if len(desired) != len(observed):
+        return [DiffItem(path, observed, desired)]
+    for index, (want, have) in enumerate(zip(desired, observed, strict=True)):
+        if compare(want, have, kind, f"{path}.{index}"):
+            return [DiffItem(path, observed, desired)]
+    return []
+
+
+def _scalar_equal(desired: Any, observed: Any, kind: ResourceKind, path: str) -> bool:
+    if isinstance(desired, str) and isinstance(observed, str):
+        if path.lower() == "location":
+            return desired.replace(" ", "").lower() == observed.replace(" ", "").lower()
+        if looks_like_id(desired) or path in kind.case_insensitive_paths:
+            return desired.lower() == observed.lower()
+        return desired == observed
+    if isinstance(desired, bool) or isinstance(observed, bool):
+        return desired is observed
+    return desired == observed
+
+
+def _under(path: str, prefix: str) -> bool:
+    path, prefix = path.lower(), prefix.lower()
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")

@@ -1,0 +1,146 @@
+"""Carry out a ``ChangeSet``: a ready queue over the graph, run on a bounded thread pool.
+
+Who uses it: ``lzengine.engine.Engine.apply``. The executor decides nothing about *what* to do
+(that was ``lzengine.diff``); it runs each change once its dependencies finished, resolves
+runtime references from their fresh outputs, serialises writes per parent where ARM demands it
+(the kind's ``serialize_on``), retries through ``lzengine.retry``, and skips only the
+dependents of a failed resource while independent branches finish. Outcomes are returned, not
+raised; the root cause of a failure is reported once, on the resource that failed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from lzengine import ids, refs
+from lzengine.adapters.base import Adapter
+from lzengine.diff import Action, Change, decide
+from lzengine.errors import ProviderError
+from lzengine.graph import Graph, Node
+from lzengine.kinds.base import PARENT
+from lzengine.report import Outcome, Reporter, Status
+from lzengine.retry import Attempts, RetryPolicy, hint_for, run_with_retries
+
+
+@dataclass
+class ChangeSet:
+    """Every decision of one run, in dependency order, with what was observed to make them."""
+
+    changes: dict[str, Change]
+    observed: dict[str, dict[str, Any] | None]
+    desired: dict[str, Any] = field(default_factory=dict)
+
+    def pending(self) -> list[Change]:
+        return [c for c in self.changes.values() if c.action is not Action.NOOP]
+
+
+class Executor:
+    def __init__(
+        self,
+        adapter: Adapter,
+        retry: RetryPolicy,
+        *,
+        parallelism: int = 8,
+        reporter: Reporter,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.adapter = adapter
+        self.retry = retry
+        self.parallelism = max(1, parallelism)
+        self.reporter = reporter
+        self.clock = clock
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def run(self, graph: Graph, changeset: ChangeSet) -> list[Outcome]:
+        """Converge every change; return one Outcome per node, in graph order."""
+        sorter = graph.sorter()
+        outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
+        outcomes: dict[str, Outcome] = {}
+        blocked: dict[str, str] = {}  # address -> address of the failure that blocks it
+        running: dict[Future, str] = {}
+        with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="lz") as pool:
+            while sorter.is_active():
+                for address in sorter.get_ready():
+                    node = graph.nodes[address]
+                    failed_dep = next((d for d in sorted(node.depends_on) if d in blocked), None)
+                    if failed_dep is not None:
+                        root = blocked[failed_dep]
+                        blocked[address] = root
+                        change = changeset.changes[address]
+                        outcomes[address] = Outcome.skipped(change, f"not run: depends on {root}, which failed")
+                        self.reporter.done(outcomes[address])
+                        sorter.done(address)
+                        continue
+                    running[pool.submit(self._converge, node, changeset.changes[address], outputs)] = address
+                if not running:
+                    continue
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    address = running.pop(future)
+                    outcome, body = future.result()
+                    outcomes[address] = outcome
+                    if outcome.status is Status.FAILED:
+                        blocked[address] = address
+                    else:
+                        outputs[address] = body
+                    self.reporter.done(outcome)
+                    sorter.done(address)
+        return [outcomes[a] for a in graph.nodes if a in outcomes]
+
+    # -- one node ------------------------------------------------------------------------------
+    def _converge(
+        self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None]
+    ) -> tuple[Outcome, dict[str, Any] | None]:
+        started = self.clock()
+        attempts = Attempts()
+        observed = outputs.get(node.address)
+        try:
+            if change.action is Action.NOOP and not refs.find(node.body):
+                return Outcome.of(change, Status.OK, 0, 0.0), observed
+            desired = refs.resolve(node.body, outputs)
+            current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner)
+            if current.action is Action.NOOP:
+                return Outcome.of(change, Status.OK, 0, self.clock() - started), observed
+            self.reporter.started(current)
+            if current.action is Action.REPLACE:
+                self._with_retries(node, attempts, lambda: self.adapter.delete(node.kind, node.arm_id))
+            body = self._with_retries(node, attempts, lambda: self._write(node, desired))
+            return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
+        except ProviderError as error:
+            return (
+                Outcome.of(
+                    change, Status.FAILED, max(attempts.count, 1), self.clock() - started,
+                    error=error, hint=hint_for(error),
+                ),
+                None,
+            )
+
+    def _write(self, node: Node, desired: dict[str, Any]) -> dict[str, Any]:
+        lock = self._lock_for(node)
+        if lock is None:
+            return self.adapter.write(node.kind, node.arm_id, desired)
+        with lock:
+            return self.adapter.write(node.kind, node.arm_id, desired)
+
+    def _with_retries(self, node: Node, attempts: Attempts, operation: Callable[[], Any]) -> Any:
+        return run_with_retries(
+            operation,
+            self.retry,
+            deadline_s=node.kind.deadline_s,
+            attempts=attempts,
+            on_retry=lambda error, delay: self.reporter.retrying(node.address, error, delay),
+        )
+
+    def _lock_for(self, node: Node) -> threading.Lock | None:
+        if node.kind.serialize_on != PARENT:
+            return None
+        parent = ids.parse(node.arm_id).parent
+        key = str(parent).lower() if parent else node.arm_id.lower()
+        with self._locks_guard:
+            return self._locks.setdefault(key, threading.Lock())

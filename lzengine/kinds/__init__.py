@@ -1,0 +1,21 @@
+"""The registry of resource kinds: ``KINDS_BY_NAME`` and ``kind_for_type``.
+
+Who uses it: the compiler (to attach a kind to each node) and the engine/adapter (to look a
+kind up from a node). Each service module declares its kinds as data; this module only
+collects them.
+"""
+
+from lzengine.kinds import network, resources
+from lzengine.kinds.base import PARENT, ResourceKind
+
+ALL_KINDS: tuple[ResourceKind, ...] = (*resources.KINDS, *network.KINDS)
+KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
+_BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}
+
+
+def kind_for_type(arm_type: str) -> ResourceKind | None:
+    """The kind declared for an ARM type (case-insensitive), or None."""
+    return _BY_TYPE.get(arm_type.lower())
+
+
+__all__ = ["ALL_KINDS", "KINDS_BY_NAME", "PARENT", "ResourceKind", "kind_for_type"]

@@ -1,0 +1,61 @@
+"""``ResourceKind``: everything lzengine knows about one ARM resource type, as data.
+
+Who uses it: the compiler picks a kind for every node; the adapter reads ``client``,
+``operations``, ``get``/``put``/``delete`` and ``id_args`` to call the typed SDK operation; the
+diff reads ``ignore_paths``, ``case_insensitive_paths`` and ``replace_on``; the executor reads
+``serialize_on`` and ``deadline_s``. Service modules (``kinds/network.py`` ...) declare instances
+and never import each other; nothing here imports an Azure SDK (clients are named as strings
+and resolved lazily by the adapter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Serialize writes on the node's parent resource (subnets of one VNet, ...).
+PARENT = "parent"
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """One resource type.
+
+    ``id_args`` names, in order, the id segments whose names are the SDK operation's positional
+    arguments: ``("resourceGroups", "virtualNetworks", "subnets")`` makes
+    ``subnets.get(rg, vnet, subnet)``. ``api_version`` is passed per call when set (the network
+    package ignores a constructor value).
+    """
+
+    name: str
+    arm_type: str
+    client: str  # "package.module:ClientClass"
+    operations: str  # operation group attribute on the client
+    id_args: tuple[str, ...]
+    get: str = "get"
+    put: str = "begin_create_or_update"
+    delete: str = "begin_delete"
+    api_version: str | None = None
+    supports_tags: bool = True
+    has_location: bool = True
+    #: dotted paths whose live value is never compared (server-computed, platform-managed)
+    ignore_paths: tuple[str, ...] = ()
+    #: dotted paths compared case-insensitively (enums); ids and locations always are
+    case_insensitive_paths: tuple[str, ...] = ()
+    #: dotted paths whose change needs delete-then-create
+    replace_on: tuple[str, ...] = ()
+    #: PARENT to serialize writes per parent id, None for no serialization
+    serialize_on: str | None = None
+    #: how long converging one resource may take, retries and LRO included
+    deadline_s: float = 30 * 60
+    #: optional hooks, e.g. {"before_put": fn(body) -> body}
+    hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    @property
+    def is_lro_put(self) -> bool:
+        return self.put.startswith("begin_")
+
+    @property
+    def is_lro_delete(self) -> bool:
+        return self.delete.startswith("begin_")

@@ -1,0 +1,35 @@
+"""Kinds served by azure-mgmt-network (api-version pinned per call)."""
+
+from lzengine.kinds.base import PARENT, ResourceKind
+
+NETWORK_CLIENT = "azure.mgmt.network:NetworkManagementClient"
+NETWORK_API = "2024-05-01"
+
+VIRTUAL_NETWORK = ResourceKind(
+    name="virtual_network",
+    arm_type="Microsoft.Network/virtualNetworks",
+    client=NETWORK_CLIENT,
+    operations="virtual_networks",
+    id_args=("resourceGroups", "virtualNetworks"),
+    api_version=NETWORK_API,
+    ignore_paths=("properties.subnets", "properties.virtualNetworkPeerings", "etag"),
+    replace_on=("location",),
+    deadline_s=20 * 60,
+)
+
+SUBNET = ResourceKind(
+    name="subnet",
+    arm_type="Microsoft.Network/virtualNetworks/subnets",
+    client=NETWORK_CLIENT,
+    operations="subnets",
+    id_args=("resourceGroups", "virtualNetworks", "subnets"),
+    api_version=NETWORK_API,
+    supports_tags=False,
+    has_location=False,
+    ignore_paths=("etag", "properties.ipConfigurations"),
+    case_insensitive_paths=("properties.privateEndpointNetworkPolicies", "properties.privateLinkServiceNetworkPolicies"),
+    serialize_on=PARENT,
+    deadline_s=20 * 60,
+)
+
+KINDS = (VIRTUAL_NETWORK, SUBNET)

@@ -1,0 +1,141 @@
+"""Address arithmetic for plans: carve subnets out of a VNet and check the layout.
+
+Who uses it: the loader (to report overlaps, containment and minimum sizes before any call to
+Azure) and the compiler (to know each subnet's prefix). Findings come back as ``Finding`` with a
+path into the plan (e.g. ``("hub", "subnets", 2, "prefix")``); the loader turns the path into
+file:line:column.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lzengine.plan.models import SubnetSpec
+
+Path = tuple[str | int, ...]
+
+#: Subnets Azure names specially, with the largest prefix length each accepts.
+SPECIAL_SUBNET_MIN_SIZE = {
+    "azurefirewallsubnet": 26,
+    "azurefirewallmanagementsubnet": 26,
+    "azurebastionsubnet": 26,
+    "gatewaysubnet": 27,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    message: str
+    hint: str = ""
+    code: str = "network"
+
+
+def carve(space: Sequence[str], specs: Sequence[SubnetSpec]) -> tuple[dict[str, str], list[Finding]]:
+    """Give every subnet a prefix: explicit ones are kept, sized ones take the lowest free block.
+
+    Sized subnets are placed largest first (so alignment wastes the least space), each into the
+    first aligned block of any address-space range that overlaps no subnet placed so far.
+    """
+    networks = [ipaddress.IPv4Network(c) for c in space]
+    taken: list[ipaddress.IPv4Network] = [ipaddress.IPv4Network(s.prefix) for s in specs if s.prefix]
+    result: dict[str, str] = {s.name: s.prefix for s in specs if s.prefix}
+    findings: list[Finding] = []
+    sized = sorted(
+        ((i, s) for i, s in enumerate(specs) if s.size is not None), key=lambda item: (item[1].size, item[0])
+    )
+    for index, spec in sized:
+        placed = None
+        for net in networks:
+            if spec.size < net.prefixlen:
+                continue
+            for candidate in net.subnets(new_prefix=spec.size):
+                if not any(candidate.overlaps(t) for t in taken):
+                    placed = candidate
+                    break
+            if placed:
+                break
+        if placed is None:
+            findings.append(
+                Finding(
+                    ("subnets", index, "size"),
+                    f"no free /{spec.size} block left in {', '.join(space)} for subnet {spec.name!r}",
+                    "enlarge the address space or shrink other subnets",
+                    "address-space-full",
+                )
+            )
+            continue
+        taken.append(placed)
+        result[spec.name] = str(placed)
+    return result, findings
+
+
+def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: dict[str, str]) -> list[Finding]:
+    """Containment, overlap, duplicates and Azure's minimum sizes for special subnets."""
+    networks = [ipaddress.IPv4Network(c) for c in space]
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
+    placed: list[tuple[int, ipaddress.IPv4Network]] = []
+    for index, spec in enumerate(specs):
+        lowered = spec.name.lower()
+        if lowered in seen:
+            findings.append(
+                Finding(
+                    ("subnets", index, "name"),
+                    f"subnet {spec.name!r} is declared twice (first at subnets[{seen[lowered]}])",
+                    "subnet names are unique per VNet, ignoring case",
+                    "duplicate",
+                )
+            )
+            continue
+        seen[lowered] = index
+        if spec.name not in prefixes:
+            continue
+        net = ipaddress.IPv4Network(prefixes[spec.name])
+        field = "prefix" if spec.prefix else "size"
+        if spec.prefix and not any(net.subnet_of(n) for n in networks):
+            findings.append(
+                Finding(
+                    ("subnets", index, "prefix"),
+                    f"subnet {spec.name!r} ({net}) lies outside the VNet address space {', '.join(space)}",
+                    "pick a prefix inside the address space, or use 'size' to carve one automatically",
+                    "subnet-outside-vnet",
+                )
+            )
+        for other_index, other in placed:
+            if net.overlaps(other):
+                findings.append(
+                    Finding(
+                        ("subnets", index, field),
+                        f"subnet {spec.name!r} ({net}) overlaps subnet {specs[other_index].name!r} ({other})",
+                        "subnets of one VNet must not overlap",
+                        "subnet-overlap",
+                    )
+                )
+        placed.append((index, net))
+        minimum = SPECIAL_SUBNET_MIN_SIZE.get(lowered)
+        if minimum is not None and net.prefixlen > minimum:
+            findings.append(
+                Finding(
+                    ("subnets", index, field),
+                    f"{spec.name} must be /{minimum} or larger, got /{net.prefixlen}",
+                    f"Azure refuses a smaller {spec.name}; use a /{minimum}",
+                    "subnet-too-small",
+                )
+            )
+    return findings
+
+
+def check_space(space: Sequence[str]) -> list[Finding]:
+    """Blocks of one address space must not overlap each other."""
+    networks = [ipaddress.IPv4Network(c) for c in space]
+    findings = []
+    for i, a in enumerate(networks):
+        for b in networks[:i]:
+            if a.overlaps(b):
+                findings.append(
+                    Finding(("address_space", i), f"{a} overlaps {b} in the same address space", code="space-overlap")
+                )
+    return findings

@@ -1,0 +1,86 @@
+"""References: a desired value that is another resource's live value, known only at apply time.
+
+Who uses it: the compiler writes ``Ref`` objects into desired bodies (a route's next hop is the
+firewall's private IP) and adds the referenced address as a dependency; the engine resolves them
+from the dependency's observed body before diffing, and the executor again from the
+dependency's post-apply body before writing. A value that cannot be known yet is ``UNKNOWN``
+("known after apply"). A secret ref's value is never printed or reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The value at dotted ``path`` of the resource at plan ``address``."""
+
+    address: str
+    path: str
+    secret: bool = False
+
+    def __str__(self) -> str:
+        return f"${{{self.address}.{self.path}}}"
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def get_path(body: Any, path: str) -> Any:
+    """Follow a dotted path (``properties.ipConfigurations.0.properties.privateIPAddress``)."""
+    current = body
+    for part in path.split("."):
+        if isinstance(current, Mapping):
+            match = next((k for k in current if k.lower() == part.lower()), None)
+            if match is None:
+                return None
+            current = current[match]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return None
+    return current
+
+
+def find(body: Any) -> list[Ref]:
+    """Every Ref inside a body."""
+    if isinstance(body, Ref):
+        return [body]
+    if isinstance(body, Mapping):
+        return [r for v in body.values() for r in find(v)]
+    if isinstance(body, list):
+        return [r for v in body for r in find(v)]
+    return []
+
+
+def resolve(body: Any, outputs: Mapping[str, Mapping[str, Any] | None]) -> Any:
+    """Replace each Ref by its value in ``outputs[address]``; UNKNOWN where not available."""
+    if isinstance(body, Ref):
+        source = outputs.get(body.address)
+        if source is None:
+            return UNKNOWN
+        value = get_path(source, body.path)
+        return UNKNOWN if value is None else value
+    if isinstance(body, Mapping):
+        return {k: resolve(v, outputs) for k, v in body.items()}
+    if isinstance(body, list):
+        return [resolve(v, outputs) for v in body]
+    return body
+
+
+def has_unknown(body: Any) -> bool:
+    if body is UNKNOWN:
+        return True
+    if isinstance(body, Mapping):
+        return any(has_unknown(v) for v in body.values())
+    if isinstance(body, list):
+        return any(has_unknown(v) for v in body)
+    return False

@@ -1,0 +1,231 @@
+"""What a run did, and how it is shown: outcomes, progress events, text and JSON renderers.
+
+Who uses it: the executor emits progress events to a ``Reporter`` and returns ``Outcome``s; the
+engine wraps them in a ``RunReport``; the CLI renders the report as text or JSON and takes the
+exit code from it. Renderers never print bodies, so a secret value cannot reach output.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+
+from lzengine.diff import Action, Change
+from lzengine.errors import ProviderError
+from lzengine.refs import UNKNOWN
+
+SUMMARY_KEYS = ("create", "update", "replace", "delete", "noop", "failed", "skipped")
+
+
+class Status(enum.Enum):
+    OK = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of converging one resource. Returned by the executor, never raised."""
+
+    address: str
+    arm_id: str
+    type: str
+    action: Action
+    status: Status
+    attempts: int
+    duration_s: float
+    error: str | None = None
+    error_code: str | None = None
+    hint: str = ""
+
+    @classmethod
+    def of(
+        cls, change: Change, status: Status, attempts: int, duration_s: float,
+        *, error: ProviderError | None = None, hint: str = "",
+    ) -> Outcome:
+        return cls(
+            change.address, change.arm_id, change.arm_type, change.action, status, attempts, round(duration_s, 3),
+            error=f"{error.code}: {error.message}" if error else None,
+            error_code=error.code if error else None,
+            hint=hint,
+        )
+
+    @classmethod
+    def skipped(cls, change: Change, reason: str) -> Outcome:
+        return cls(change.address, change.arm_id, change.arm_type, change.action, Status.SKIPPED, 0, 0.0, error=reason)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.arm_id,
+            "address": self.address,
+            "type": self.type,
+            "action": self.action.label,
+            "status": self.status.value,
+            "attempts": self.attempts,
+            "duration_s": self.duration_s,
+            "error": self.error,
+            "error_code": self.error_code,
+            "hint": self.hint or None,
+        }
+
+
+@dataclass
+class RunReport:
+    """Everything ``apply`` did; ``exit_code`` is 0 when nothing failed."""
+
+    outcomes: list[Outcome]
+    target: str = ""
+    duration_s: float = 0.0
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(SUMMARY_KEYS, 0)
+        for outcome in self.outcomes:
+            if outcome.status is Status.FAILED:
+                counts["failed"] += 1
+            elif outcome.status is Status.SKIPPED:
+                counts["skipped"] += 1
+            else:
+                counts[outcome.action.label] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.status is not Status.OK for o in self.outcomes) else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "duration_s": round(self.duration_s, 3),
+            "outcomes": [o.as_dict() for o in self.outcomes],
+            "summary": self.summary(),
+        }
+
+
+def change_as_dict(change: Change) -> dict[str, Any]:
+    return {
+        "id": change.arm_id,
+        "address": change.address,
+        "type": change.arm_type,
+        "action": change.action.label,
+        "reason": change.reason or None,
+        "owner": change.owner,
+        "items": [
+            {"path": i.path, "before": _shown(i.before, i.path, change), "after": _shown(i.after, i.path, change)}
+            for i in change.items
+        ],
+    }
+
+
+def plan_summary(changes: list[Change]) -> dict[str, int]:
+    counts = dict.fromkeys(SUMMARY_KEYS, 0)
+    for change in changes:
+        counts[change.action.label] += 1
+    return counts
+
+
+def _shown(value: Any, path: str, change: Change) -> Any:
+    if path in change.secret_paths:
+        return "(sensitive)"
+    if value is UNKNOWN:
+        return "(known after apply)"
+    return value
+
+
+class Reporter(Protocol):
+    """Progress events from the executor (called from worker threads)."""
+
+    def started(self, change: Change) -> None: ...
+
+    def retrying(self, address: str, error: BaseException, delay_s: float) -> None: ...
+
+    def done(self, outcome: Outcome) -> None: ...
+
+
+class NilReporter:
+    """Reports nothing; for library callers and JSON output."""
+
+    def started(self, change: Change) -> None:
+        pass
+
+    def retrying(self, address: str, error: BaseException, delay_s: float) -> None:
+        pass
+
+    def done(self, outcome: Outcome) -> None:
+        pass
+
+
+@dataclass
+class LineReporter:
+    """One plain line per event, for logs and non-TTY output."""
+
+    stream: IO[str] = field(default_factory=lambda: sys.stdout)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _line(self, text: str) -> None:
+        with self._lock:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def started(self, change: Change) -> None:
+        self._line(f"  {change.action.value:>3} {change.address}: {change.action.label} started")
+
+    def retrying(self, address: str, error: BaseException, delay_s: float) -> None:
+        code = error.code if isinstance(error, ProviderError) else type(error).__name__
+        self._line(f"      {address}: {code}, retrying in {delay_s:.1f}s")
+
+    def done(self, outcome: Outcome) -> None:
+        if outcome.action is Action.NOOP and outcome.status is Status.OK:
+            return
+        mark = {Status.OK: "ok", Status.FAILED: "FAILED", Status.SKIPPED: "skipped"}[outcome.status]
+        text = f"  {outcome.action.value:>3} {outcome.address}: {mark}"
+        if outcome.status is Status.OK:
+            text += f" ({outcome.duration_s:.1f}s, {outcome.attempts} attempt{'s' if outcome.attempts != 1 else ''})"
+        self._line(text)
+
+
+def render_plan_text(changes: list[Change]) -> str:
+    """Terraform-like listing of the changes, with field-level before/after."""
+    lines: list[str] = []
+    pending = [c for c in changes if c.action is not Action.NOOP]
+    for change in pending:
+        lines.append(f"  {change.action.value:>3} {change.address}  ({change.arm_type})")
+        if change.reason and change.action is not Action.CREATE:
+            lines.append(f"        reason: {change.reason}")
+        for item in change.items:
+            before = _shown(item.before, item.path, change)
+            after = _shown(item.after, item.path, change)
+            lines.append(f"        {item.path}: {before!r} -> {after!r}")
+    counts = plan_summary(changes)
+    if not pending:
+        lines.append("No changes. The landing zone matches the plan.")
+    lines.append(
+        "Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace", "delete"))
+        + f", {counts['noop']} unchanged."
+    )
+    return "\n".join(lines)
+
+
+def render_report_text(report: RunReport) -> str:
+    lines: list[str] = []
+    failures = [o for o in report.outcomes if o.status is Status.FAILED]
+    for outcome in failures:
+        lines.append(f"error: {outcome.address} ({outcome.arm_id})")
+        lines.append(f"    {outcome.error}")
+        if outcome.hint:
+            lines.append(f"    hint: {outcome.hint}")
+    skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]
+    if skipped:
+        lines.append(f"{len(skipped)} resource(s) not attempted because a dependency failed:")
+        lines.extend(f"    {o.address}" for o in skipped)
+    counts = report.summary()
+    changed = counts["create"] + counts["update"] + counts["replace"] + counts["delete"]
+    verdict = "Apply failed" if failures or skipped else ("Apply complete" if changed else "No changes")
+    words = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted", "noop": "unchanged"}
+    lines.append(
+        f"{verdict}: " + ", ".join(f"{counts[k]} {w}" for k, w in words.items())
+        + f", {counts['failed']} failed, {counts['skipped']} skipped in {report.duration_s:.1f}s."
+    )
+    return "\n".join(lines)

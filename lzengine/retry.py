@@ -1,0 +1,193 @@
+"""Retries, in one layer: classify an ARM error by its code, then wait and try again or stop.
+
+Who uses it: the executor wraps every read, write and delete in ``run_with_retries``. The SDK
+clients are built with ``retry_total=0`` so this is the only retry loop. Classification is one
+table keyed by ARM error code (see ``CLASSIFICATION``); the HTTP status only decides for codes
+the table does not know. Waits honour the server's Retry-After; otherwise exponential backoff.
+Sleep and clock are injectable so tests run in virtual time.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception
+
+from lzengine.errors import ProviderError
+
+T = TypeVar("T")
+
+
+class Classification(enum.Enum):
+    RETRYABLE = "retryable"
+    FATAL = "fatal"
+
+
+R, F = Classification.RETRYABLE, Classification.FATAL
+
+#: ARM error code (lower case) → classification. Codes not here fall back to the HTTP status.
+CLASSIFICATION: dict[str, Classification] = {
+    code.lower(): cls
+    for code, cls in {
+        # busy parents, locks and eventual consistency: try again
+        "AnotherOperationInProgress": R,
+        "RetryableError": R,
+        "RetryableErrorDueToAnotherOperation": R,
+        "RequestConflict": R,
+        "Conflict": R,
+        "ReferencedResourceNotProvisioned": R,
+        "AccountProvisioningStateInvalid": R,
+        "FirewallPolicyUpdateFailed": R,
+        "PrincipalNotFound": R,
+        "InternalServerError": R,
+        "ServiceUnavailable": R,
+        "GatewayTimeout": R,
+        "TooManyRequests": R,
+        "ConnectionError": R,
+        "OperationTimedOut": R,
+        "ResourceNotFound": R,  # read-after-create; writes only see it for parents not yet visible
+        "ParentResourceNotFound": R,
+        "ResourceGroupNotFound": R,
+        # the request itself is wrong, or a person must decide: stop
+        "InvalidParameter": F,
+        "InvalidParameterValue": F,
+        "InvalidRequestContent": F,
+        "InvalidResourceReference": F,
+        "BadRequest": F,
+        "LocationRequired": F,
+        "LocationNotAvailableForResourceType": F,
+        "InvalidResourceType": F,
+        "NoRegisteredProviderFound": F,
+        "MissingApiVersionParameter": F,
+        "InvalidApiVersionParameter": F,
+        "PropertyChangeNotAllowed": F,
+        "RequestDisallowedByPolicy": F,
+        "InsufficientQuota": F,
+        "QuotaExceeded": F,
+        "SkuNotAvailable": F,
+        "AuthorizationFailed": F,
+        "AuthenticationFailed": F,
+        "InvalidAuthenticationToken": F,
+        "LinkedAuthorizationFailed": F,
+        "SubscriptionNotFound": F,
+        "FlagMustBeSetForRestore": F,
+        "CustomDomainInUse": F,
+        "ServiceNameUnavailable": F,
+        "InvalidServiceName": F,
+        "InUseSubnetCannotBeDeleted": F,
+        "NetcfgSubnetRangeOutsideVnet": F,
+        "NetcfgInvalidSubnet": F,
+        "SubnetsHaveNoServiceEndpointsConfigured": F,
+        "PreconditionFailed": F,
+        "MissingSubscriptionRegistration": F,
+    }.items()
+}
+
+#: What to tell a person for fatal codes, keyed like CLASSIFICATION.
+HINTS: dict[str, str] = {
+    "requestdisallowedbypolicy": "an Azure Policy assignment denies this resource; change the plan or ask the platform team for an exemption",
+    "insufficientquota": "request more quota for this model/SKU in this region, or lower the capacity",
+    "authorizationfailed": "the identity lzengine runs as lacks a role on this scope; grant Contributor or narrow --team",
+    "flagmustbesetforrestore": "a soft-deleted account holds this name; restore it (restore: true) or purge it",
+    "customdomaininuse": "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name",
+    "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
+    "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
+    "noregisteredproviderfound": "the api-version or location is not supported for this type",
+    "inusesubnetcannotbedeleted": "delete the resources inside the subnet first",
+}
+
+
+def classify(error: BaseException) -> Classification:
+    """Retryable or fatal, by ARM code first, then HTTP status (unknown 400 fatal, else retry)."""
+    if not isinstance(error, ProviderError):
+        return F
+    known = CLASSIFICATION.get(error.code.lower())
+    if known is not None:
+        return known
+    if error.code.lower().startswith("retryable"):
+        return R
+    if error.status in (400, 401, 403, 405, 409, 412, 422):
+        return F
+    return R
+
+
+def hint_for(error: ProviderError) -> str:
+    return HINTS.get(error.code.lower(), "")
+
+
+@dataclass
+class RetryPolicy:
+    """How long and how often to retry one operation.
+
+    ``backoff_scale`` multiplies lzengine's own backoff (not the server's Retry-After): the
+    local target sets it to the emulator's time scale so a fault test waits milliseconds.
+    """
+
+    max_attempts: int = 12
+    base_delay_s: float = 2.0
+    max_delay_s: float = 60.0
+    backoff_scale: float = 1.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+
+    def delay(self, attempt: int, error: BaseException | None) -> float:
+        """Seconds to wait before attempt ``attempt + 1``."""
+        if isinstance(error, ProviderError) and error.retry_after:
+            return min(error.retry_after, self.max_delay_s * 10)
+        backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+        return backoff * (0.5 + self.rng.random() / 2) * self.backoff_scale
+
+
+@dataclass
+class Attempts:
+    """Counts attempts of one operation, for the report."""
+
+    count: int = 0
+    last_error: BaseException | None = None
+
+
+def run_with_retries(
+    operation: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    deadline_s: float,
+    attempts: Attempts,
+    on_retry: Callable[[BaseException, float], None] | None = None,
+) -> T:
+    """Run ``operation`` until it succeeds, fails fatally, or runs out of attempts or time."""
+    start = policy.clock()
+    planned: dict[int, float] = {}  # attempt number -> the delay chosen for it, computed once
+
+    def delay_after(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        return planned.setdefault(state.attempt_number, policy.delay(state.attempt_number, error))
+
+    def counted() -> T:
+        attempts.count += 1
+        return operation()
+
+    def stop(state: RetryCallState) -> bool:
+        return state.attempt_number >= policy.max_attempts or policy.clock() - start + delay_after(state) > deadline_s
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        attempts.last_error = error
+        delay = delay_after(state)
+        if on_retry is not None and error is not None:
+            on_retry(error, delay)
+        return delay
+
+    retrying = Retrying(
+        retry=retry_if_exception(lambda e: classify(e) is Classification.RETRYABLE),
+        stop=stop,
+        wait=wait,
+        sleep=policy.sleep,
+        reraise=True,
+    )
+    return retrying(counted)

@@ -1,0 +1,92 @@
+"""Retries are classified by ARM code and run in virtual time."""
+
+from __future__ import annotations
+
+import pytest
+
+from lzengine.errors import ProviderError
+from lzengine.retry import Attempts, Classification, RetryPolicy, classify, run_with_retries
+
+
+class VirtualTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("AnotherOperationInProgress", 409, Classification.RETRYABLE),
+        ("RequestConflict", 409, Classification.RETRYABLE),
+        ("RetryableErrorDueToAnotherOperation", 429, Classification.RETRYABLE),
+        ("SomethingNew", 429, Classification.RETRYABLE),
+        ("SomethingNew", 503, Classification.RETRYABLE),
+        ("SomethingNew", 400, Classification.FATAL),
+        ("InvalidParameter", 400, Classification.FATAL),
+        ("RequestDisallowedByPolicy", 403, Classification.FATAL),
+        ("InsufficientQuota", 400, Classification.FATAL),
+        ("FlagMustBeSetForRestore", 409, Classification.FATAL),
+        ("PrincipalNotFound", 400, Classification.RETRYABLE),
+        ("Failed", 200, Classification.RETRYABLE),
+    ],
+)
+def test_classification_table(code: str, status: int, expected: Classification) -> None:
+    assert classify(ProviderError(code, "m", status=status)) is expected
+
+
+def test_conflict_then_success_takes_two_attempts_in_zero_wall_time() -> None:
+    clock = VirtualTime()
+    calls = iter([ProviderError("AnotherOperationInProgress", "busy", status=409, retry_after=7), "done"])
+
+    def operation() -> str:
+        value = next(calls)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    attempts = Attempts()
+    policy = RetryPolicy(sleep=clock.sleep, clock=clock.clock)
+    assert run_with_retries(operation, policy, deadline_s=60, attempts=attempts) == "done"
+    assert attempts.count == 2
+    assert clock.sleeps == [7]  # Retry-After honoured
+
+
+def test_fatal_error_is_not_retried() -> None:
+    clock = VirtualTime()
+    attempts = Attempts()
+
+    def operation() -> None:
+        raise ProviderError("InvalidParameter", "no", status=400)
+
+    with pytest.raises(ProviderError):
+        run_with_retries(operation, RetryPolicy(sleep=clock.sleep, clock=clock.clock), deadline_s=60,
+                         attempts=attempts)
+    assert attempts.count == 1 and clock.sleeps == []
+
+
+def test_deadline_stops_retrying() -> None:
+    clock = VirtualTime()
+    attempts = Attempts()
+
+    def operation() -> None:
+        raise ProviderError("InternalServerError", "boom", status=500, retry_after=30)
+
+    with pytest.raises(ProviderError):
+        run_with_retries(operation, RetryPolicy(sleep=clock.sleep, clock=clock.clock), deadline_s=100,
+                         attempts=attempts)
+    assert attempts.count == 4 and clock.now <= 100
+
+
+def test_backoff_grows_and_scales() -> None:
+    policy = RetryPolicy(base_delay_s=1, max_delay_s=8, backoff_scale=0.5)
+    delays = [policy.delay(n, None) for n in range(1, 7)]
+    assert all(d <= 8 * 0.5 for d in delays)
+    assert delays[3] > delays[0]
