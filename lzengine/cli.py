@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import Any
 
 import click
 
-from lzengine.errors import LzengineError, PlanError, TargetError
+from lzengine.errors import LzengineError, PlanError
 
 LOCAL_STATE_DIR = ".lzengine"
 DEFAULT_LOCAL_TIME_SCALE = 0.01
@@ -45,7 +44,8 @@ def _target_options(func: Any) -> Any:
         click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", default=None,
                      help="Subscription id (env AZURE_SUBSCRIPTION_ID)."),
         click.option("--endpoint", envvar="LZENGINE_ENDPOINT", default=None,
-                     help="External ARM endpoint URL, e.g. a running 'lzengine emulator serve' (env LZENGINE_ENDPOINT)."),
+                     help="External ARM endpoint URL, e.g. a running 'lzengine emulator serve' "
+                          "(env LZENGINE_ENDPOINT)."),
         click.option("--ca-file", envvar="LZENGINE_CA_FILE", default=None, type=click.Path(dir_okay=False),
                      help="CA bundle that verifies --endpoint (env LZENGINE_CA_FILE)."),
         click.option("--token", envvar="LZENGINE_TOKEN", default=None,
@@ -137,11 +137,35 @@ def apply(file: str, yes: bool, **options: Any) -> None:
                            err=True)
                 sys.exit(1)
         report = engine.apply(graph, changeset)
+        engine.reporter.close()
         report.target = target.label
         if as_json:
             click.echo(json.dumps(report.as_dict(), indent=2))
         else:
             click.echo(render_report_text(report))
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def destroy(file: str, yes: bool, **options: Any) -> None:
+    """Delete every resource of the plan that exists, dependents first."""
+    from lzengine.report import render_plan_text, render_report_text
+
+    as_json = options["output"] == "json"
+    with _session(file, options) as (graph, engine, target):
+        changeset = engine.plan_destroy(graph)
+        if changeset.pending() and not yes:
+            click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
+            if not sys.stdin.isatty() or as_json or not click.confirm("Delete the resources above?"):
+                click.echo("error: destroy deletes resources; re-run with --yes to allow it", err=True)
+                sys.exit(1)
+        report = engine.destroy(graph, changeset)
+        engine.reporter.close()
+        report.target = target.label
+        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else render_report_text(report, "Destroy"))
     sys.exit(report.exit_code)
 
 
@@ -182,7 +206,7 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Tar
         from lzengine.compile import compile_plan
         from lzengine.engine import Engine, EngineOptions
         from lzengine.graph import CycleError
-        from lzengine.report import LineReporter, NilReporter
+        from lzengine.report import LineReporter, LiveReporter, NilReporter
         from lzengine.retry import RetryPolicy
 
         try:
@@ -191,10 +215,11 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Tar
             click.echo(f"{file}: error[cycle]: {exc}", err=True)
             sys.exit(1)
         adapter = AzureSdkAdapter(target.connection)
+        reporter: Any = NilReporter() if as_json else LiveReporter() if sys.stdout.isatty() else LineReporter()
         engine = Engine(
             adapter,
             EngineOptions(parallelism=options["parallelism"], retry=RetryPolicy(backoff_scale=target.backoff_scale)),
-            NilReporter() if as_json else LineReporter(),
+            reporter,
         )
         try:
             yield graph, engine, target
@@ -202,6 +227,7 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Tar
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         finally:
+            reporter.close()
             adapter.close()
 
 

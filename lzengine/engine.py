@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lzengine import refs
 from lzengine.adapters.base import Adapter
-from lzengine.diff import decide
+from lzengine.diff import Action, Change, decide
 from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.report import NilReporter, Reporter, RunReport
@@ -70,15 +70,36 @@ class Engine:
             changes[address] = change
         return ChangeSet(changes=changes, observed=observed, desired=desired)
 
+    def plan_destroy(self, graph: Graph) -> ChangeSet:
+        """Observe every node and decide to delete what exists (nothing is written)."""
+        observed = self.observe(graph)
+        changes = {}
+        for address in graph.order(reverse=True):
+            node = graph.nodes[address]
+            action = Action.DELETE if observed[address] is not None else Action.NOOP
+            changes[address] = Change(action, address, node.arm_id, node.kind.arm_type,
+                                      reason="destroy" if action is Action.DELETE else "already absent",
+                                      owner=node.owner)
+        return ChangeSet(changes=changes, observed=observed)
+
+    def destroy(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:
+        """Delete every node that exists, dependents first."""
+        started = self.options.clock()
+        changeset = changeset or self.plan_destroy(graph)
+        outcomes = self._executor().run(graph, changeset, reverse=True)
+        return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
+
+    def _executor(self) -> Executor:
+        return Executor(
+            self.adapter, self.options.retry,
+            parallelism=self.options.parallelism, reporter=self.reporter, clock=self.options.clock,
+        )
+
     def apply(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:
         """Converge every node; ``changeset`` from an earlier ``plan`` avoids reading twice."""
         started = self.options.clock()
         changeset = changeset or self.plan(graph)
-        executor = Executor(
-            self.adapter, self.options.retry,
-            parallelism=self.options.parallelism, reporter=self.reporter, clock=self.options.clock,
-        )
-        outcomes = executor.run(graph, changeset)
+        outcomes = self._executor().run(graph, changeset)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
 
 
@@ -92,7 +113,5 @@ def _secret_paths(body: Any, path: str = "") -> set[str]:
     return set()
 
 
-def _with_secrets(change: Any, secret: set[str]) -> Any:
-    from dataclasses import replace
-
+def _with_secrets(change: Change, secret: set[str]) -> Change:
     return replace(change, secret_paths=frozenset(secret))

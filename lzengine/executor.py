@@ -57,9 +57,12 @@ class Executor:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
-    def run(self, graph: Graph, changeset: ChangeSet) -> list[Outcome]:
-        """Converge every change; return one Outcome per node, in graph order."""
-        sorter = graph.sorter()
+    def run(self, graph: Graph, changeset: ChangeSet, *, reverse: bool = False) -> list[Outcome]:
+        """Converge every change; return one Outcome per node, in graph order.
+
+        ``reverse`` walks dependents first, as deletes need.
+        """
+        sorter = graph.sorter(reverse=reverse)
         outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
         outcomes: dict[str, Outcome] = {}
         blocked: dict[str, str] = {}  # address -> address of the failure that blocks it
@@ -68,7 +71,8 @@ class Executor:
             while sorter.is_active():
                 for address in sorter.get_ready():
                     node = graph.nodes[address]
-                    failed_dep = next((d for d in sorted(node.depends_on) if d in blocked), None)
+                    before = graph.prerequisites(address, reverse=reverse)
+                    failed_dep = next((d for d in sorted(before) if d in blocked), None)
                     if failed_dep is not None:
                         root = blocked[failed_dep]
                         blocked[address] = root
@@ -103,6 +107,10 @@ class Executor:
         try:
             if change.action is Action.NOOP and not refs.find(node.body):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
+            if change.action is Action.DELETE:
+                self.reporter.started(change)
+                self._with_retries(node, attempts, lambda: self._delete(node))
+                return Outcome.of(change, Status.OK, attempts.count, self.clock() - started), None
             desired = refs.resolve(node.body, outputs)
             current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner)
             if current.action is Action.NOOP:
@@ -127,6 +135,14 @@ class Executor:
             return self.adapter.write(node.kind, node.arm_id, desired)
         with lock:
             return self.adapter.write(node.kind, node.arm_id, desired)
+
+    def _delete(self, node: Node) -> None:
+        lock = self._lock_for(node)
+        if lock is None:
+            self.adapter.delete(node.kind, node.arm_id)
+            return
+        with lock:
+            self.adapter.delete(node.kind, node.arm_id)
 
     def _with_retries(self, node: Node, attempts: Attempts, operation: Callable[[], Any]) -> Any:
         return run_with_retries(

@@ -55,20 +55,29 @@ class Graph:
         """(dependency, dependent) address pairs, in node order."""
         return [(dep, n.address) for n in self.nodes.values() for dep in sorted(n.depends_on)]
 
-    def sorter(self) -> graphlib.TopologicalSorter:
-        """A prepared TopologicalSorter over the addresses; raises CycleError on a cycle."""
+    def sorter(self, *, reverse: bool = False) -> graphlib.TopologicalSorter:
+        """A prepared TopologicalSorter over the addresses; raises CycleError on a cycle.
+
+        ``reverse`` walks dependents first (for deletes: a subnet goes before its VNet).
+        """
         sorter: graphlib.TopologicalSorter = graphlib.TopologicalSorter()
         for node in self.nodes.values():
-            sorter.add(node.address, *sorted(node.depends_on))
+            sorter.add(node.address)
+        for dependency, dependent in self.edges():
+            if dependency in self.nodes:
+                if reverse:
+                    sorter.add(dependency, dependent)
+                else:
+                    sorter.add(dependent, dependency)
         try:
             sorter.prepare()
         except graphlib.CycleError as exc:
             raise CycleError(_canonical_cycle(exc.args[1])) from None
         return sorter
 
-    def order(self) -> list[str]:
+    def order(self, *, reverse: bool = False) -> list[str]:
         """A deterministic topological order (dependencies first, ties in declaration order)."""
-        sorter = self.sorter()
+        sorter = self.sorter(reverse=reverse)
         position = {a: i for i, a in enumerate(self.nodes)}
         out: list[str] = []
         while sorter.is_active():
@@ -76,6 +85,12 @@ class Graph:
             out.extend(ready)
             sorter.done(*ready)
         return out
+
+    def prerequisites(self, address: str, *, reverse: bool = False) -> frozenset[str]:
+        """What must finish before ``address``: its dependencies, or its dependents when reversed."""
+        if not reverse:
+            return self.nodes[address].depends_on
+        return frozenset(n.address for n in self.nodes.values() if address in n.depends_on)
 
     def dependents(self, address: str) -> set[str]:
         """Every node that depends on ``address``, directly or not."""

@@ -143,6 +143,8 @@ class Reporter(Protocol):
 
     def done(self, outcome: Outcome) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class NilReporter:
     """Reports nothing; for library callers and JSON output."""
@@ -154,6 +156,9 @@ class NilReporter:
         pass
 
     def done(self, outcome: Outcome) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 
@@ -185,6 +190,9 @@ class LineReporter:
             text += f" ({outcome.duration_s:.1f}s, {outcome.attempts} attempt{'s' if outcome.attempts != 1 else ''})"
         self._line(text)
 
+    def close(self) -> None:
+        pass
+
 
 def render_plan_text(changes: list[Change]) -> str:
     """Terraform-like listing of the changes, with field-level before/after."""
@@ -208,7 +216,7 @@ def render_plan_text(changes: list[Change]) -> str:
     return "\n".join(lines)
 
 
-def render_report_text(report: RunReport) -> str:
+def render_report_text(report: RunReport, verb: str = "Apply") -> str:
     lines: list[str] = []
     failures = [o for o in report.outcomes if o.status is Status.FAILED]
     for outcome in failures:
@@ -222,10 +230,63 @@ def render_report_text(report: RunReport) -> str:
         lines.extend(f"    {o.address}" for o in skipped)
     counts = report.summary()
     changed = counts["create"] + counts["update"] + counts["replace"] + counts["delete"]
-    verdict = "Apply failed" if failures or skipped else ("Apply complete" if changed else "No changes")
+    verdict = f"{verb} failed" if failures or skipped else (f"{verb} complete" if changed else "No changes")
     words = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted", "noop": "unchanged"}
     lines.append(
         f"{verdict}: " + ", ".join(f"{counts[k]} {w}" for k, w in words.items())
         + f", {counts['failed']} failed, {counts['skipped']} skipped in {report.duration_s:.1f}s."
     )
     return "\n".join(lines)
+
+
+class LiveReporter:
+    """Live progress on a terminal (rich): finished resources scroll, running ones stay pinned.
+
+    Used by the CLI when stdout is a TTY; ``LineReporter`` otherwise.
+    """
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self._console = Console()
+        self._running: dict[str, tuple[Change, float]] = {}
+        self._lock = threading.Lock()
+        self._live = Live(self._render(), console=self._console, refresh_per_second=8, transient=True)
+        self._live.start()
+
+    def _render(self) -> Any:
+        import time as _time
+
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 1))
+        now = _time.monotonic()
+        for change, since in list(self._running.values()):
+            table.add_row("[cyan]…[/]", f"{change.action.label}", change.address, f"{now - since:5.1f}s")
+        return table
+
+    def started(self, change: Change) -> None:
+        import time as _time
+
+        with self._lock:
+            self._running[change.address] = (change, _time.monotonic())
+            self._live.update(self._render())
+
+    def retrying(self, address: str, error: BaseException, delay_s: float) -> None:
+        code = error.code if isinstance(error, ProviderError) else type(error).__name__
+        self._console.print(f"  [yellow]↻[/] {address}: {code}, retrying in {delay_s:.1f}s")
+
+    def done(self, outcome: Outcome) -> None:
+        with self._lock:
+            self._running.pop(outcome.address, None)
+            self._live.update(self._render())
+        if outcome.action is Action.NOOP and outcome.status is Status.OK:
+            return
+        style = {Status.OK: "[green]✓[/]", Status.FAILED: "[red]✗[/]", Status.SKIPPED: "[dim]-[/]"}[outcome.status]
+        detail = f" ({outcome.duration_s:.1f}s)" if outcome.status is Status.OK else ""
+        self._console.print(f"  {style} {outcome.action.label:<7} {outcome.address}{detail}")
+
+    def close(self) -> None:
+        if self._live.is_started:
+            self._live.stop()

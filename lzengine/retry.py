@@ -90,11 +90,17 @@ CLASSIFICATION: dict[str, Classification] = {
 
 #: What to tell a person for fatal codes, keyed like CLASSIFICATION.
 HINTS: dict[str, str] = {
-    "requestdisallowedbypolicy": "an Azure Policy assignment denies this resource; change the plan or ask the platform team for an exemption",
+    "requestdisallowedbypolicy": (
+        "an Azure Policy assignment denies this resource; change the plan or ask the platform team for an exemption"
+    ),
     "insufficientquota": "request more quota for this model/SKU in this region, or lower the capacity",
-    "authorizationfailed": "the identity lzengine runs as lacks a role on this scope; grant Contributor or narrow --team",
+    "authorizationfailed": (
+        "the identity lzengine runs as lacks a role on this scope; grant Contributor or narrow --team"
+    ),
     "flagmustbesetforrestore": "a soft-deleted account holds this name; restore it (restore: true) or purge it",
-    "customdomaininuse": "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name",
+    "customdomaininuse": (
+        "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name"
+    ),
     "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
     "noregisteredproviderfound": "the api-version or location is not supported for this type",

@@ -27,7 +27,10 @@ SUBNET = ResourceKind(
     supports_tags=False,
     has_location=False,
     ignore_paths=("etag", "properties.ipConfigurations"),
-    case_insensitive_paths=("properties.privateEndpointNetworkPolicies", "properties.privateLinkServiceNetworkPolicies"),
+    case_insensitive_paths=(
+        "properties.privateEndpointNetworkPolicies",
+        "properties.privateLinkServiceNetworkPolicies",
+    ),
     serialize_on=PARENT,
     deadline_s=20 * 60,
 )
