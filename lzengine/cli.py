@@ -55,6 +55,8 @@ def _target_options(func: Any) -> Any:
         click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
                      help="How many resources are converged at once."),
         click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        click.option("--team", default=None,
+                     help="Converge only what this team owns; other teams' resources are read, never written."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -129,7 +131,7 @@ def apply(file: str, yes: bool, **options: Any) -> None:
     as_json = options["output"] == "json"
     with _session(file, options) as (graph, engine, target):
         changeset = engine.plan(graph)
-        destructive = [c for c in changeset.pending() if c.action in (Action.REPLACE, Action.DELETE)]
+        destructive = [c for c in changeset.pending() if c.action in (Action.REPLACE, Action.DELETE) and c.allowed]
         if destructive and not yes:
             click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
             if not sys.stdin.isatty() or as_json or not click.confirm("Replace/delete the resources above?"):
@@ -157,7 +159,7 @@ def destroy(file: str, yes: bool, **options: Any) -> None:
     as_json = options["output"] == "json"
     with _session(file, options) as (graph, engine, target):
         changeset = engine.plan_destroy(graph)
-        if changeset.pending() and not yes:
+        if any(c.allowed for c in changeset.pending()) and not yes:
             click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
             if not sys.stdin.isatty() or as_json or not click.confirm("Delete the resources above?"):
                 click.echo("error: destroy deletes resources; re-run with --yes to allow it", err=True)
@@ -218,7 +220,8 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Tar
         reporter: Any = NilReporter() if as_json else LiveReporter() if sys.stdout.isatty() else LineReporter()
         engine = Engine(
             adapter,
-            EngineOptions(parallelism=options["parallelism"], retry=RetryPolicy(backoff_scale=target.backoff_scale)),
+            EngineOptions(parallelism=options["parallelism"], team=options["team"],
+                          retry=RetryPolicy(backoff_scale=target.backoff_scale)),
             reporter,
         )
         try:

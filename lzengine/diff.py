@@ -52,6 +52,9 @@ class Change:
     reason: str = ""
     owner: str = "platform"
     secret_paths: frozenset[str] = field(default_factory=frozenset)
+    #: False when the resource belongs to another team than the one applying (``--team``):
+    #: the change is reported, never carried out.
+    allowed: bool = True
 
 
 def decide(

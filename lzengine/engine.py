@@ -26,6 +26,8 @@ from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 @dataclass
 class EngineOptions:
     parallelism: int = 8
+    #: converge only what this team owns; other teams' resources are read, never written
+    team: str | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
 
@@ -66,7 +68,9 @@ class Engine:
             change = decide(address, node.arm_id, node.kind, body, observed[address], owner=node.owner)
             secret = _secret_paths(node.body)
             if secret:
-                change = _with_secrets(change, secret)
+                change = replace(change, secret_paths=frozenset(secret))
+            if self.options.team is not None and node.owner != self.options.team:
+                change = replace(change, allowed=False)
             changes[address] = change
         return ChangeSet(changes=changes, observed=observed, desired=desired)
 
@@ -79,7 +83,8 @@ class Engine:
             action = Action.DELETE if observed[address] is not None else Action.NOOP
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type,
                                       reason="destroy" if action is Action.DELETE else "already absent",
-                                      owner=node.owner)
+                                      owner=node.owner,
+                                      allowed=self.options.team is None or node.owner == self.options.team)
         return ChangeSet(changes=changes, observed=observed)
 
     def destroy(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:
@@ -99,6 +104,10 @@ class Engine:
         """Converge every node; ``changeset`` from an earlier ``plan`` avoids reading twice."""
         started = self.options.clock()
         changeset = changeset or self.plan(graph)
+        namespaces = {c.arm_type.split("/")[0] for c in changeset.pending() if c.allowed}
+        namespaces.discard("Microsoft.Resources")
+        if namespaces:
+            self.adapter.register_providers(namespaces)
         outcomes = self._executor().run(graph, changeset)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
 
@@ -112,6 +121,3 @@ def _secret_paths(body: Any, path: str = "") -> set[str]:
         return {p for i, v in enumerate(body) for p in _secret_paths(v, f"{path}.{i}")}
     return set()
 
-
-def _with_secrets(change: Change, secret: set[str]) -> Change:
-    return replace(change, secret_paths=frozenset(secret))

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lzengine import ids, refs
@@ -107,6 +107,10 @@ class Executor:
         try:
             if change.action is Action.NOOP and not refs.find(node.body):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
+            if not change.allowed:
+                outcome = Outcome.of(change, Status.NOT_OWNED, 0, 0.0)
+                reason = f"owned by team {change.owner!r}; {change.action.label} not applied"
+                return replace(outcome, error=reason), observed
             if change.action is Action.DELETE:
                 self.reporter.started(change)
                 self._with_retries(node, attempts, lambda: self._delete(node))

@@ -17,13 +17,14 @@ from lzengine.diff import Action, Change
 from lzengine.errors import ProviderError
 from lzengine.refs import UNKNOWN
 
-SUMMARY_KEYS = ("create", "update", "replace", "delete", "noop", "failed", "skipped")
+SUMMARY_KEYS = ("create", "update", "replace", "delete", "noop", "failed", "skipped", "not_owned")
 
 
 class Status(enum.Enum):
     OK = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"
+    NOT_OWNED = "not-owned"  # another team's resource differs from the plan; reported, not applied
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,15 @@ class RunReport:
                 counts["failed"] += 1
             elif outcome.status is Status.SKIPPED:
                 counts["skipped"] += 1
+            elif outcome.status is Status.NOT_OWNED:
+                counts["not_owned"] += 1
             else:
                 counts[outcome.action.label] += 1
         return counts
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(o.status is not Status.OK for o in self.outcomes) else 0
+        return 1 if any(o.status in (Status.FAILED, Status.SKIPPED) for o in self.outcomes) else 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +115,7 @@ def change_as_dict(change: Change) -> dict[str, Any]:
         "action": change.action.label,
         "reason": change.reason or None,
         "owner": change.owner,
+        "applied": change.allowed,
         "items": [
             {"path": i.path, "before": _shown(i.before, i.path, change), "after": _shown(i.after, i.path, change)}
             for i in change.items
@@ -122,7 +126,10 @@ def change_as_dict(change: Change) -> dict[str, Any]:
 def plan_summary(changes: list[Change]) -> dict[str, int]:
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     for change in changes:
-        counts[change.action.label] += 1
+        if change.allowed or change.action is Action.NOOP:
+            counts[change.action.label] += 1
+        else:
+            counts["not_owned"] += 1
     return counts
 
 
@@ -184,7 +191,8 @@ class LineReporter:
     def done(self, outcome: Outcome) -> None:
         if outcome.action is Action.NOOP and outcome.status is Status.OK:
             return
-        mark = {Status.OK: "ok", Status.FAILED: "FAILED", Status.SKIPPED: "skipped"}[outcome.status]
+        mark = {Status.OK: "ok", Status.FAILED: "FAILED", Status.SKIPPED: "skipped",
+                Status.NOT_OWNED: "not applied (owned by another team)"}[outcome.status]
         text = f"  {outcome.action.value:>3} {outcome.address}: {mark}"
         if outcome.status is Status.OK:
             text += f" ({outcome.duration_s:.1f}s, {outcome.attempts} attempt{'s' if outcome.attempts != 1 else ''})"
@@ -200,6 +208,8 @@ def render_plan_text(changes: list[Change]) -> str:
     pending = [c for c in changes if c.action is not Action.NOOP]
     for change in pending:
         lines.append(f"  {change.action.value:>3} {change.address}  ({change.arm_type})")
+        if not change.allowed:
+            lines.append(f"        not applied: owned by team {change.owner!r}")
         if change.reason and change.action is not Action.CREATE:
             lines.append(f"        reason: {change.reason}")
         for item in change.items:
@@ -224,6 +234,10 @@ def render_report_text(report: RunReport, verb: str = "Apply") -> str:
         lines.append(f"    {outcome.error}")
         if outcome.hint:
             lines.append(f"    hint: {outcome.hint}")
+    foreign = [o for o in report.outcomes if o.status is Status.NOT_OWNED]
+    if foreign:
+        lines.append(f"{len(foreign)} resource(s) of other teams differ from the plan and were not changed:")
+        lines.extend(f"    {o.address}: {o.error}" for o in foreign)
     skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]
     if skipped:
         lines.append(f"{len(skipped)} resource(s) not attempted because a dependency failed:")
@@ -283,7 +297,8 @@ class LiveReporter:
             self._live.update(self._render())
         if outcome.action is Action.NOOP and outcome.status is Status.OK:
             return
-        style = {Status.OK: "[green]✓[/]", Status.FAILED: "[red]✗[/]", Status.SKIPPED: "[dim]-[/]"}[outcome.status]
+        style = {Status.OK: "[green]✓[/]", Status.FAILED: "[red]✗[/]", Status.SKIPPED: "[dim]-[/]",
+                 Status.NOT_OWNED: "[yellow]![/]"}[outcome.status]
         detail = f" ({outcome.duration_s:.1f}s)" if outcome.status is Status.OK else ""
         self._console.print(f"  {style} {outcome.action.label:<7} {outcome.address}{detail}")
 

@@ -23,6 +23,8 @@ from lzengine.errors import ProviderError
 from lzengine.kinds.base import ResourceKind
 
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
+#: how many times to re-read a provider that is still registering (x 10 polling intervals)
+REGISTRATION_POLLS = 60
 
 
 class StaticTokenCredential:
@@ -96,12 +98,56 @@ class AzureSdkAdapter:
                     "polling_interval": self.connection.polling_interval,
                     "transport": self._shared_transport(),
                     "credential_scopes": [MANAGEMENT_SCOPE],
+                    "policies": self._policies(),
                     **self.connection.extra,
                 }
                 if self.connection.base_url:
                     kwargs["base_url"] = self.connection.base_url
                 self._clients[dotted] = cls(self.connection.credential, self.connection.subscription_id, **kwargs)
             return self._clients[dotted]
+
+    def _policies(self) -> list[Any]:
+        """The SDK's ARM pipeline minus automatic provider registration (which sleeps 10 s in a
+        loop with no bound); lzengine registers providers explicitly. Retries are off."""
+        from azure.core.pipeline import policies
+        from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
+
+        return [
+            policies.RequestIdPolicy(),
+            policies.HeadersPolicy(),
+            policies.UserAgentPolicy(sdk_moniker="lzengine"),
+            policies.ProxyPolicy(),
+            policies.ContentDecodePolicy(),
+            policies.RedirectPolicy(),
+            policies.RetryPolicy(retry_total=0),
+            ARMChallengeAuthenticationPolicy(self.connection.credential, MANAGEMENT_SCOPE),
+            policies.CustomHookPolicy(),
+            policies.NetworkTraceLoggingPolicy(),
+            policies.DistributedTracingPolicy(),
+            ARMHttpLoggingPolicy(),
+        ]
+
+    def register_providers(self, namespaces: set[str]) -> None:
+        """Register resource providers that are not yet registered (idempotent, waits)."""
+        client = self.client("azure.mgmt.resource.resources:ResourceManagementClient")
+        for namespace in sorted(namespaces):
+            try:
+                provider = client.providers.get(namespace, cls=_raw_json)
+                if str(provider.get("registrationState", "")).lower() == "registered":
+                    continue
+                client.providers.register(namespace)
+                for _ in range(REGISTRATION_POLLS):
+                    provider = client.providers.get(namespace, cls=_raw_json)
+                    if str(provider.get("registrationState", "")).lower() == "registered":
+                        break
+                    time.sleep(self.connection.polling_interval * 10)
+                else:
+                    raise ProviderError("ProviderRegistrationTimeout",
+                                        f"{namespace} is still {provider.get('registrationState')!r}",
+                                        arm_id=f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}")
+            except Exception as exc:  # noqa: BLE001
+                raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}",
+                                        "register") from None
 
     def _operation(self, kind: ResourceKind, method: str) -> Any:
         return getattr(getattr(self.client(kind.client), kind.operations), method)

@@ -23,5 +23,8 @@ class Adapter(Protocol):
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         """Delete and wait; deleting what is already gone succeeds."""
 
+    def register_providers(self, namespaces: set[str]) -> None:
+        """Make sure the subscription is registered for these resource providers."""
+
     def close(self) -> None:
         """Release connections."""
