@@ -23,6 +23,10 @@ from lzengine.report import NilReporter, Reporter, RunReport
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
 
+#: how long registering the resource providers of a change set may take
+REGISTRATION_DEADLINE_S = 15 * 60
+
+
 @dataclass
 class EngineOptions:
     parallelism: int = 8
@@ -107,7 +111,8 @@ class Engine:
         namespaces = {c.arm_type.split("/")[0] for c in changeset.pending() if c.allowed}
         namespaces.discard("Microsoft.Resources")
         if namespaces:
-            self.adapter.register_providers(namespaces)
+            run_with_retries(lambda: self.adapter.register_providers(namespaces), self.options.retry,
+                             deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
         outcomes = self._executor().run(graph, changeset)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
 

@@ -122,7 +122,8 @@ class Executor:
             self.reporter.started(current)
             if current.action is Action.REPLACE:
                 self._with_retries(node, attempts, lambda: self.adapter.delete(node.kind, node.arm_id))
-            body = self._with_retries(node, attempts, lambda: self._write(node, desired))
+            progress: dict[str, Any] = {}
+            body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress))
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
         except ProviderError as error:
             return (
@@ -133,12 +134,12 @@ class Executor:
                 None,
             )
 
-    def _write(self, node: Node, desired: dict[str, Any]) -> dict[str, Any]:
+    def _write(self, node: Node, desired: dict[str, Any], progress: dict[str, Any]) -> dict[str, Any]:
         lock = self._lock_for(node)
         if lock is None:
-            return self.adapter.write(node.kind, node.arm_id, desired)
+            return self.adapter.write(node.kind, node.arm_id, desired, progress)
         with lock:
-            return self.adapter.write(node.kind, node.arm_id, desired)
+            return self.adapter.write(node.kind, node.arm_id, desired, progress)
 
     def _delete(self, node: Node) -> None:
         lock = self._lock_for(node)

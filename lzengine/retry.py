@@ -134,7 +134,7 @@ class RetryPolicy:
     local target sets it to the emulator's time scale so a fault test waits milliseconds.
     """
 
-    max_attempts: int = 12
+    max_attempts: int = 30
     base_delay_s: float = 2.0
     max_delay_s: float = 60.0
     backoff_scale: float = 1.0

@@ -171,14 +171,31 @@ class AzureSdkAdapter:
                 return None
             raise error from None
 
-    def write(self, kind: ResourceKind, arm_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def write(
+        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """PUT and wait. ``progress`` carries the LRO's continuation token between attempts, so a
+        retry after a failed poll resumes polling instead of sending the PUT again; an operation
+        that ended Failed starts over with a new PUT."""
+        progress = {} if progress is None else progress
         method = self._operation(kind, kind.put)
+        args = self._args(kind, arm_id)
         try:
-            result = method(*self._args(kind, arm_id), body, cls=_raw_json, **self._version(kind))
-            if kind.is_lro_put:
-                result = result.result()
+            if not kind.is_lro_put:
+                return method(*args, body, cls=_raw_json, **self._version(kind)) or {}
+            token = progress.get("continuation_token")
+            if token:
+                poller = method(*args, body, cls=_raw_json, continuation_token=token, **self._version(kind))
+            else:
+                poller = method(*args, body, cls=_raw_json, **self._version(kind))
+                progress["continuation_token"] = poller.continuation_token()
+            result = poller.result()
         except Exception as exc:  # noqa: BLE001
-            raise to_provider_error(exc, arm_id, "write") from None
+            error = to_provider_error(exc, arm_id, "write")
+            if error.status == 200:  # the operation itself ended Failed/Canceled: next attempt re-PUTs
+                progress.pop("continuation_token", None)
+            raise error from None
+        progress.pop("continuation_token", None)
         return result or {}
 
     def delete(self, kind: ResourceKind, arm_id: str) -> None:

@@ -17,8 +17,13 @@ class Adapter(Protocol):
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
         """The live body, or None when the resource (or its parent) does not exist."""
 
-    def write(self, kind: ResourceKind, arm_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Create or replace; waits for the long-running operation; returns the final body."""
+    def write(
+        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Create or replace; waits for the long-running operation; returns the final body.
+
+        The caller passes the same ``progress`` dict to every attempt at one write, so the adapter
+        can resume an operation already accepted instead of starting it again."""
 
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         """Delete and wait; deleting what is already gone succeeds."""

@@ -1,0 +1,104 @@
+"""Engine lifecycle behaviours, one test each, asserting on the emulator's end state."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lzengine.diff import Action
+from lzengine.report import Status
+
+HUB = """\
+name: contoso-ai
+location: swedencentral
+hub:
+  address_space: 10.100.0.0/16
+  subnets:
+    - {name: AzureFirewallSubnet, prefix: 10.100.0.0/26}
+    - {name: AzureBastionSubnet, prefix: 10.100.0.64/26}
+    - {name: snet-a, size: 24}
+    - {name: snet-b, size: 24}
+"""
+
+
+def statuses(report) -> dict[str, tuple[str, str]]:
+    return {o.address: (o.action.label, o.status.value) for o in report.outcomes}
+
+
+def test_apply_twice_is_all_noop_with_zero_writes(harness, emulator) -> None:
+    graph = harness.graph(HUB)
+    assert harness.engine().apply(graph).exit_code == 0
+    emulator.reset_stats()
+    report = harness.engine().apply(graph)
+    assert {o.action for o in report.outcomes} == {Action.NOOP}
+    assert emulator.stats()["writes"] == 0
+
+
+def test_plan_writes_nothing(harness, emulator) -> None:
+    changeset = harness.engine().plan(harness.graph(HUB))
+    assert [c.action for c in changeset.changes.values()] == [Action.CREATE] * 6
+    assert emulator.stats()["writes"] == 0 and emulator.resources() == {}
+
+
+def test_injected_conflicts_are_absorbed_in_virtual_time(harness, emulator) -> None:
+    harness.faults(rate=0.5, kinds=["conflict"], methods=["PUT"], types=["Microsoft.Network/*"], seed=3)
+    report = harness.engine(parallelism=1).apply(harness.graph(HUB))
+    assert report.exit_code == 0, [o.error for o in report.outcomes]
+    retried = [o for o in report.outcomes if o.attempts > 1]
+    assert retried, "the seeded faults should have forced at least one retry"
+    assert harness.clock.sleeps and all(s > 0 for s in harness.clock.sleeps)
+    state = emulator.resources()
+    assert sum(1 for key in state if "/subnets/" in key) == 4
+
+
+def test_transient_server_errors_and_dropped_connections_are_retried(harness, emulator) -> None:
+    harness.faults(rate=0.25, kinds=["500", "503", "429", "reset"], seed=11)
+    report = harness.engine(parallelism=2).apply(harness.graph(HUB))
+    assert report.exit_code == 0, [o.error for o in report.outcomes]
+    assert len(emulator.resources()) == 6
+
+
+def test_failure_skips_only_dependents(harness, emulator) -> None:
+    graph = harness.graph(HUB)
+    # Break one subnet behind the plan validator's back: a prefix Azure refuses.
+    bad = graph.nodes["hub.subnet.snet-b"]
+    graph.nodes["hub.subnet.snet-b"] = replace(bad, body={"properties": {"addressPrefix": "10.100.9.0/33"}})
+    report = harness.engine().apply(graph)
+    assert report.exit_code == 1
+    result = statuses(report)
+    assert result["hub.subnet.snet-b"] == ("create", "failed")
+    assert all(status == "succeeded" for address, (_, status) in result.items() if address != "hub.subnet.snet-b")
+    failed = next(o for o in report.outcomes if o.status is Status.FAILED)
+    assert failed.attempts == 1 and failed.error_code  # fatal: not retried, code named
+
+
+def test_failed_parent_skips_its_children_once(harness, emulator) -> None:
+    graph = harness.graph(HUB)
+    vnet = graph.nodes["hub.vnet"]
+    graph.nodes["hub.vnet"] = replace(vnet, body={**vnet.body, "location": "nowhere-region"})
+    report = harness.engine().apply(graph)
+    result = statuses(report)
+    assert result["hub.vnet"] == ("create", "failed")
+    assert result["hub.resource_group"] == ("create", "succeeded")
+    skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]
+    assert len(skipped) == 4 and all("hub.vnet" in o.error for o in skipped)
+    assert report.summary()["failed"] == 1  # the root cause is counted once
+
+
+def test_destroy_deletes_dependents_first_and_leaves_nothing(harness, emulator) -> None:
+    graph = harness.graph(HUB)
+    assert harness.engine().apply(graph).exit_code == 0
+    report = harness.engine().destroy(graph)
+    assert report.exit_code == 0
+    assert report.summary()["delete"] == 6
+    assert emulator.resources() == {}
+    again = harness.engine().destroy(graph)
+    assert again.summary()["delete"] == 0 and again.summary()["noop"] == 6
+
+
+def test_team_option_reads_but_never_writes_other_teams_resources(harness, emulator) -> None:
+    graph = harness.graph(HUB)  # everything in the hub belongs to the platform team
+    report = harness.engine(team="app-team").apply(graph)
+    assert report.exit_code == 0
+    assert {o.status for o in report.outcomes} == {Status.NOT_OWNED}
+    assert emulator.resources() == {}
+    assert report.summary()["not_owned"] == 6
