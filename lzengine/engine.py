@@ -22,7 +22,6 @@ from lzengine.graph import Graph, Node
 from lzengine.report import NilReporter, Reporter, RunReport
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
-
 #: how long registering the resource providers of a change set may take
 REGISTRATION_DEADLINE_S = 15 * 60
 
