@@ -1,0 +1,622 @@
+"""The emulator's WSGI application: ARM routing, auth, throttling, faults, stats and admin API.
+
+Built by :class:`lzengine.emulator.server.Emulator` and served by its threaded HTTPS server.
+Each ARM request goes through: authentication (bearer token) → counting → throttling →
+api-version check → role check → fault injection → :mod:`lzengine.emulator.backend`.
+Requests under ``/_emulator/`` are the admin API (admin token only): never counted, throttled
+or faulted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from werkzeug.wrappers import Request
+
+from lzengine.emulator import errors, registry
+from lzengine.emulator.auth import Authorizer, Principal
+from lzengine.emulator.backend import (
+    RG_TYPE,
+    TENANT_ID,
+    Backend,
+    Reply,
+    RequestContext,
+    normalize_location,
+    retry_headers,
+)
+from lzengine.emulator.errors import ArmError
+from lzengine.emulator.faults import FaultInjector, FaultSpec
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
+from lzengine.emulator.throttle import Throttler
+
+log = logging.getLogger(__name__)
+
+METHOD_KIND = {"GET": "reads", "HEAD": "reads", "PUT": "writes", "PATCH": "writes",
+               "POST": "writes", "DELETE": "deletes"}  # fmt: skip
+RESOURCES_NS = "Microsoft.Resources"
+
+
+class Stats:
+    """Request counters by kind, method and lower-case ``provider/type``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.kinds: Counter[str] = Counter()
+            self.methods: Counter[str] = Counter()
+            self.types: Counter[str] = Counter()
+
+    def count(self, method: str, type_lower: str) -> None:
+        with self._lock:
+            self.kinds[METHOD_KIND.get(method, "reads")] += 1
+            self.methods[method] += 1
+            self.types[type_lower] += 1
+
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "reads": self.kinds["reads"],
+                "writes": self.kinds["writes"],
+                "deletes": self.kinds["deletes"],
+                "by_method": dict(self.methods),
+                "by_type": dict(self.types),
+            }
+
+
+@dataclass
+class Route:
+    """A classified ARM request path."""
+
+    kind: str
+    type: str  # full type (canonical) used for stats, api-version, faults and RBAC
+    sub: str | None = None
+    rg: str | None = None
+    rp: ResourcePath | None = None
+    extra: str | None = None  # namespace / op id / action name
+
+
+def classify(path: str) -> Route:
+    segs = split(path)
+    low = [s.lower() for s in segs]
+    n = len(segs)
+    if n == 0:
+        raise errors.not_found_path(path)
+    if low[0] == "subscriptions":
+        if n == 1:
+            return Route("subscriptions", f"{RESOURCES_NS}/subscriptions")
+        sub = segs[1]
+        if n == 2:
+            return Route("subscription", f"{RESOURCES_NS}/subscriptions", sub)
+        if n == 3 and low[2] == "resourcegroups":
+            return Route("rgs", RG_TYPE, sub)
+        if n == 3 and low[2] == "resources":
+            return Route("sub-resources", f"{RESOURCES_NS}/resources", sub)
+        if n == 3 and low[2] == "providers":
+            return Route("providers", f"{RESOURCES_NS}/providers", sub)
+        if n == 4 and low[2] == "resourcegroups":
+            return Route("rg", RG_TYPE, sub, segs[3])
+        if n == 4 and low[2] == "operationresults":
+            return Route("rg-op", f"{RESOURCES_NS}/operationresults", sub, extra=segs[3])
+        if n == 5 and low[2] == "resourcegroups" and low[4] == "resources":
+            return Route("rg-resources", f"{RESOURCES_NS}/resources", sub, segs[3])
+        if low[2] == "providers" and n == 4:
+            return Route("provider", f"{RESOURCES_NS}/providers", sub, extra=segs[3])
+        if low[2] == "providers" and n == 5 and low[4] in ("register", "unregister"):
+            return Route("provider-" + low[4], f"{RESOURCES_NS}/providers", sub, extra=segs[3])
+        if (low[2] == "providers" and n == 8 and low[4] == "locations"
+                and low[6] in ("operations", "operationresults", "operationstatuses")):
+            ns = registry.canonical_namespace(segs[3])
+            kind = "op-result" if low[6] == "operationresults" else "op-status"
+            return Route(kind, f"{ns}/locations/{segs[6]}", sub, extra=segs[7])
+    elif n == 1 and low[0] == "providers":
+        return Route("tenant-providers", f"{RESOURCES_NS}/providers")
+    rp = parse_resource(segs)
+    if rp is None:
+        raise errors.not_found_path(path)
+    return Route("resource", rp.full_type, rp.subscription, rp.resource_group, rp)
+
+
+class DropConnection(ConnectionAbortedError):
+    """Raised after the socket was shut down by the ``reset`` fault."""
+
+
+class EmulatorApp:
+    """WSGI callable. ``base_url`` is fixed by the server once the port is known."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        authorizer: Authorizer,
+        throttler: Throttler,
+        faults: FaultInjector,
+    ) -> None:
+        self.backend = backend
+        self.auth = authorizer
+        self.throttler = throttler
+        self.faults = faults
+        self.stats = Stats()
+
+    # ------------------------------------------------------------------ WSGI
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        request_id = str(uuid.uuid4())
+        try:
+            reply = self.handle(request)
+        except ArmError as exc:
+            reply = Reply(exc.status, exc.body(), dict(exc.headers))
+        except DropConnection:
+            raise
+        except Exception as exc:  # pragma: no cover - defensive: never an empty 500
+            log.exception("emulator failure on %s %s", request.method, request.path)
+            err = ArmError(500, "InternalServerError", f"Emulator failure: {exc!r}")
+            reply = Reply(500, err.body())
+        headers = dict(reply.headers)
+        headers["x-ms-request-id"] = request_id
+        headers["x-ms-correlation-request-id"] = (
+            request.headers.get("x-ms-correlation-request-id") or request_id
+        )
+        if request.headers.get("x-ms-return-client-request-id", "").lower() == "true":
+            cid = request.headers.get("x-ms-client-request-id")
+            if cid:
+                headers["x-ms-client-request-id"] = cid
+        if reply.data is None:
+            with self.backend.lock:
+                data = reply.encode()
+        else:
+            data = reply.data
+        if data and reply.status not in (204, 304):
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        else:
+            data = b""
+        headers["Content-Length"] = str(len(data))
+        start_response(f"{reply.status} {_reason(reply.status)}", list(headers.items()))
+        return [data]
+
+    def base_url(self, request: Request) -> str:
+        return f"https://{request.host}"
+
+    # ------------------------------------------------------------------ pipeline
+    def handle(self, request: Request) -> Reply:
+        path = request.path
+        if path.rstrip("/").lower().startswith("/_emulator"):
+            principal = self._authenticate(request)
+            if not principal.admin:
+                raise ArmError(403, "AuthorizationFailed", "Only the admin token may use /_emulator/.")
+            return self.admin(request, path.rstrip("/")[len("/_emulator"):].lower())
+
+        method = request.method.upper()
+        try:
+            route = classify(path)
+        except ArmError:
+            self.stats.count(method, "unknown")
+            raise
+        self.stats.count(method, _stats_type(route))
+        principal = self._authenticate(request)
+
+        sub = route.sub or self.backend.subscription_id
+        kind = METHOD_KIND.get(method, "reads")
+        decision = self.throttler.take(sub, kind)
+        rate_headers = {f"x-ms-ratelimit-remaining-subscription-{kind}": str(decision.remaining)}
+        if not decision.allowed:
+            raise errors.throttled(kind[:-1], sub, {**self.throttler.retry_headers(decision.wait),
+                                                    **rate_headers})  # fmt: skip
+
+        try:
+            reply = self._serve(request, route, method, principal)
+        except ArmError as exc:
+            for k, v in rate_headers.items():
+                exc.headers.setdefault(k, v)
+            raise
+        for k, v in rate_headers.items():
+            reply.headers.setdefault(k, v)
+        return reply
+
+    def _serve(self, request: Request, route: Route, method: str, principal: Principal) -> Reply:
+        api_version = request.args.get("api-version")
+        if not api_version:
+            for k, v in request.args.items():
+                if k.lower() == "api-version":
+                    api_version = v
+        if not api_version:
+            raise errors.missing_api_version()
+        self._check_api_version(route, api_version, request)
+        if route.sub is not None:
+            self.backend._check_subscription(route.sub)
+        if not principal.admin:
+            self._authorize(principal, route, method)
+
+        ctx = RequestContext(
+            base_url=self.base_url(request),
+            api_version=api_version,
+            if_match=request.headers.get("If-Match"),
+            if_none_match=request.headers.get("If-None-Match"),
+            skiptoken=request.args.get("$skiptoken"),
+            query=dict(request.args.items()),
+            path=request.path,
+        )
+        fault = self.faults.decide(method, route.type, lro_possible=self._lro_possible(route, method))
+        if fault is not None:
+            self._inject(fault, route, ctx, request)
+
+        with self.backend.lock:
+            self.backend.settle()
+            reply = self.dispatch(route, method, request, ctx)
+            reply.encode()
+        return reply
+
+    def _authenticate(self, request: Request) -> Principal:
+        header = request.headers.get("Authorization")
+        if not header:
+            raise errors.authentication_failed("Authentication failed. The 'Authorization' header is missing.")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise errors.authentication_failed(
+                "Authentication failed. The 'Authorization' header is provided in an invalid format."
+            )
+        principal = self.auth.principal(token.strip())
+        if principal is None:
+            err = errors.authentication_failed("The access token is invalid.")
+            err.code = "InvalidAuthenticationToken"
+            raise err
+        return principal
+
+    def _check_api_version(self, route: Route, api_version: str, request: Request) -> None:
+        if not registry.API_VERSION_RE.match(api_version):
+            raise errors.invalid_api_version(api_version)
+        if route.kind in ("op-status", "op-result", "rg-op"):
+            return
+        if route.kind == "resource":
+            spec = registry.lookup(route.type)
+        else:
+            spec = registry.lookup(RG_TYPE)
+        if registry.version_supported(spec, api_version):
+            return
+        location = "global"
+        if request.method in ("PUT", "PATCH"):
+            try:
+                body = json.loads(request.get_data() or b"{}")
+                if isinstance(body, dict) and isinstance(body.get("location"), str):
+                    location = normalize_location(body["location"])
+            except ValueError:
+                pass
+        type_name = spec.type if route.kind == "resource" else RG_TYPE
+        raise errors.no_registered_provider(
+            location, api_version, type_name, list(reversed(spec.api_versions)),
+            list(spec.locations or ("global",)),
+        )  # fmt: skip
+
+    def _lro_possible(self, route: Route, method: str) -> bool:
+        if route.kind == "rg":
+            return method == "DELETE"
+        if route.kind != "resource" or route.rp is None or route.rp.is_collection:
+            return False
+        spec = registry.lookup(route.type)
+        if method == "PUT":
+            return spec.is_lro_put
+        if method == "DELETE":
+            return spec.delete.transient is not None
+        return False
+
+    def _authorize(self, principal: Principal, route: Route, method: str) -> None:
+        verb = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write",
+                "DELETE": "delete"}.get(method, "action")  # fmt: skip
+        sub = route.sub or self.backend.subscription_id
+        if route.kind in ("op-status", "op-result", "rg-op", "subscriptions", "tenant-providers"):
+            return
+        if route.kind in ("rg", "rgs"):
+            action = f"Microsoft.Resources/subscriptions/resourceGroups/{verb}"
+            scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
+        elif route.kind == "resource" and route.rp is not None:
+            rp = route.rp
+            if rp.is_collection:
+                scope = rp.parent_id
+            else:
+                scope = rp.id
+            if method == "POST" and rp.is_collection:
+                action = f"{'/'.join([rp.namespace, *rp.types[:-1]])}/{rp.types[-1]}/action"
+                scope = rp.parent_id
+            else:
+                action = f"{rp.full_type}/{verb}"
+        elif route.kind.startswith("provider-"):
+            action = f"{route.extra}/register/action"
+            scope = f"/subscriptions/{sub}"
+        else:
+            action = f"Microsoft.Resources/subscriptions/{verb}"
+            scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
+        with self.backend.lock:
+            arm = []
+            for ra in self.backend.store.of_type("microsoft.authorization/roleassignments"):
+                props = ra.body.get("properties", {})
+                if str(props.get("principalId", "")).lower() == principal.object_id.lower():
+                    arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
+                                str(props.get("scope", "/"))))  # fmt: skip
+        if not self.auth.allowed(principal, action, scope, arm):
+            raise errors.authorization_failed(principal.object_id, action, scope)
+
+    def _inject(self, fault: str, route: Route, ctx: RequestContext, request: Request) -> None:
+        scale = self.backend.time_scale
+        if fault == "500":
+            raise ArmError(500, "InternalServerError",
+                           "The server encountered an internal error. Please retry the request.")
+        if fault == "503":
+            raise ArmError(503, "ServiceUnavailable",
+                           "The service is temporarily unavailable. Please retry the request.")
+        if fault == "429":
+            raise errors.throttled("read" if request.method in ("GET", "HEAD") else "write",
+                                   route.sub or self.backend.subscription_id,
+                                   retry_headers(1.0 * scale))  # fmt: skip
+        if fault == "conflict":
+            if route.rp is not None and not route.rp.is_collection:
+                raise self.backend.busy_error(route.rp, ctx.base_url)
+            raise ArmError(409, "Conflict", "The resource is busy with another operation. Retry later.")
+        if fault == "lro-failed":
+            ctx.fail_lro = True
+            return
+        if fault == "reset":
+            sock = request.environ.get("werkzeug.socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            raise DropConnection("fault injection: connection reset")
+
+    # ------------------------------------------------------------------ ARM routes
+    def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext) -> Reply:
+        b = self.backend
+        k = route.kind
+        sub = route.sub or b.subscription_id
+        if k == "resource":
+            rp = route.rp
+            assert rp is not None
+            if rp.is_collection:
+                if method == "GET":
+                    return b.list(rp, ctx)
+                if method == "POST":
+                    return self._action(rp, request)
+                raise errors.method_not_allowed(method, request.path)
+            if method == "GET":
+                return b.get(rp, ctx)
+            if method == "HEAD":  # existence check: 204 or 404, no body
+                try:
+                    reply = b.get(rp, ctx)
+                except ArmError as exc:
+                    if exc.status == 404:
+                        return Reply(404)
+                    raise
+                return Reply(204, None, reply.headers)
+            if method == "PUT":
+                return b.put(rp, _json_body(request), ctx)
+            if method == "PATCH":
+                return b.patch(rp, _json_body(request), ctx)
+            if method == "DELETE":
+                return b.delete(rp, ctx)
+            raise errors.method_not_allowed(method, request.path)
+        if k == "rg":
+            assert route.rg is not None
+            if method == "PUT":
+                return b.put_rg(sub, route.rg, _json_body(request), ctx)
+            if method == "GET":
+                return b.get_rg(sub, route.rg)
+            if method == "HEAD":
+                try:
+                    b.get_rg(sub, route.rg)
+                except ArmError as exc:
+                    if exc.code == "ResourceGroupNotFound":
+                        return Reply(404)
+                    raise
+                return Reply(204)
+            if method == "PATCH":
+                return b.patch_rg(sub, route.rg, _json_body(request))
+            if method == "DELETE":
+                return b.delete_rg(sub, route.rg, ctx)
+            raise errors.method_not_allowed(method, request.path)
+        if k == "rgs" and method == "GET":
+            return b.list_rgs(sub, ctx, request.path)
+        if k in ("op-status",) and method == "GET":
+            return b.operation_status(route.extra or "")
+        if k in ("op-result", "rg-op") and method == "GET":
+            return b.operation_result(route.extra or "", ctx.base_url)
+        if k == "sub-resources" and method == "GET":
+            return b.generic_list(sub, None, ctx, request.path)
+        if k == "rg-resources" and method == "GET":
+            return b.generic_list(sub, route.rg, ctx, request.path)
+        if k == "subscription" and method == "GET":
+            return Reply(200, self._subscription_body())
+        if k == "subscriptions" and method == "GET":
+            return Reply(200, {"value": [self._subscription_body()]})
+        if k == "providers" and method == "GET":
+            items = [self._provider_body(ns) for ns in registry.namespaces()]
+            return b.list_page(items, ctx, request.path)
+        if k == "provider" and method == "GET":
+            return Reply(200, self._provider_body(route.extra or ""))
+        if k == "provider-register" and method == "POST":
+            b.set_registration(route.extra or "", "Registered")
+            return Reply(200, self._provider_body(route.extra or ""))
+        if k == "provider-unregister" and method == "POST":
+            b.set_registration(route.extra or "", "Unregistered")
+            return Reply(200, self._provider_body(route.extra or ""))
+        if k == "tenant-providers" and method == "GET":
+            return Reply(200, {"value": [self._provider_body(ns, tenant=True)
+                                         for ns in registry.namespaces()]})  # fmt: skip
+        raise errors.method_not_allowed(method, request.path)
+
+    def _action(self, rp: ResourcePath, request: Request) -> Reply:
+        """POST actions: ``checkNameAvailability`` and ``listKeys``-style reads."""
+        action = rp.types[-1].lower()
+        with self.backend.lock:
+            if action == "checknameavailability":
+                body = _json_body(request)
+                name = str(body.get("name", ""))
+                ns_low = rp.namespace.lower() + "/"
+                taken = any(
+                    r.body.get("name", "").lower() == name.lower()
+                    for r in self.backend.store.all()
+                    if r.type.lower().startswith(ns_low) and r.type.count("/") == 1
+                )
+                return Reply(200, {"nameAvailable": not taken,
+                                   "reason": "AlreadyExists" if taken else None,
+                                   "message": None})  # fmt: skip
+            if action.startswith("list") and "key" in action:
+                res = self.backend.store.get(id_key(rp.parent_id))
+                if res is None:
+                    raise errors.resource_not_found(
+                        "/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names), rp.resource_group
+                    )
+                return Reply(200, {"key1": "emulator-key-1", "key2": "emulator-key-2",
+                                   "primaryKey": "emulator-key-1", "secondaryKey": "emulator-key-2"})
+        return Reply(200, {})
+
+    def _subscription_body(self) -> dict[str, Any]:
+        sid = self.backend.subscription_id
+        return {
+            "id": f"/subscriptions/{sid}",
+            "subscriptionId": sid,
+            "tenantId": TENANT_ID,
+            "displayName": "lzengine emulator",
+            "state": "Enabled",
+            "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01",
+                                     "quotaId": "PayAsYouGo_2014-09-01", "spendingLimit": "Off"},
+            "authorizationSource": "RoleBased",
+        }  # fmt: skip
+
+    def _provider_body(self, namespace: str, tenant: bool = False) -> dict[str, Any]:
+        ns = registry.canonical_namespace(namespace)
+        types = []
+        for spec in registry.known_specs():
+            if spec.namespace.lower() != ns.lower():
+                continue
+            types.append({
+                "resourceType": spec.type.split("/", 1)[1],
+                "locations": [registry.display_name(x) for x in (spec.locations or ())],
+                "apiVersions": sorted(spec.api_versions, reverse=True),
+                "defaultApiVersion": spec.api_versions[-1] if spec.api_versions else None,
+                "capabilities": "None",
+            })  # fmt: skip
+        if ns.lower() == "microsoft.resources":
+            types.append({"resourceType": "resources", "locations": [],
+                          "apiVersions": sorted(registry.RESOURCES_VERSIONS, reverse=True)})
+        body: dict[str, Any] = {
+            "id": f"/providers/{ns}" if tenant
+            else f"/subscriptions/{self.backend.subscription_id}/providers/{ns}",
+            "namespace": ns,
+            "resourceTypes": types,
+        }
+        if not tenant:
+            body["registrationState"] = self.backend.registration_state(ns)
+            body["registrationPolicy"] = "RegistrationRequired"
+        return body
+
+    # ------------------------------------------------------------------ admin API
+    def admin(self, request: Request, sub_path: str) -> Reply:
+        m = request.method.upper()
+        b = self.backend
+        if sub_path == "/stats" and m == "GET":
+            return Reply(200, self.stats.to_json())
+        if sub_path == "/stats/reset" and m == "POST":
+            self.stats.reset()
+            return Reply(200, self.stats.to_json())
+        if sub_path == "/resources" and m == "GET":
+            b.settle()
+            return Reply(200, {"value": b.dump()})
+        if sub_path == "/reset" and m == "POST":
+            b.reset()
+            self.throttler.reset()
+            return Reply(200, {"reset": True})
+        if sub_path == "/latency" and m == "GET":
+            return Reply(200, latency_table(b.time_scale))
+        if sub_path == "/faults":
+            if m == "GET":
+                spec = self.faults.spec
+                return Reply(200, {"faults": spec.to_json() if spec else None,
+                                   "injected": dict(self.faults.injected)})  # fmt: skip
+            if m == "PUT":
+                try:
+                    spec = FaultSpec.from_json(_json_body(request))
+                except (ValueError, TypeError) as exc:
+                    raise errors.bad_request("InvalidFaultSpec", str(exc)) from None
+                self.faults.configure(spec)
+                return Reply(200, {"faults": spec.to_json()})
+            if m == "DELETE":
+                self.faults.configure(None)
+                return Reply(200, {"faults": None})
+        if sub_path == "/principals":
+            if m == "GET":
+                return Reply(200, {"value": [p.to_json() for p in self.auth.principals()]})
+            if m == "POST":
+                body = _json_body(request)
+                try:
+                    p = self.auth.add(
+                        str(body.get("name") or "principal"), str(body.get("role") or "Reader"),
+                        str(body.get("scope") or f"/subscriptions/{b.subscription_id}"),
+                    )  # fmt: skip
+                except ValueError as exc:
+                    raise errors.bad_request("InvalidPrincipal", str(exc)) from None
+                self._save_principals()
+                return Reply(201, {"object_id": p.object_id, "token": p.token, "name": p.name})
+        if sub_path == "/clock" and m in ("GET", "POST"):
+            if m == "POST":
+                b.clock.advance(float(_json_body(request).get("advance", 0)))
+            return Reply(200, {"offset": b.clock.offset, "now": b.clock()})
+        if sub_path == "/settle" and m == "POST":
+            return Reply(200, {"completed": b.finish_all()})
+        if sub_path == "/operations" and m == "GET":
+            b.settle()
+            with b.lock:
+                ops = [{"id": o.id, "kind": o.kind, "target": o.target, "status": o.status,
+                        "remaining": max(0.0, o.end - b.clock())} for o in b.ops.values()]
+            return Reply(200, {"value": ops})
+        if sub_path.startswith("/providers/") and m == "PUT":
+            ns = sub_path.split("/", 2)[2]
+            state = str(_json_body(request).get("registrationState", "Registered"))
+            b.set_registration(ns, state)
+            return Reply(200, {"namespace": ns, "registrationState": state})
+        raise errors.not_found_path(request.path)
+
+    def _save_principals(self) -> None:
+        with self.backend.lock:
+            self.backend.store.set_meta("principals", [p.to_json() for p in self.auth.principals()])
+            self.backend.store.commit()
+
+
+def latency_table(time_scale: float) -> dict[str, Any]:
+    types = {}
+    for spec in registry.known_specs():
+        c, u, d = spec.latency
+        types[spec.lower] = {"create": c, "update": u, "delete": d}
+    return {"time_scale": time_scale, "types": types}
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _stats_type(route: Route) -> str:
+    return route.type.lower()
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    data = request.get_data()
+    if not data or not data.strip():
+        return {}
+    try:
+        body = json.loads(data)
+    except ValueError as exc:
+        raise errors.invalid_json(str(exc)) from None
+    if not isinstance(body, dict):
+        raise errors.invalid_json("the body must be a JSON object")
+    return body

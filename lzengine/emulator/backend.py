@@ -1,0 +1,922 @@
+"""Resource-provider behaviour of the emulator: the ARM state machine without HTTP.
+
+Called by :mod:`lzengine.emulator.app` for every ARM request after authentication, throttling and
+fault injection. It owns the store lock, the long-running operations (LROs) and their clock:
+an operation ends ``latency × time_scale`` seconds after it started and is applied lazily
+("settled") at the start of the next request, so no background thread is needed. It answers
+with :class:`Reply` objects (status, JSON body, headers) and raises :class:`ArmError`.
+
+Provider specifics that are data live in :mod:`lzengine.emulator.registry`; the few that are
+code (NSG default rules, private-endpoint NICs, peering state...) in
+:mod:`lzengine.emulator.hooks`.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from lzengine.emulator import errors, hooks, registry
+from lzengine.emulator.errors import ArmError
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
+from lzengine.emulator.registry import PutMode, TypeSpec
+from lzengine.emulator.store import Resource, Store
+
+DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
+TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de"
+RG_TYPE = "Microsoft.Resources/resourceGroups"
+TERMINAL = {"succeeded", "failed", "canceled"}
+
+
+def retry_headers(seconds: float) -> dict[str, str]:
+    """Honest wait headers for a poll or a 429.
+
+    ``retry-after-ms`` is always sent and never ``0`` (azure-core treats a zero delay as "absent"
+    and falls back to its 30 s default); ``Retry-After`` only when the wait is at least 1 s.
+    """
+    headers = {"retry-after-ms": str(max(1, int(seconds * 1000)))}
+    if seconds >= 1:
+        headers["Retry-After"] = str(int(seconds))
+    return headers
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, JSON-able body (``None`` = empty) and headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    data: bytes | None = None
+
+    def encode(self) -> bytes:
+        """Serialise the body once (call while holding the backend lock: bodies share state)."""
+        if self.data is None:
+            self.data = b"" if self.body is None else json.dumps(self.body).encode()
+        return self.data
+
+
+@dataclass
+class RequestContext:
+    """What the backend needs from an HTTP request besides path and body."""
+
+    base_url: str
+    api_version: str
+    if_match: str | None = None
+    if_none_match: str | None = None
+    skiptoken: str | None = None
+    fail_lro: bool = False
+    query: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass
+class Operation:
+    """A long-running operation: applied to ``members`` when the clock passes ``end``."""
+
+    id: str
+    kind: str  # "put" | "delete"
+    namespace: str
+    location: str
+    subscription: str
+    target: str  # key of the target resource
+    lock_key: str
+    start: float
+    end: float
+    api_version: str
+    members: list[str] = field(default_factory=list)
+    status: str = "InProgress"
+    error: dict[str, Any] | None = None
+    fail: bool = False
+    is_rg: bool = False
+    started_at: str = ""
+    ended_at: str | None = None
+
+
+class Clock:
+    """Monotonic seconds plus an offset the admin API (and tests) can advance."""
+
+    def __init__(self, base: Callable[[], float] | None = None) -> None:
+        self._base = base or time.monotonic
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return self._base() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def _utcnow_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+
+
+def normalize_location(loc: str) -> str:
+    return loc.replace(" ", "").lower()
+
+
+class Backend:
+    """The emulated ARM control plane. Every public method takes the lock."""
+
+    def __init__(
+        self,
+        *,
+        subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
+        time_scale: float = 1.0,
+        clock: Clock | None = None,
+        store: Store | None = None,
+        page_size: int = 100,
+    ) -> None:
+        self.subscription_id = subscription_id
+        self.time_scale = max(0.0, float(time_scale))
+        self.clock = clock or Clock()
+        self.store = store if store is not None else Store()
+        self.page_size = page_size
+        self.lock = threading.RLock()
+        self.ops: OrderedDict[str, Operation] = OrderedDict()
+        self._heap: list[tuple[float, int, str]] = []
+        self._seq = itertools.count()
+        self.active: dict[str, str] = {}  # lock key -> op id
+        self._etag_seq = itertools.count()
+        self._finish_loaded_state()
+
+    # ------------------------------------------------------------------ lifecycle
+    def _finish_loaded_state(self) -> None:
+        """Complete operations that were in flight when the state file was written."""
+        changed = False
+        for res in self.store.all():
+            if self.store.get(res.key) is None:
+                continue
+            state = self._state_of(res)
+            spec = registry.lookup(res.type)
+            if state is None or state.lower() in TERMINAL:
+                continue
+            if state.lower() == "deleting":
+                for key in self.store.keys_under(res.key):
+                    self.store.remove(key)
+            else:
+                self._set_state(res, spec.success_state, spec)
+                self.store.put(res)
+            changed = True
+        if changed:
+            self.store.commit()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.store.clear()
+            self.store.commit()
+            self.ops.clear()
+            self._heap.clear()
+            self.active.clear()
+
+    def settle(self) -> None:
+        """Apply every operation whose end time has passed."""
+        with self.lock:
+            now = self.clock()
+            changed = False
+            while self._heap and self._heap[0][0] <= now:
+                _, _, op_id = heapq.heappop(self._heap)
+                op = self.ops.get(op_id)
+                if op is None or op.status != "InProgress":
+                    continue
+                self._complete(op)
+                changed = True
+            if changed:
+                self.store.commit()
+
+    def finish_all(self) -> int:
+        """Complete every in-flight operation now (admin helper). Returns how many."""
+        with self.lock:
+            pending = [op for op in self.ops.values() if op.status == "InProgress"]
+            for op in pending:
+                self._complete(op)
+            self._heap.clear()
+            self.store.commit()
+            return len(pending)
+
+    # ------------------------------------------------------------------ operations
+    def _new_op(
+        self, kind: str, rp_ns: str, location: str, target: str, lock_key: str, seconds: float,
+        api_version: str, fail: bool = False, is_rg: bool = False,
+    ) -> Operation:  # fmt: skip
+        now = self.clock()
+        op = Operation(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            namespace=rp_ns,
+            location=location or "global",
+            subscription=self.subscription_id,
+            target=target,
+            lock_key=lock_key,
+            start=now,
+            end=now + seconds * self.time_scale,
+            api_version=api_version,
+            fail=fail,
+            is_rg=is_rg,
+            started_at=_utcnow_iso(),
+        )
+        self.ops[op.id] = op
+        heapq.heappush(self._heap, (op.end, next(self._seq), op.id))
+        self.active[lock_key] = op.id
+        if len(self.ops) > 20000:
+            for old_id in list(itertools.islice(self.ops, 5000)):
+                if self.ops[old_id].status != "InProgress":
+                    del self.ops[old_id]
+        return op
+
+    def _complete(self, op: Operation) -> None:
+        if self.active.get(op.lock_key) == op.id:
+            del self.active[op.lock_key]
+        op.ended_at = _utcnow_iso()
+        if op.fail:
+            op.status = "Failed"
+            op.error = errors.retryable_error(
+                f"Operation {op.id} failed while updating resource {op.target}. "
+                "The call can be retried."
+            )
+            for key in op.members or [op.target]:
+                res = self.store.get(key)
+                if res is not None and res.op_id == op.id:
+                    res.op_id = None
+                    self._set_state(res, "Failed", registry.lookup(res.type))
+                    self._bump_etag(res)
+                    self.store.put(res)
+            return
+        op.status = "Succeeded"
+        if op.kind == "delete":
+            res = self.store.get(op.target)
+            if res is not None and res.op_id == op.id:
+                self._remove_tree(op.target)
+            return
+        for key in op.members or [op.target]:
+            res = self.store.get(key)
+            if res is not None and res.op_id == op.id:
+                res.op_id = None
+                spec = registry.lookup(res.type)
+                self._set_state(res, spec.success_state, spec)
+                if key == op.target:
+                    self._bump_etag(res)
+                self.store.put(res)
+
+    def _remaining(self, op: Operation) -> float:
+        return max(0.0, op.end - self.clock())
+
+    def op_urls(self, op: Operation, base_url: str) -> tuple[str, str]:
+        """(Azure-AsyncOperation URL, Location URL) of an operation."""
+        q = f"?api-version={quote(op.api_version)}"
+        if op.is_rg:
+            url = f"{base_url}/subscriptions/{op.subscription}/operationresults/{op.id}{q}"
+            return url, url
+        root = f"{base_url}/subscriptions/{op.subscription}/providers/{op.namespace}/locations/{op.location}"
+        return f"{root}/operations/{op.id}{q}", f"{root}/operationResults/{op.id}{q}"
+
+    def operation_status(self, op_id: str) -> Reply:
+        """The ``Azure-AsyncOperation`` resource: always 200 with ``status``."""
+        with self.lock:
+            op = self.ops.get(op_id)
+            if op is None:
+                raise errors.operation_not_found(op_id)
+            body: dict[str, Any] = {"status": op.status}
+            if op.namespace.lower() != "microsoft.network":
+                op_path = (f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/"
+                           f"{op.location}/operationStatuses/{op.id}")
+                body = {"id": op_path, "name": op.id, "status": op.status, "startTime": op.started_at}
+                if op.ended_at:
+                    body["endTime"] = op.ended_at
+                    body["percentComplete"] = 100.0
+            if op.error:
+                body["error"] = op.error
+            headers = retry_headers(self._remaining(op)) if op.status == "InProgress" else {}
+            return Reply(200, body, headers)
+
+    def operation_result(self, op_id: str, base_url: str) -> Reply:
+        """The ``Location`` resource: 202 while running, then the final answer."""
+        with self.lock:
+            op = self.ops.get(op_id)
+            if op is None:
+                raise errors.operation_not_found(op_id)
+            if op.status == "InProgress":
+                headers = retry_headers(self._remaining(op))
+                headers["Location"] = self.op_urls(op, base_url)[1]
+                return Reply(202, None, headers)
+            if op.status == "Failed":
+                err = op.error or {"code": "InternalServerError", "message": "The operation failed."}
+                raise ArmError(500, err["code"], err["message"], details=err.get("details"))
+            if op.kind == "delete":
+                return Reply(204 if not op.is_rg else 200)
+            res = self.store.get(op.target)
+            if res is None:
+                return Reply(204)
+            return Reply(200, self.render(res))
+
+    # ------------------------------------------------------------------ helpers
+    def _state_of(self, res: Resource) -> str | None:
+        props = res.body.get("properties")
+        if isinstance(props, dict):
+            return props.get("provisioningState")
+        return None
+
+    def _set_state(self, res: Resource, state: str, spec: TypeSpec) -> None:
+        props = res.body.setdefault("properties", {})
+        props["provisioningState"] = state
+        if spec.extra_status:
+            props["status"] = spec.extra_status.get(state.lower(), props.get("status"))
+        for rule in props.get("defaultSecurityRules") or ():
+            if isinstance(rule, dict) and isinstance(rule.get("properties"), dict):
+                rule["properties"]["provisioningState"] = state
+
+    def _new_etag(self, style: str | None) -> str | None:
+        if style in ("network",):
+            return f'W/"{uuid.uuid4()}"'
+        if style == "guid":
+            return str(uuid.uuid4())
+        if style in ("datetime-header", "datetime-body"):
+            now = datetime.now(UTC)
+            stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{next(self._etag_seq) % 10}Z"
+            return "W/\"datetime'" + stamp.replace(":", "%3A") + "'\""
+        return None
+
+    def _etag_holder(self, res: Resource) -> Resource:
+        spec = registry.lookup(res.type)
+        if spec.etag == "network" and res.root_key and res.root_key != res.key:
+            root = self.store.get(res.root_key)
+            if root is not None:
+                return root
+        return res
+
+    def _bump_etag(self, res: Resource) -> None:
+        spec = registry.lookup(res.type)
+        if not spec.etag:
+            return
+        holder = self._etag_holder(res)
+        holder.etag = self._new_etag(spec.etag)
+        if holder is not res:
+            self.store.put(holder)
+
+    def etag_of(self, res: Resource) -> str | None:
+        return self._etag_holder(res).etag
+
+    def render(self, res: Resource) -> dict[str, Any]:
+        """The body GET answers: stored body plus inline children and the ETag.
+
+        Shallow copies only: callers serialise the result while holding the lock.
+        """
+        body = dict(res.body)
+        spec = registry.lookup(res.type)
+        if spec.inline:
+            props = dict(body.get("properties") or {})
+            for inline in spec.inline:
+                child_type = f"{res.type}/{inline.child}".lower()
+                props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
+            body["properties"] = props
+        etag = self.etag_of(res)
+        if etag and spec.etag in ("network", "guid", "datetime-body"):
+            body["etag"] = etag
+        return body
+
+    def _etag_headers(self, res: Resource, *, write: bool = False) -> dict[str, str]:
+        """The ETag header; Network sends it on reads only (writes carry it in the body)."""
+        etag = self.etag_of(res)
+        if not etag or (write and registry.lookup(res.type).etag == "network"):
+            return {}
+        return {"ETag": etag}
+
+    def _remove_tree(self, key: str) -> None:
+        for k in self.store.keys_under(key):
+            removed = self.store.remove(k)
+            if removed is not None:
+                hooks.on_removed(self, removed)
+
+    def _check_subscription(self, sub: str | None) -> None:
+        if sub is not None and sub.lower() != self.subscription_id.lower():
+            raise errors.subscription_not_found(sub)
+
+    def _rg_key(self, sub: str, rg: str) -> str:
+        return id_key(f"/subscriptions/{sub}/resourceGroups/{rg}")
+
+    def _check_rg(self, sub: str | None, rg: str | None, *, writing: bool) -> None:
+        if sub is None or rg is None:
+            return
+        rg_res = self.store.get(self._rg_key(sub, rg))
+        if rg_res is None:
+            raise errors.resource_group_not_found(rg)
+        if writing and (self._state_of(rg_res) or "").lower() == "deleting":
+            raise errors.rg_being_deleted(rg)
+
+    def _check_scope_exists(self, rp: ResourcePath) -> None:
+        """An extension resource's scope (a resource id) must exist."""
+        scope_segs = split(rp.scope)
+        inner = parse_resource(scope_segs)
+        if inner is None or inner.is_collection:
+            return
+        if inner.full_type.lower() == "microsoft.management/managementgroups":
+            return  # management groups are not modelled; any name is a valid scope
+        if self.store.get(id_key(inner.id)) is None:
+            raise errors.resource_not_found(inner.full_type, "/".join(inner.names), inner.resource_group)
+
+    def _check_parent(self, rp: ResourcePath) -> None:
+        if rp.types and rp.types[0].lower() == "locations":
+            return  # location-scoped proxy types (deletedAccounts) have no stored parent
+        if len(rp.types) > 1 or (rp.is_collection and len(rp.types) > 1):
+            parent_key = id_key(rp.parent_id)
+            if self.store.get(parent_key) is None:
+                ptype = "/".join([rp.namespace, *rp.types[: len(rp.types) - 1]])
+                pnames = "/".join(rp.names[: len(rp.types) - 1])
+                raise errors.parent_not_found(f"{ptype}/{pnames}")
+        else:
+            self._check_scope_exists(rp)
+
+    def _lock_key(self, rp: ResourcePath, spec: TypeSpec) -> str:
+        if spec.lock == "root":
+            return id_key(rp.root_id)
+        return id_key(rp.id)
+
+    def _check_busy(self, rp: ResourcePath, spec: TypeSpec, base_url: str) -> None:
+        lock_key = self._lock_key(rp, spec)
+        op_id = self.active.get(lock_key)
+        if op_id is None:
+            return
+        op = self.ops.get(op_id)
+        if op is None or op.status != "InProgress":
+            self.active.pop(lock_key, None)
+            return
+        raise errors.busy(
+            spec.conflict_code, spec.conflict_status, rp.id, self.op_urls(op, base_url)[0],
+            self._remaining(op),
+        )  # fmt: skip
+
+    def busy_error(self, rp: ResourcePath, base_url: str) -> ArmError:
+        """The RP's "busy" error for ``rp`` (used by the ``conflict`` fault)."""
+        spec = registry.lookup(rp.full_type)
+        return errors.busy(spec.conflict_code, spec.conflict_status, rp.id, None, 0.0)
+
+    def _check_match(self, res: Resource | None, ctx: RequestContext) -> None:
+        if ctx.if_none_match is not None and ctx.if_none_match.strip() == "*" and res is not None:
+            raise errors.precondition_failed(self.etag_of(res), "*")
+        if ctx.if_match is None:
+            return
+        sent = ctx.if_match.strip()
+        if res is None:
+            raise errors.precondition_failed(None, sent)
+        if sent == "*":
+            return
+        current = self.etag_of(res)
+        if current is None or (sent != current and _strip_etag(sent) != _strip_etag(current)):
+            raise errors.precondition_failed(current, sent)
+
+    def _check_sent_state(self, body: dict[str, Any], existing: Resource | None) -> None:
+        props = body.get("properties")
+        if not isinstance(props, dict) or "provisioningState" not in props:
+            return
+        sent = props.get("provisioningState")
+        stored = (self._state_of(existing) if existing else None) or "Succeeded"
+        if sent is None or str(sent).lower() == stored.lower():
+            return
+        raise errors.bad_request(
+            "InvalidRequestContent",
+            f"The property 'provisioningState' is read-only: the request sets '{sent}' but the "
+            f"current value is '{stored}'.",
+            target="properties.provisioningState",
+        )
+
+    def _check_name(self, rp: ResourcePath) -> None:
+        name = rp.name
+        if not name or len(name) > 260 or any(c in name for c in '<>%&:\\?/'):
+            raise errors.bad_request(
+                "InvalidResourceName", f"The resource name '{name}' is invalid.", target=name
+            )
+
+    def _check_location(self, body: dict[str, Any], spec: TypeSpec, created: bool,
+                        existing: Resource | None) -> str | None:
+        loc = body.get("location")
+        if loc is None:
+            top_level = spec.type.count("/") == 1  # child resources (subnets, routes...) have no location
+            if created and top_level and spec.locations and spec.locations != ("global",):
+                raise errors.bad_request(
+                    "LocationRequired", "The location property is required for this definition."
+                )
+            return None
+        if not isinstance(loc, str):
+            raise errors.bad_request("InvalidRequestContent", "The location must be a string.")
+        norm = normalize_location(loc)
+        if spec.locations and norm not in spec.locations:
+            raise errors.location_not_available(loc, spec.type, list(spec.locations))
+        if existing is not None:
+            old = existing.body.get("location")
+            if isinstance(old, str) and normalize_location(old) != norm:
+                raise errors.bad_request(
+                    "LocationNotAllowed" if spec.type != RG_TYPE else "InvalidResourceGroupLocation",
+                    f"The location '{loc}' differs from the existing location '{old}'; the "
+                    "location of a resource cannot be changed.",
+                    target="location",
+                )
+        return norm if spec.normalize_location else loc
+
+    def _op_location(self, rp: ResourcePath, body: dict[str, Any]) -> str:
+        loc = body.get("location")
+        if not isinstance(loc, str):
+            root = self.store.get(id_key(rp.root_id))
+            loc = root.body.get("location") if root is not None else None
+        return normalize_location(loc) if isinstance(loc, str) else "global"
+
+    def registration_state(self, namespace: str) -> str:
+        regs = self.store.meta("registrations", {})
+        return regs.get(namespace.lower(), "Registered")
+
+    def set_registration(self, namespace: str, state: str) -> None:
+        with self.lock:
+            regs = dict(self.store.meta("registrations", {}))
+            regs[namespace.lower()] = state
+            self.store.set_meta("registrations", regs)
+            self.store.commit()
+
+    # ------------------------------------------------------------------ resources
+    def put(self, rp: ResourcePath, body: dict[str, Any], ctx: RequestContext) -> Reply:
+        spec = registry.lookup(rp.full_type)
+        with self.lock:
+            self._check_subscription(rp.subscription)
+            self._check_rg(rp.subscription, rp.resource_group, writing=True)
+            self._check_parent(rp)
+            self._check_name(rp)
+            if self.registration_state(rp.namespace) != "Registered":
+                raise errors.missing_registration(rp.namespace)
+            key = id_key(rp.id)
+            existing = self.store.get(key)
+            self._check_busy(rp, spec, ctx.base_url)
+            self._check_match(existing, ctx)
+            self._check_sent_state(body, existing)
+            created = existing is None
+            location = self._check_location(body, spec, created, existing)
+            hooks.validate_put(self, rp, spec, body, existing)
+            mode: PutMode = spec.create if created else spec.update
+            status = hooks.put_status(self, rp, spec, body, existing, mode.status)
+
+            op: Operation | None = None
+            if mode.transient is not None:
+                seconds = spec.latency[0 if created else 1]
+                op = self._new_op(
+                    "put", rp.namespace, self._op_location(rp, body), key, self._lock_key(rp, spec),
+                    seconds, ctx.api_version, fail=ctx.fail_lro,
+                )  # fmt: skip
+            state = mode.transient if mode.transient is not None else spec.success_state
+
+            res = self._compose(rp, spec, body, existing, location)
+            res.op_id = op.id if op else None
+            self._set_state(res, state, spec)
+            if op:
+                op.members.append(key)
+            self._apply_inline(res, spec, body, existing, ctx, op, state)
+            hooks.after_put(self, rp, spec, res, existing, op, state)
+            self._bump_etag(res)
+            self.store.put(res)
+            self.store.commit()
+
+            headers = self._etag_headers(res, write=True)
+            if op is not None:
+                aao, loc = self.op_urls(op, ctx.base_url)
+                if mode.async_header:
+                    headers["Azure-AsyncOperation"] = aao
+                if mode.location_header:
+                    headers["Location"] = loc
+                headers.update(retry_headers(self._remaining(op)))
+            return Reply(status, self.render(res) if mode.body else None, headers)
+
+    def _compose(self, rp: ResourcePath, spec: TypeSpec, body: dict[str, Any],
+                 existing: Resource | None, location: str | None) -> Resource:
+        out: dict[str, Any] = {"id": rp.id, "name": rp.name, "type": spec.type}
+        for k, v in body.items():
+            if k.lower() in ("id", "name", "type", "etag"):
+                continue
+            out[k] = v  # request bodies are freshly parsed: owned, no copy needed
+        if location is not None:
+            out["location"] = location
+        props = out.get("properties")
+        out["properties"] = dict(props) if isinstance(props, dict) else {}
+        out["properties"].pop("provisioningState", None)
+        for inline in spec.inline:
+            out["properties"].pop(inline.prop, None)
+        hooks.compose_identity(self, out, existing)
+        res = Resource(id=rp.id, type=spec.type, body=out, root_key=id_key(rp.root_id))
+        if existing is not None:
+            res.etag = existing.etag
+            res.extra = dict(existing.extra)
+        return res
+
+    def _apply_inline(self, res: Resource, spec: TypeSpec, body: dict[str, Any],
+                      existing: Resource | None, ctx: RequestContext, op: Operation | None,
+                      state: str) -> None:
+        for inline in spec.inline:
+            child_spec = registry.lookup(f"{spec.type}/{inline.child}")
+            child_type = child_spec.type.lower()
+            current = {c.key: c for c in self.store.children(res.key, child_type)}
+            props = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+            if inline.prop in props and props[inline.prop] is not None:
+                wanted = props[inline.prop]
+                if not isinstance(wanted, list):
+                    raise errors.bad_request(
+                        "InvalidRequestFormat", f"properties.{inline.prop} must be an array."
+                    )
+                keep: set[str] = set()
+                for item in wanted:
+                    if not isinstance(item, dict) or not item.get("name"):
+                        raise errors.bad_request(
+                            "InvalidRequestFormat",
+                            f"Every element of properties.{inline.prop} needs a name.",
+                        )
+                    child_rp = parse_resource(split(f"{res.id}/{inline.child}/{item['name']}"))
+                    assert child_rp is not None
+                    ckey = id_key(child_rp.id)
+                    keep.add(ckey)
+                    old = self.store.get(ckey)
+                    child = self._compose(child_rp, child_spec, item, old, None)
+                    child.body.pop("location", None)
+                    hooks.validate_put(self, child_rp, child_spec, item, old)
+                    self._set_state(child, state, child_spec)
+                    if op is not None:
+                        child.op_id = op.id
+                        op.members.append(ckey)
+                    hooks.after_put(self, child_rp, child_spec, child, old, op, state)
+                    self.store.put(child)
+                for key in current:
+                    if key not in keep:
+                        hooks.check_child_removal(self, current[key])
+                        self._remove_tree(key)
+            elif inline.preserve_since is not None and (
+                inline.preserve_since == ""
+                or registry.api_version_at_least(ctx.api_version, inline.preserve_since)
+            ):
+                continue
+            else:
+                for key, child in current.items():
+                    hooks.check_child_removal(self, child)
+                    self._remove_tree(key)
+
+    def get(self, rp: ResourcePath, ctx: RequestContext) -> Reply:
+        with self.lock:
+            res = self._find(rp)
+            headers = self._etag_headers(res)
+            if res.op_id:
+                op = self.ops.get(res.op_id)
+                if op is not None and op.status == "InProgress":
+                    headers.update(retry_headers(self._remaining(op)))
+            return Reply(200, self.render(res), headers)
+
+    def _find(self, rp: ResourcePath) -> Resource:
+        self._check_subscription(rp.subscription)
+        self._check_rg(rp.subscription, rp.resource_group, writing=False)
+        self._check_parent(rp)
+        res = self.store.get(id_key(rp.id))
+        if res is None:
+            raise errors.resource_not_found(rp.full_type, "/".join(rp.names), rp.resource_group)
+        return res
+
+    def patch(self, rp: ResourcePath, patch: dict[str, Any], ctx: RequestContext) -> Reply:
+        spec = registry.lookup(rp.full_type)
+        with self.lock:
+            res = self._find(rp)
+            self._check_rg(rp.subscription, rp.resource_group, writing=True)
+            self._check_busy(rp, spec, ctx.base_url)
+            self._check_match(res, ctx)
+            if isinstance(patch.get("location"), str) and isinstance(res.body.get("location"), str):
+                if normalize_location(patch["location"]) != normalize_location(res.body["location"]):
+                    raise errors.bad_request(
+                        "LocationNotAllowed", "The location of a resource cannot be changed.",
+                        target="location",
+                    )  # fmt: skip
+            body = res.body
+            for k, v in patch.items():
+                if k.lower() in ("id", "name", "type", "location", "etag"):
+                    continue
+                if k == "tags":
+                    body["tags"] = copy.deepcopy(v) if v is not None else {}
+                else:
+                    body[k] = merge_patch(body.get(k), v)
+            props = body.get("properties")
+            if isinstance(props, dict):
+                props["provisioningState"] = self._state_of(res) or spec.success_state
+            self._bump_etag(res)
+            self.store.put(res)
+            self.store.commit()
+            return Reply(200, self.render(res), self._etag_headers(res, write=True))
+
+    def delete(self, rp: ResourcePath, ctx: RequestContext) -> Reply:
+        spec = registry.lookup(rp.full_type)
+        with self.lock:
+            self._check_subscription(rp.subscription)
+            self._check_rg(rp.subscription, rp.resource_group, writing=False)
+            key = id_key(rp.id)
+            res = self.store.get(key)
+            if res is None:
+                return Reply(spec.delete.absent_status)
+            self._check_busy(rp, spec, ctx.base_url)
+            self._check_match(res, ctx)
+            hooks.validate_delete(self, res)
+            mode = spec.delete
+            if mode.transient is None:
+                rendered = self.render(res) if mode.body else None
+                self._remove_tree(key)
+                self.store.commit()
+                return Reply(mode.status, rendered)
+            op = self._new_op(
+                "delete", rp.namespace, self._op_location(rp, res.body), key,
+                self._lock_key(rp, spec), spec.latency[2], ctx.api_version, fail=ctx.fail_lro,
+            )  # fmt: skip
+            op.members.append(key)
+            res.op_id = op.id
+            self._set_state(res, mode.transient, spec)
+            self.store.put(res)
+            self.store.commit()
+            aao, loc = self.op_urls(op, ctx.base_url)
+            headers = retry_headers(self._remaining(op))
+            if mode.async_header:
+                headers["Azure-AsyncOperation"] = aao
+            if mode.location_header:
+                headers["Location"] = loc
+            return Reply(mode.status, None, headers)
+
+    def list(self, rp: ResourcePath, ctx: RequestContext) -> Reply:
+        with self.lock:
+            self._check_subscription(rp.subscription)
+            self._check_rg(rp.subscription, rp.resource_group, writing=False)
+            self._check_parent(rp)
+            prefix = id_key(rp.parent_id)
+            type_lower = rp.full_type.lower()
+            if type_lower == "microsoft.cognitiveservices/deletedaccounts":
+                type_lower = hooks.DELETED_ACCOUNT
+            if len(rp.types) > 1:
+                found = self.store.children(prefix, type_lower)
+            else:
+                found = self.store.of_type(type_lower, prefix)
+            items = [self.render(r) for r in found]
+            return self._page(items, ctx)
+
+    def _page(self, items: list[dict[str, Any]], ctx: RequestContext, path: str = "") -> Reply:
+        try:
+            start = int(ctx.skiptoken or 0)
+        except ValueError:
+            start = 0
+        path = path or ctx.path
+        end = start + self.page_size
+        body: dict[str, Any] = {"value": items[start:end]}
+        if end < len(items):
+            extra = "".join(
+                f"&{quote(k)}={quote(v)}" for k, v in ctx.query.items()
+                if k.lower() not in ("api-version", "$skiptoken")
+            )  # fmt: skip
+            body["nextLink"] = (
+                f"{ctx.base_url}{path}?api-version={quote(ctx.api_version)}{extra}&$skiptoken={end}"
+            )
+        return Reply(200, body)
+
+    def list_page(self, items: list[dict[str, Any]], ctx: RequestContext, path: str) -> Reply:
+        return self._page(items, ctx, path)
+
+    def generic_list(self, sub: str, rg: str | None, ctx: RequestContext, path: str) -> Reply:
+        """``/resources`` listings: top-level resources only, in the generic resource shape."""
+        with self.lock:
+            self._check_subscription(sub)
+            self._check_rg(sub, rg, writing=False)
+            prefix = id_key(f"/subscriptions/{sub}" + (f"/resourceGroups/{rg}" if rg else ""))
+            items = []
+            for res in self.store.all():
+                if res.type == RG_TYPE or not under(res.key, prefix):
+                    continue
+                rp = parse_resource(split(res.id))
+                if rp is None or rp.is_child or rp.resource_group is None:
+                    continue
+                if not registry.lookup(res.type).listed:
+                    continue
+                if parse_resource(split(rp.scope)) is not None:
+                    continue  # extension resource
+                item = {k: res.body[k] for k in ("id", "name", "type", "location", "tags", "kind",
+                                                   "sku", "identity", "managedBy", "zones")
+                        if k in res.body}  # fmt: skip
+                items.append(item)
+            return self._page(items, ctx, path)
+
+    # ------------------------------------------------------------------ resource groups
+    def rg_id(self, sub: str, rg: str) -> str:
+        return f"/subscriptions/{sub}/resourceGroups/{rg}"
+
+    def put_rg(self, sub: str, rg: str, body: dict[str, Any], ctx: RequestContext) -> Reply:
+        spec = registry.lookup(RG_TYPE)
+        with self.lock:
+            self._check_subscription(sub)
+            if not _valid_rg_name(rg):
+                raise errors.bad_request(
+                    "InvalidResourceGroupName",
+                    f"The provided resource group name '{rg}' has these invalid characters or is "
+                    "too long: the name may have up to 90 letters, digits, '-', '_', '(', ')' "
+                    "and '.', and must not end with '.'.",
+                    target=rg,
+                )
+            key = self._rg_key(sub, rg)
+            existing = self.store.get(key)
+            if existing is not None and (self._state_of(existing) or "").lower() == "deleting":
+                raise errors.rg_being_deleted(rg)
+            self._check_match(existing, ctx)
+            location = self._check_location(body, spec, existing is None, existing)
+            out: dict[str, Any] = {"id": self.rg_id(sub, rg), "name": rg, "type": RG_TYPE}
+            out["location"] = location
+            for k in ("tags", "managedBy"):
+                if k in body:
+                    out[k] = copy.deepcopy(body[k])
+            out["properties"] = {"provisioningState": "Succeeded"}
+            res = Resource(id=out["id"], type=RG_TYPE, body=out, root_key=key)
+            self.store.put(res)
+            self.store.commit()
+            return Reply(201 if existing is None else 200, self.render(res))
+
+    def get_rg(self, sub: str, rg: str) -> Reply:
+        with self.lock:
+            self._check_subscription(sub)
+            res = self.store.get(self._rg_key(sub, rg))
+            if res is None:
+                raise errors.resource_group_not_found(rg)
+            return Reply(200, self.render(res))
+
+    def patch_rg(self, sub: str, rg: str, patch: dict[str, Any]) -> Reply:
+        with self.lock:
+            self._check_subscription(sub)
+            res = self.store.get(self._rg_key(sub, rg))
+            if res is None:
+                raise errors.resource_group_not_found(rg)
+            if "tags" in patch:
+                res.body["tags"] = copy.deepcopy(patch["tags"]) or {}
+            if "managedBy" in patch:
+                res.body["managedBy"] = patch["managedBy"]
+            self.store.put(res)
+            self.store.commit()
+            return Reply(200, self.render(res))
+
+    def delete_rg(self, sub: str, rg: str, ctx: RequestContext) -> Reply:
+        spec = registry.lookup(RG_TYPE)
+        with self.lock:
+            self._check_subscription(sub)
+            key = self._rg_key(sub, rg)
+            res = self.store.get(key)
+            if res is None:
+                raise errors.resource_group_not_found(rg)
+            if res.op_id and res.op_id in self.ops and self.ops[res.op_id].status == "InProgress":
+                op = self.ops[res.op_id]
+            else:
+                op = self._new_op(
+                    "delete", "Microsoft.Resources", "global", key, key, spec.latency[2],
+                    ctx.api_version, fail=ctx.fail_lro, is_rg=True,
+                )  # fmt: skip
+                op.members.append(key)
+                res.op_id = op.id
+                res.body["properties"]["provisioningState"] = "Deleting"
+                self.store.put(res)
+                self.store.commit()
+            headers = retry_headers(self._remaining(op))
+            headers["Location"] = self.op_urls(op, ctx.base_url)[1]
+            return Reply(202, None, headers)
+
+    def list_rgs(self, sub: str, ctx: RequestContext, path: str) -> Reply:
+        with self.lock:
+            self._check_subscription(sub)
+            items = [self.render(r) for r in self.store.of_type(RG_TYPE.lower(), f"/subscriptions/{sub}".lower())]
+            return self._page(items, ctx, path)
+
+    # ------------------------------------------------------------------ admin views
+    def dump(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [{"id": r.id, "type": r.type, "body": self.render(r)} for r in self.store.all()]
+
+
+def _strip_etag(value: str) -> str:
+    v = value.strip()
+    if v.startswith("W/"):
+        v = v[2:]
+    return v.strip('"')
+
+
+def _valid_rg_name(name: str) -> bool:
+    if not name or len(name) > 90 or name.endswith("."):
+        return False
+    return all(c.isalnum() or c in "-_()." for c in name)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch: objects merge recursively, ``null`` deletes, the rest replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            result.pop(k, None)
+        else:
+            result[k] = merge_patch(result.get(k), v)
+    return result

@@ -1,0 +1,59 @@
+"""Run the emulator as a foreground process (``lzengine emulator serve`` calls :func:`serve_forever`).
+
+Prints one JSON line ``{"url", "ca_file", "token", "subscription_id"}`` on stdout once the
+server accepts connections, serves until SIGINT or SIGTERM, then stops cleanly. Also runnable
+as ``python -m lzengine.emulator.serve`` for scripts and the kill -9 persistence test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+
+from lzengine.emulator.server import Emulator
+
+
+def serve_forever(*, port: int, state_file: str | None, time_scale: float, throttle: str,
+                  faults: str | None, seed: int) -> int:
+    """Serve until SIGINT/SIGTERM; returns the process exit code (0)."""
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    emu = Emulator(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
+                   faults=faults, seed=seed).start()  # fmt: skip
+    try:
+        line = {"url": emu.url, "ca_file": emu.ca_file, "token": emu.token,
+                "subscription_id": emu.subscription_id}  # fmt: skip
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        emu.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lzengine.emulator.serve")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state-file", default=None)
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--throttle", choices=("on", "off", "scaled"), default="on")
+    parser.add_argument("--faults", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    a = parser.parse_args(argv)
+    return serve_forever(port=a.port, state_file=a.state_file, time_scale=a.time_scale,
+                         throttle=a.throttle, faults=a.faults, seed=a.seed)  # fmt: skip
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
