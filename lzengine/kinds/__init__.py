@@ -5,10 +5,31 @@ kind up from a node). Each service module declares its kinds as data; this modul
 collects them.
 """
 
-from lzengine.kinds import network, resources
+from lzengine.kinds import (
+    authorization,
+    cognitiveservices,
+    monitoring,
+    network,
+    network_components,
+    privatedns,
+    resources,
+    search,
+    web,
+)
 from lzengine.kinds.base import PARENT, ResourceKind
+from lzengine.kinds.generic import generic_kind
 
-ALL_KINDS: tuple[ResourceKind, ...] = (*resources.KINDS, *network.KINDS)
+ALL_KINDS: tuple[ResourceKind, ...] = (
+    *resources.KINDS,
+    *network.KINDS,
+    *network_components.KINDS,
+    *privatedns.KINDS,
+    *cognitiveservices.KINDS,
+    *search.KINDS,
+    *web.KINDS,
+    *monitoring.KINDS,
+    *authorization.KINDS,
+)
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}
 
@@ -18,4 +39,4 @@ def kind_for_type(arm_type: str) -> ResourceKind | None:
     return _BY_TYPE.get(arm_type.lower())
 
 
-__all__ = ["ALL_KINDS", "KINDS_BY_NAME", "PARENT", "ResourceKind", "kind_for_type"]
+__all__ = ["ALL_KINDS", "KINDS_BY_NAME", "PARENT", "ResourceKind", "generic_kind", "kind_for_type"]

@@ -49,6 +49,16 @@ class ResourceKind:
     serialize_on: str | None = None
     #: how long converging one resource may take, retries and LRO included
     deadline_s: float = 30 * 60
+    #: True: the operations take the whole ARM id as their one positional argument, before the
+    #: body: ``get_by_id(id, api_version=...)``, ``begin_create_or_update_by_id(id, body,
+    #: api_version=...)``, ``begin_delete_by_id(id, api_version=...)`` (generic resources client;
+    #: ``id_args`` is empty). Used for diagnostic settings and raw resources.
+    by_id: bool = False
+    #: True: an extension resource at a scope. The first positional argument is the scope, the
+    #: ARM id up to (not including) its last ``/providers/`` segment, without the leading '/'
+    #: (``subscriptions/{s}/resourceGroups/{rg}``); then the names of ``id_args`` segments:
+    #: ``policy_assignments.create(scope, name, body)``, ``role_assignments.get(scope, name)``.
+    scope_arg: bool = False
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

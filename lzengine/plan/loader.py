@@ -4,9 +4,9 @@ Who uses it: the CLI (``validate``, ``plan``, ``apply``) and library callers. No
 to Azure; a plan that fails here sends nothing anywhere.
 
 YAML is parsed with ruamel.yaml's round-trip loader because it keeps the line and column of
-every key and item; pydantic validates the shape; the network checks run on the validated model.
+every key and item; pydantic validates the shape; ``lzengine.plan.checks`` runs on the validated model.
 Each error path (``("hub", "subnets", 1, "prefix")``) is mapped back to the position of that
-key in the file.
+key in the file. Cross-field checks live in ``lzengine.plan.checks``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lzengine.errors import Diagnostic, PlanError
-from lzengine.plan import network
+from lzengine.plan import checks
 from lzengine.plan.models import Plan
 
 
@@ -89,7 +89,7 @@ def _plain(node: Any) -> Any:
 
 def _position(document: Any, path: tuple, *, at_key: bool) -> tuple[int, int]:
     """Line and column (1-based) of the deepest element of ``path`` present in the document."""
-    line, column = 1, 1
+    line, column = 0, 0  # 0-based like ruamel's marks
     node = document
     for index, step in enumerate(path):
         last = index == len(path) - 1
@@ -136,27 +136,33 @@ def _diagnostic_from_pydantic(err: dict, document: Any, file: str) -> Diagnostic
 
 
 def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
-    """The pydantic model class found by following ``path`` from ``model``."""
+    """The pydantic model class found by following ``path`` from ``model``.
+
+    List indexes and mapping keys (``teams.<name>``) step into the container's item type.
+    """
     current: Any = model
     for step in path:
-        if isinstance(step, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or step not in current.model_fields:
+        current = _strip_optional(current)
+        origin = typing.get_origin(current)
+        if origin in (list, tuple, set):
+            current = typing.get_args(current)[0]
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+        elif isinstance(current, type) and issubclass(current, BaseModel) and step in current.model_fields:
+            current = current.model_fields[step].annotation
+        else:
             return None
-        current = _unwrap(current.model_fields[step].annotation)
+    current = _strip_optional(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _unwrap(annotation: Any) -> Any:
-    """list[X] / X | None / dict[str, X] → X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (list, tuple, set, dict):
-            annotation = typing.get_args(annotation)[-1]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation
+def _strip_optional(annotation: Any) -> Any:
+    """X | None → X."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
@@ -165,18 +171,12 @@ def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
 
 
 def _field_description(model: type[BaseModel], loc: tuple) -> str:
-    names = [p for p in loc if isinstance(p, str)]
-    if not names:
+    if not loc or not isinstance(loc[-1], str):
         return ""
-    owner = _model_at(model, tuple(loc[: max(i for i, p in enumerate(loc) if isinstance(p, str))]))
-    field = owner.model_fields.get(names[-1]) if owner else None
+    owner = _model_at(model, loc[:-1])
+    field = owner.model_fields.get(loc[-1]) if owner else None
     return (field.description or "") if field else ""
 
 
-def _semantic_findings(plan: Plan) -> list[network.Finding]:
-    hub = plan.hub
-    findings = [network.Finding(("hub", *f.path), f.message, f.hint, f.code) for f in network.check_space(hub.address_space)]
-    prefixes, carve_findings = network.carve(hub.address_space, hub.subnets)
-    for f in [*carve_findings, *network.check_subnets(hub.address_space, hub.subnets, prefixes)]:
-        findings.append(network.Finding(("hub", *f.path), f.message, f.hint, f.code))
-    return findings
+def _semantic_findings(plan: Plan) -> list[checks.Finding]:
+    return checks.findings(plan)

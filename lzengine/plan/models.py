@@ -1,27 +1,31 @@
 """Typed models of a plan file (the YAML a user writes).
 
 Who uses it: ``lzengine.plan.loader`` validates the parsed YAML into these models, and
-``lzengine.compile`` turns a validated ``Plan`` into ARM resources. ``lzengine schema`` exports
+``lzengine.compile`` turns a validated ``Plan`` into ARM resources. ``lzengine.schema`` exports
 their JSON Schema for editors. Unknown keys are rejected (``extra="forbid"``) so a typo never
-passes silently; cross-field rules (address containment, subnet minimums) are checked by the
-loader, which knows where each value sits in the file.
+passes silently; cross-field rules (address containment, subnet minimums, references) are
+checked by ``lzengine.plan.checks``, which knows where each value sits in the file.
+
+The hub and spoke models live in ``lzengine.plan.hub`` and ``lzengine.plan.spoke``.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
+import uuid
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
+
+from lzengine.plan.base import Strict, SubnetSpec
+from lzengine.plan.hub import Hub
+from lzengine.plan.spoke import Spoke
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 LOCATION_PATTERN = re.compile(r"^[a-z][a-z0-9]+$")
+TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+(/[A-Za-z][A-Za-z0-9]*)+$"
 
-
-class Strict(BaseModel):
-    """Base of every plan model: unknown keys are errors, values are not coerced silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = ["Hub", "Naming", "Plan", "RawResource", "Spoke", "SubnetSpec", "Team"]
 
 
 class Naming(Strict):
@@ -32,72 +36,69 @@ class Naming(Strict):
     )
 
 
-class SubnetSpec(Strict):
-    """A subnet of a virtual network: an explicit ``prefix`` or a ``size`` carved automatically."""
+class Team(Strict):
+    """A team: the Entra principals (users, groups or service principals) and their role on what
+    the team owns (the hub for 'platform', its spokes for an application team)."""
 
-    name: str = Field(description="Subnet name, e.g. AzureFirewallSubnet or snet-app.", min_length=1, max_length=80)
-    prefix: str | None = Field(default=None, description="Explicit CIDR inside the VNet's address space.")
-    size: int | None = Field(default=None, ge=8, le=29, description="Prefix length to carve, e.g. 26 for a /26.")
+    principals: list[str] = Field(default_factory=list, description="Entra object ids (GUIDs).")
+    principal_type: Literal["Group", "User", "ServicePrincipal"] = "Group"
+    role: str = Field(
+        default="Contributor",
+        description="Role on the team's resource groups: Owner, Contributor, Reader, another built-in "
+        "role name known to lzengine, or a role definition GUID.",
+    )
 
-    @field_validator("prefix")
+    @field_validator("principals")
     @classmethod
-    def _valid_cidr(cls, value: str | None) -> str | None:
-        if value is not None:
+    def _object_ids(cls, value: list[str]) -> list[str]:
+        for principal in value:
             try:
-                ipaddress.IPv4Network(value, strict=True)
-            except ValueError as exc:
-                raise ValueError(f"not a valid IPv4 CIDR block: {exc}") from None
-        return value
+                uuid.UUID(principal)
+            except ValueError:
+                raise ValueError(f"{principal!r} is not an Entra object id (a GUID)") from None
+        return [p.lower() for p in value]
 
-    @field_validator("name")
+
+class RawResource(Strict):
+    """Any ARM resource, for what the plan language does not model yet (the escape hatch).
+
+    A value ``{$ref: <address>, path: <dotted.path>}`` anywhere in ``properties`` is replaced at
+    apply time by that resource's live value, and makes this resource depend on it.
+    """
+
+    type: str = Field(pattern=TYPE_PATTERN, description="Full ARM type, e.g. Microsoft.Storage/storageAccounts.")
+    name: str = Field(min_length=1, description="Resource name; 'parent/child' for child types.")
+    api_version: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$", description="api-version to call.")
+    resource_group: str = Field(default="hub", description="'hub' or a spoke name: whose resource group.")
+    location: str | None = Field(default=None, description="Region (default: the plan's); 'global' or 'none'.")
+    kind: str | None = None
+    sku: dict[str, Any] | None = None
+    identity: dict[str, Any] | None = None
+    zones: list[str] | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+    tags: bool = Field(default=True, description="Write the landing zone tags on it.")
+    depends_on: list[str] = Field(default_factory=list, description="Plan addresses this resource waits for.")
+
+    @field_validator("api_version", mode="before")
     @classmethod
-    def _valid_name(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9]", value):
-            raise ValueError(
-                "subnet names take letters, digits, '.', '-' and '_', start with a letter or digit "
-                "and end with a letter, digit or '_'"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _prefix_or_size(self) -> SubnetSpec:
-        if (self.prefix is None) == (self.size is None):
-            raise ValueError("give exactly one of 'prefix' (e.g. 10.0.1.0/24) or 'size' (e.g. 24)")
-        return self
-
-
-class Hub(Strict):
-    """The platform team's hub network."""
-
-    resource_group: str | None = Field(default=None, description="Resource group name (default rg-<prefix>-hub).")
-    address_space: list[str] = Field(description="CIDR blocks of the hub VNet.", min_length=1)
-    subnets: list[SubnetSpec] = Field(default_factory=list)
-
-    @field_validator("address_space", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("address_space")
-    @classmethod
-    def _valid_space(cls, value: list[str]) -> list[str]:
-        for cidr in value:
-            try:
-                ipaddress.IPv4Network(cidr, strict=True)
-            except ValueError as exc:
-                raise ValueError(f"{cidr!r} is not a valid IPv4 CIDR block: {exc}") from None
-        return value
+    def _version_text(cls, value: object) -> object:
+        return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 class Plan(Strict):
-    """A landing zone plan: one hub (platform team) and, later, spokes (application teams)."""
+    """A landing zone plan: one hub (platform team) and spokes (application teams)."""
 
     name: str = Field(description="Landing zone name: lower case letters, digits and '-', 3 to 24 characters.")
     location: str = Field(description="Azure region, e.g. swedencentral.")
     subscription: str | None = Field(default=None, description="Subscription id (else --subscription / env).")
     tags: dict[str, str] = Field(default_factory=dict)
     naming: Naming = Field(default_factory=Naming)
+    teams: dict[str, Team] = Field(
+        default_factory=dict, description="Teams by name; 'platform' owns the hub, spokes name their owner."
+    )
     hub: Hub
+    spokes: list[Spoke] = Field(default_factory=list)
+    resources: list[RawResource] = Field(default_factory=list, description="Raw ARM resources (escape hatch).")
 
     @field_validator("name")
     @classmethod
@@ -114,6 +115,19 @@ class Plan(Strict):
             raise ValueError("use an Azure region name such as swedencentral or eastus2")
         return normalised
 
+    @field_validator("subscription")
+    @classmethod
+    def _valid_subscription(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                raise ValueError("a subscription id is a GUID") from None
+        return value
+
     @property
     def prefix(self) -> str:
         return self.naming.prefix or self.name
+
+    def spoke(self, name: str) -> Spoke | None:
+        return next((s for s in self.spokes if s.name == name), None)

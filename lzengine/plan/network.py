@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lzengine.plan.models import SubnetSpec
+from lzengine.plan.base import SubnetSpec
 
 Path = tuple[str | int, ...]
 
@@ -22,6 +22,19 @@ SPECIAL_SUBNET_MIN_SIZE = {
     "azurefirewallmanagementsubnet": 26,
     "azurebastionsubnet": 26,
     "gatewaysubnet": 27,
+}
+
+#: Smallest prefix (largest prefix length) per subnet purpose.
+PURPOSE_MIN_SIZE = {
+    "private-endpoints": 28,
+    "app-service": 28,
+    "app-gateway": 26,
+}
+#: Why each purpose has its minimum, shown as the hint.
+PURPOSE_HINT = {
+    "private-endpoints": "a /28 holds 11 private endpoints; use /27 or /26 to grow without races",
+    "app-service": "App Service VNet integration needs a /28 at least; /26 is recommended",
+    "app-gateway": "Application Gateway v2 needs room to autoscale: a dedicated /26 at least, /24 recommended",
 }
 
 
@@ -125,6 +138,16 @@ def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: d
                     "subnet-too-small",
                 )
             )
+        purpose_min = PURPOSE_MIN_SIZE.get(spec.purpose)
+        if purpose_min is not None and net.prefixlen > purpose_min:
+            findings.append(
+                Finding(
+                    ("subnets", index, field),
+                    f"subnet {spec.name!r} for {spec.purpose} must be /{purpose_min} or larger, got /{net.prefixlen}",
+                    PURPOSE_HINT[spec.purpose],
+                    "subnet-too-small",
+                )
+            )
     return findings
 
 
@@ -138,4 +161,29 @@ def check_space(space: Sequence[str]) -> list[Finding]:
                 findings.append(
                     Finding(("address_space", i), f"{a} overlaps {b} in the same address space", code="space-overlap")
                 )
+    return findings
+
+
+def check_vnet_overlaps(vnets: Sequence[tuple[str, Path, Sequence[str]]]) -> list[Finding]:
+    """Address spaces of different VNets (hub and spokes, which are peered) must not overlap.
+
+    ``vnets`` holds (label, path of the address_space key, CIDRs); a finding points at the
+    later VNet's overlapping block.
+    """
+    findings: list[Finding] = []
+    seen: list[tuple[str, ipaddress.IPv4Network]] = []
+    for label, path, space in vnets:
+        mine = [ipaddress.IPv4Network(c) for c in space]
+        for index, net in enumerate(mine):
+            for other_label, other in seen:
+                if net.overlaps(other):
+                    findings.append(
+                        Finding(
+                            (*path, index),
+                            f"address space {net} of {label!r} overlaps {other} of {other_label!r}",
+                            "peered VNets need disjoint address spaces; pick another block",
+                            "vnet-overlap",
+                        )
+                    )
+        seen.extend((label, n) for n in mine)
     return findings

@@ -1,0 +1,52 @@
+"""Compile a validated ``Plan`` into the resource ``Graph`` lzengine converges.
+
+Who uses it: the engine (before observing anything) and ``lzengine graph``. Everything here is
+pure and deterministic: the same plan and subscription give the same ids, names, bodies and
+edges. Names follow the Cloud Adoption Framework abbreviations (``rg-``, ``vnet-``, ``afw-`` ...)
+and come from ``lzengine.plan.naming``; addresses from ``lzengine.plan.addresses``.
+
+The compiler is an ordered list of small steps (``STEPS``), each adding the nodes of one part of
+the plan through ``Context.add``, which turns every runtime reference into a dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lzengine.compile import governance, hub, network, raw, workload
+from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
+from lzengine.graph import Graph
+from lzengine.plan.models import Plan
+
+#: The compiler's steps, in order. Each adds the nodes of one part of the plan.
+STEPS: tuple[Callable[[Context], None], ...] = (
+    network.resource_groups,
+    hub.log_analytics,
+    network.hub_network,
+    network.hub_route_tables,
+    hub.firewall,
+    hub.bastion,
+    network.spoke_networks,
+    hub.private_dns,
+    workload.ai_accounts,
+    workload.search_services,
+    workload.monitoring,
+    workload.app_services,
+    workload.app_gateways,
+    raw.raw_resources,
+    governance.diagnostics,
+    governance.policies,
+    governance.roles,
+)
+
+
+def compile_plan(plan: Plan, subscription: str) -> Graph:
+    """Plan → Graph. Raises graph.CycleError if the declared dependencies form a cycle."""
+    context = Context(plan, subscription)
+    for step in STEPS:
+        step(context)
+    context.graph.order()  # validates: no cycles
+    return context.graph
+
+
+__all__ = ["MANAGED_BY_TAG", "STEPS", "ZONE_TAG", "compile_plan"]

@@ -1,0 +1,107 @@
+"""The compiler's working state: the plan, the subscription, the names, the graph being built,
+and the ARM ids every step needs.
+
+Who uses it: each step module of ``lzengine.compile`` (``hub``, ``spoke``, ``workload``,
+``governance``, ``raw``). ``Context.add`` is the one way a step adds a node: it writes the plan
+address, kind, id, body and owner, and adds every ``Ref`` found in the body to the node's
+dependencies, so a runtime reference is always a graph edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lzengine import ids, refs
+from lzengine.graph import Graph, Node
+from lzengine.kinds.base import ResourceKind
+from lzengine.plan import layout
+from lzengine.plan.layout import PlannedSubnet
+from lzengine.plan.models import Plan, Spoke
+from lzengine.plan.naming import Names
+
+#: Tag keys lzengine writes on every taggable resource it manages.
+MANAGED_BY_TAG = "managed-by"
+ZONE_TAG = "lzengine-zone"
+
+PLATFORM = "platform"
+
+
+class Context:
+    def __init__(self, plan: Plan, subscription: str):
+        self.plan = plan
+        self.subscription = subscription
+        self.names = Names(plan, subscription)
+        self.graph = Graph()
+        self.hub_planned: list[PlannedSubnet] = layout.hub_subnets(plan.hub)
+        self.hub_prefixes = layout.carve(list(plan.hub.address_space), self.hub_planned)
+        self.spoke_planned = {s.name: layout.spoke_subnets(s, i) for i, s in enumerate(plan.spokes)}
+        self.spoke_prefixes = {
+            s.name: layout.carve(list(s.address_space), self.spoke_planned[s.name]) for s in plan.spokes
+        }
+
+    # -- nodes -----------------------------------------------------------------------------------
+    def add(
+        self,
+        address: str,
+        kind: ResourceKind,
+        arm_id: str,
+        body: dict[str, Any],
+        depends_on: Iterable[str] = (),
+        owner: str = PLATFORM,
+    ) -> Node:
+        deps = set(depends_on) | {r.address for r in refs.find(body)}
+        deps.discard(address)
+        node = Node(address=address, kind=kind, arm_id=arm_id, body=body, depends_on=frozenset(deps), owner=owner)
+        self.graph.add(node)
+        return node
+
+    def tags(self) -> dict[str, str]:
+        return {**self.plan.tags, MANAGED_BY_TAG: "lzengine", ZONE_TAG: self.plan.name}
+
+    def located(self, **body: Any) -> dict[str, Any]:
+        """A top-level resource body: location and tags, then the given keys."""
+        return {"location": self.plan.location, "tags": self.tags(), **body}
+
+    # -- ids ---------------------------------------------------------------------------------------
+    def rg_id(self, group: str) -> str:
+        return ids.resource_group_id(self.subscription, group)
+
+    def hub_rg(self) -> str:
+        return self.names.hub_resource_group()
+
+    def spoke_rg(self, spoke: Spoke) -> str:
+        return self.names.spoke_resource_group(spoke.name)
+
+    def res_id(self, group: str, namespace: str, *segments: tuple[str, str]) -> str:
+        return ids.resource_id(self.subscription, group, namespace, *segments)
+
+    def net_id(self, group: str, *segments: tuple[str, str]) -> str:
+        return self.res_id(group, "Microsoft.Network", *segments)
+
+    def hub_vnet_id(self) -> str:
+        return self.net_id(self.hub_rg(), ("virtualNetworks", self.names.hub_vnet()))
+
+    def spoke_vnet_id(self, spoke: Spoke) -> str:
+        return self.net_id(self.spoke_rg(spoke), ("virtualNetworks", self.names.spoke_vnet(spoke.name)))
+
+    def hub_subnet_id(self, name: str) -> str:
+        return f"{self.hub_vnet_id()}/subnets/{name}"
+
+    def spoke_subnet(self, spoke: Spoke, purpose: str) -> tuple[str, str]:
+        """(address, id) of the spoke's subnet for ``purpose``."""
+        spec = layout.subnet_for(self.spoke_planned[spoke.name], purpose)
+        assert spec is not None, f"no {purpose} subnet in spoke {spoke.name}"
+        return f"spokes.{spoke.name}.subnet.{spec.name}", f"{self.spoke_vnet_id(spoke)}/subnets/{spec.name}"
+
+    def log_analytics_id(self) -> str | None:
+        if self.plan.hub.log_analytics is None:
+            return None
+        return self.res_id(self.hub_rg(), "Microsoft.OperationalInsights", ("workspaces", self.names.log_analytics()))
+
+    def dns_zone_id(self, zone: str) -> str:
+        return self.net_id(self.hub_rg(), ("privateDnsZones", zone))
+
+    def route_table_id(self, name: str) -> str:
+        return self.net_id(self.hub_rg(), ("routeTables", self.names.route_table(name)))
+

@@ -1,0 +1,149 @@
+"""Compiler steps for governance: a diagnostic setting on every resource that supports one
+(to the hub Log Analytics workspace), policy assignments (the default AI landing zone set or the
+plan's), and role assignments (each team on what it owns; the web app's identity on the AI
+account and Search it calls).
+
+Who uses it: ``lzengine.compile.STEPS``; these run after every resource step, because they
+attach to resources the earlier steps added.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from lzengine.compile import workload
+from lzengine.compile.context import PLATFORM, Context
+from lzengine.kinds import KINDS_BY_NAME
+from lzengine.plan import catalog, checks
+from lzengine.plan.hub import PolicyAssignment
+from lzengine.refs import Ref
+
+#: Kinds with diagnostic settings: (send all logs, send all metrics).
+DIAGNOSTICS: dict[str, tuple[bool, bool]] = {
+    "virtual_network": (True, True),
+    "network_security_group": (True, False),
+    "public_ip": (True, True),
+    "azure_firewall": (True, True),
+    "bastion_host": (True, True),
+    "application_gateway": (True, True),
+    "private_endpoint": (False, True),
+    "cognitive_account": (True, True),
+    "search_service": (True, True),
+    "app_service_plan": (False, True),
+    "web_app": (True, True),
+}
+#: Kinds whose logs go to resource-specific tables.
+DEDICATED_TABLES = {"azure_firewall"}
+#: Stable namespace for role assignment names (uuid5).
+ROLE_NAMESPACE = uuid.UUID("5b0d3c1e-6f1a-4c59-9a57-6c7a0d1f2e40")
+
+
+def diagnostics(ctx: Context) -> None:
+    workspace_id = ctx.log_analytics_id()
+    if workspace_id is None:
+        return
+    setting = f"to-{ctx.names.log_analytics()}"
+    for node in list(ctx.graph):
+        wanted = DIAGNOSTICS.get(node.kind.name)
+        if wanted is None:
+            continue
+        logs, metrics = wanted
+        props: dict[str, Any] = {"workspaceId": workspace_id}
+        if logs:
+            props["logs"] = [{"categoryGroup": "allLogs", "enabled": True}]
+        if metrics:
+            props["metrics"] = [{"category": "AllMetrics", "enabled": True}]
+        if node.kind.name in DEDICATED_TABLES:
+            props["logAnalyticsDestinationType"] = "Dedicated"
+        ctx.add(f"{node.address}.diagnostics", KINDS_BY_NAME["diagnostic_setting"],
+                f"{node.arm_id}/providers/Microsoft.Insights/diagnosticSettings/{setting}", {"properties": props},
+                {node.address, "hub.log_analytics"}, node.owner)
+
+
+def _scopes(ctx: Context, scope: str) -> list[tuple[str, str, str | None]]:
+    """(label, scope id, address of the scope's node) for a plan scope keyword."""
+    hub = ("hub", ctx.rg_id(ctx.hub_rg()), "hub.resource_group")
+    spokes = [(s.name, ctx.rg_id(ctx.spoke_rg(s)), f"spokes.{s.name}.resource_group") for s in ctx.plan.spokes]
+    if scope == "zone":
+        return [hub, *spokes]
+    if scope == "hub":
+        return [hub]
+    if scope == "spokes":
+        return spokes
+    if scope == "subscription":
+        return [("subscription", f"/subscriptions/{ctx.subscription}", None)]
+    return [s for s in spokes if s[0] == scope]
+
+
+def policies(ctx: Context) -> None:
+    declared = ctx.plan.hub.policy_assignments
+    if declared is None:
+        declared = [PolicyAssignment(definition=d, scope="spokes") for d in catalog.DEFAULT_SPOKE_POLICIES]
+    for assignment in declared:
+        definition_id = checks.resolve_policy(assignment.definition)
+        assert definition_id is not None
+        name = assignment_name(assignment, definition_id)
+        known = checks.known_policy(definition_id)
+        display = assignment.display_name or (known.display_name if known else name)
+        parameters = {k: {"value": v} for k, v in assignment.parameters.items()}
+        if assignment.effect is not None:
+            parameters["effect"] = {"value": assignment.effect}
+        props: dict[str, Any] = {
+            "policyDefinitionId": definition_id,
+            "displayName": display[:128],
+            "description": f"Assigned by lzengine for landing zone {ctx.plan.name}.",
+            "enforcementMode": "Default" if assignment.enforce else "DoNotEnforce",
+            "parameters": parameters,
+        }
+        for label, scope_id, scope_address in _scopes(ctx, assignment.scope):
+            ctx.add(f"policy.{name}.{label}", KINDS_BY_NAME["policy_assignment"],
+                    f"{scope_id}/providers/Microsoft.Authorization/policyAssignments/{name}", {"properties": props},
+                    {scope_address} if scope_address else set(), PLATFORM)
+
+
+def assignment_name(assignment: PolicyAssignment, definition_id: str) -> str:
+    if assignment.name:
+        return assignment.name
+    if assignment.definition in catalog.BUILTIN_POLICIES:
+        return assignment.definition
+    return "pa-" + uuid.uuid5(ROLE_NAMESPACE, definition_id.lower()).hex[:12]
+
+
+def _role_definition(ctx: Context, role: str) -> str:
+    guid = catalog.BUILTIN_ROLES.get(role, role)
+    return f"/subscriptions/{ctx.subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+
+
+def _role(ctx: Context, address: str, scope_id: str, principal: Any, principal_type: str, role: str,
+          deps: set[str], owner: str, key: str) -> None:
+    role_id = _role_definition(ctx, role)
+    name = str(uuid.uuid5(ROLE_NAMESPACE, f"{scope_id.lower()}|{key}|{role_id.lower()}"))
+    ctx.add(address, KINDS_BY_NAME["role_assignment"],
+            f"{scope_id}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            {"properties": {"roleDefinitionId": role_id, "principalId": principal, "principalType": principal_type}},
+            deps, owner)
+
+
+def roles(ctx: Context) -> None:
+    for team_name, team in ctx.plan.teams.items():
+        scopes: list[tuple[str, str, str]] = []
+        if team_name == PLATFORM:
+            scopes.append(("hub", ctx.rg_id(ctx.hub_rg()), "hub.resource_group"))
+        scopes += [(s.name, ctx.rg_id(ctx.spoke_rg(s)), f"spokes.{s.name}.resource_group")
+                   for s in ctx.plan.spokes if s.owner == team_name]
+        for label, scope_id, scope_address in scopes:
+            for principal in team.principals:
+                _role(ctx, f"role.{team_name}.{label}.{principal}", scope_id, principal, team.principal_type,
+                      team.role, {scope_address}, PLATFORM, principal)
+    for spoke in ctx.plan.spokes:
+        if spoke.app_service is None:
+            continue
+        base = f"spokes.{spoke.name}"
+        identity = Ref(f"{base}.app_service.app", "identity.principalId")
+        if spoke.ai is not None:
+            _role(ctx, f"{base}.app_service.role.ai", workload.ai_id(ctx, spoke), identity, "ServicePrincipal",
+                  "Cognitive Services OpenAI User", {f"{base}.ai"}, spoke.owner, f"{base}.app_service.app")
+        if spoke.search is not None:
+            _role(ctx, f"{base}.app_service.role.search", workload.search_id(ctx, spoke), identity, "ServicePrincipal",
+                  "Search Index Data Reader", {f"{base}.search"}, spoke.owner, f"{base}.app_service.app")

@@ -1,0 +1,191 @@
+"""Compiler steps for networks: resource groups, VNets, NSGs, route tables, subnets, peerings.
+
+Who uses it: ``lzengine.compile.STEPS``. Secure defaults live here: an NSG on every subnet that
+may have one (with the rules Azure Bastion and Application Gateway v2 require), the hub's
+'egress' route table sending 0.0.0.0/0 to the firewall's private IP (a runtime reference), that
+table on every spoke subnet that should egress through the hub, and peering both ways.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lzengine.compile.context import PLATFORM, Context
+from lzengine.kinds import KINDS_BY_NAME
+from lzengine.plan import addresses, checks
+from lzengine.plan.layout import PlannedSubnet
+from lzengine.plan.models import Spoke
+from lzengine.refs import Ref
+
+NO_NSG = checks.NO_NSG_SUBNETS
+#: Subnets that cannot take a user route table.
+NO_UDR = {"azurebastionsubnet", "azurefirewallmanagementsubnet"}
+FIREWALL_PRIVATE_IP = "properties.ipConfigurations.0.properties.privateIPAddress"
+
+
+def _rule(name: str, priority: int, direction: str, source: str, destination: str, ports: list[str],
+          protocol: str = "Tcp") -> dict[str, Any]:
+    return {
+        "name": name,
+        "properties": {
+            "priority": priority,
+            "direction": direction,
+            "access": "Allow",
+            "protocol": protocol,
+            "sourceAddressPrefix": source,
+            "sourcePortRange": "*",
+            "destinationAddressPrefix": destination,
+            "destinationPortRanges": ports,
+        },
+    }
+
+
+#: Rules Azure Bastion requires on AzureBastionSubnet's NSG.
+BASTION_RULES = [
+    _rule("AllowHttpsInbound", 120, "Inbound", "Internet", "*", ["443"]),
+    _rule("AllowGatewayManagerInbound", 130, "Inbound", "GatewayManager", "*", ["443"]),
+    _rule("AllowAzureLoadBalancerInbound", 140, "Inbound", "AzureLoadBalancer", "*", ["443"]),
+    _rule("AllowBastionHostCommunication", 150, "Inbound", "VirtualNetwork", "VirtualNetwork", ["8080", "5701"], "*"),
+    _rule("AllowSshRdpOutbound", 100, "Outbound", "*", "VirtualNetwork", ["22", "3389"], "*"),
+    _rule("AllowAzureCloudOutbound", 110, "Outbound", "*", "AzureCloud", ["443"]),
+    _rule("AllowBastionCommunication", 120, "Outbound", "VirtualNetwork", "VirtualNetwork", ["8080", "5701"], "*"),
+    _rule("AllowHttpOutbound", 130, "Outbound", "*", "Internet", ["80"], "*"),
+]
+
+
+def app_gateway_rules(https: bool) -> list[dict[str, Any]]:
+    """Rules Application Gateway v2 requires (GatewayManager probes) plus its public listener."""
+    return [
+        _rule("AllowGatewayManagerInbound", 100, "Inbound", "GatewayManager", "*", ["65200-65535"]),
+        _rule("AllowAzureLoadBalancerInbound", 110, "Inbound", "AzureLoadBalancer", "*", ["*"], "*"),
+        _rule("AllowHttpsInbound" if https else "AllowHttpInbound", 120, "Inbound", "Internet", "*",
+              ["443" if https else "80"]),
+    ]
+
+
+def resource_groups(ctx: Context) -> None:
+    ctx.add("hub.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.hub_rg()),
+            {"location": ctx.plan.location, "tags": ctx.tags()})
+    for spoke in ctx.plan.spokes:
+        ctx.add(f"spokes.{spoke.name}.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.spoke_rg(spoke)),
+                {"location": ctx.plan.location, "tags": ctx.tags()}, owner=spoke.owner)
+
+
+def hub_route_tables(ctx: Context) -> None:
+    hub = ctx.plan.hub
+    tables = {t.name: t for t in hub.route_tables}
+    for name in addresses.route_table_names(ctx.plan):
+        table = tables.get(name)
+        routes = table.routes if table else None
+        bgp = table.bgp_propagation if table else False
+        deps = {"hub.resource_group"}
+        body_routes: list[dict[str, Any]] = []
+        if routes is None:  # the default 'egress' table
+            body_routes.append(_route("default-to-firewall", "0.0.0.0/0", "firewall"))
+        else:
+            body_routes = [_route(r.name, r.prefix, r.next_hop) for r in routes]
+        if any(r["properties"]["nextHopType"] == "VirtualAppliance" and isinstance(
+                r["properties"].get("nextHopIpAddress"), Ref) for r in body_routes) and hub.firewall:
+            # attach egress only once the firewall can pass traffic: after its rules exist
+            deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups}
+        ctx.add(f"hub.route_table.{name}", KINDS_BY_NAME["route_table"], ctx.route_table_id(name),
+                ctx.located(properties={"disableBgpRoutePropagation": not bgp, "routes": body_routes}), deps)
+
+
+def _route(name: str, prefix: str, next_hop: str) -> dict[str, Any]:
+    props: dict[str, Any] = {"addressPrefix": prefix}
+    if next_hop == "firewall":
+        props |= {"nextHopType": "VirtualAppliance", "nextHopIpAddress": Ref("hub.firewall", FIREWALL_PRIVATE_IP)}
+    elif next_hop in ("Internet", "None", "VnetLocal"):
+        props["nextHopType"] = next_hop
+    else:
+        props |= {"nextHopType": "VirtualAppliance", "nextHopIpAddress": next_hop}
+    return {"name": name, "properties": props}
+
+
+def hub_network(ctx: Context) -> None:
+    hub = ctx.plan.hub
+    ctx.add("hub.vnet", KINDS_BY_NAME["virtual_network"], ctx.hub_vnet_id(),
+            ctx.located(properties={"addressSpace": {"addressPrefixes": list(hub.address_space)}}),
+            {"hub.resource_group"})
+    for planned in ctx.hub_planned:
+        _subnet(ctx, "hub", "hub", ctx.hub_vnet_id(), ctx.hub_rg(), planned, ctx.hub_prefixes, PLATFORM, spoke=False)
+
+
+def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, planned: PlannedSubnet,
+            prefixes: dict[str, str], owner: str, *, spoke: bool) -> None:
+    spec = planned.spec
+    props: dict[str, Any] = {"addressPrefix": prefixes[spec.name]}
+    deps = {f"{base}.vnet"}
+    lowered = spec.name.lower()
+    if spec.nsg and lowered not in NO_NSG:
+        nsg_name = ctx.names.nsg(vnet_label, spec.name)
+        nsg_id = ctx.net_id(group, ("networkSecurityGroups", nsg_name))
+        rules: list[dict[str, Any]] = []
+        if lowered == "azurebastionsubnet":
+            rules = BASTION_RULES
+        elif spec.purpose == "app-gateway":
+            gateway = ctx.plan.spoke(vnet_label).app_gateway if spoke else None  # type: ignore[union-attr]
+            rules = app_gateway_rules(bool(gateway and gateway.certificate_secret_id))
+        ctx.add(f"{base}.nsg.{spec.name}", KINDS_BY_NAME["network_security_group"], nsg_id,
+                ctx.located(properties={"securityRules": rules}), {f"{base}.resource_group"}, owner)
+        props["networkSecurityGroup"] = {"id": nsg_id}
+        deps.add(f"{base}.nsg.{spec.name}")
+    table = _route_table_for(ctx, spec.route_table, spec.purpose, lowered, spoke=spoke)
+    if table:
+        props["routeTable"] = {"id": ctx.route_table_id(table)}
+        deps.add(f"hub.route_table.{table}")
+    if spec.purpose == "app-service":
+        props["delegations"] = [{"name": "Microsoft.Web.serverFarms",
+                                 "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
+    if spec.purpose == "private-endpoints":
+        props["privateEndpointNetworkPolicies"] = "Enabled"
+    if spoke and spec.purpose != "app-gateway":
+        props["defaultOutboundAccess"] = False
+    ctx.add(f"{base}.subnet.{spec.name}", KINDS_BY_NAME["subnet"], f"{vnet_id}/subnets/{spec.name}",
+            {"properties": props}, deps, owner)
+
+
+def _route_table_for(ctx: Context, declared: str | None, purpose: str, lowered: str, *, spoke: bool) -> str | None:
+    if declared == "none" or lowered in NO_UDR:
+        return None
+    if declared is not None:
+        return declared
+    if spoke and purpose != "app-gateway" and ctx.plan.hub.firewall is not None:
+        return "egress"
+    return None
+
+
+def spoke_networks(ctx: Context) -> None:
+    for spoke in ctx.plan.spokes:
+        _spoke_network(ctx, spoke)
+
+
+def _spoke_network(ctx: Context, spoke: Spoke) -> None:
+    base = f"spokes.{spoke.name}"
+    group = ctx.spoke_rg(spoke)
+    vnet_id = ctx.spoke_vnet_id(spoke)
+    ctx.add(f"{base}.vnet", KINDS_BY_NAME["virtual_network"], vnet_id,
+            ctx.located(properties={"addressSpace": {"addressPrefixes": list(spoke.address_space)}}),
+            {f"{base}.resource_group"}, spoke.owner)
+    for planned in ctx.spoke_planned[spoke.name]:
+        _subnet(ctx, base, spoke.name, vnet_id, group, planned, ctx.spoke_prefixes[spoke.name], spoke.owner, spoke=True)
+    peering = KINDS_BY_NAME["virtual_network_peering"]
+    ctx.add(f"{base}.peering.to_hub", peering,
+            f"{vnet_id}/virtualNetworkPeerings/{ctx.names.peering_to_hub(spoke.name)}",
+            _peering_body(ctx.hub_vnet_id()), {f"{base}.vnet", "hub.vnet"}, spoke.owner)
+    ctx.add(f"{base}.peering.from_hub", peering,
+            f"{ctx.hub_vnet_id()}/virtualNetworkPeerings/{ctx.names.peering_from_hub(spoke.name)}",
+            _peering_body(vnet_id), {f"{base}.vnet", "hub.vnet"}, PLATFORM)
+
+
+def _peering_body(remote_vnet_id: str) -> dict[str, Any]:
+    return {
+        "properties": {
+            "remoteVirtualNetwork": {"id": remote_vnet_id},
+            "allowVirtualNetworkAccess": True,
+            "allowForwardedTraffic": True,
+            "allowGatewayTransit": False,
+            "useRemoteGateways": False,
+        }
+    }

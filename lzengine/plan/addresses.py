@@ -1,0 +1,81 @@
+"""Plan addresses: the stable logical key of every resource the plan produces.
+
+Who uses it: the compiler names every node with these functions, and ``lzengine.plan.checks``
+uses ``referenceable(plan)`` to reject a raw resource's ``depends_on`` or ``$ref`` that points
+at nothing, before anything is compiled or sent. Addresses read like the plan:
+``hub.firewall``, ``spokes.chat.ai``, ``spokes.chat.subnet.snet-pep``, ``resources.<name>``.
+Diagnostic settings, policy and role assignments are not referenceable (nothing should wait on them).
+"""
+
+from __future__ import annotations
+
+from lzengine.plan import catalog, layout
+from lzengine.plan.models import Plan
+
+HUB = "hub"
+
+
+def spoke(name: str) -> str:
+    return f"spokes.{name}"
+
+
+def raw(name: str) -> str:
+    return f"resources.{name}"
+
+
+def needed_zones(plan: Plan) -> list[str]:
+    """Private DNS zones the spokes' private endpoints need, in a stable order."""
+    zones: list[str] = []
+    for s in plan.spokes:
+        for component, (_, names) in catalog.PRIVATE_ENDPOINT_ZONES.items():
+            if getattr(s, component) is not None:
+                zones.extend(z for z in names if z not in zones)
+    return zones
+
+
+def hub_zones(plan: Plan) -> list[str]:
+    """Zones the hub hosts: the listed ones, else the needed ones."""
+    listed = plan.hub.private_dns.zones
+    return list(listed) if listed is not None else needed_zones(plan)
+
+
+def route_table_names(plan: Plan) -> list[str]:
+    """Hub route tables: the listed ones, plus 'egress' when there is a firewall."""
+    names = [t.name for t in plan.hub.route_tables]
+    if plan.hub.firewall is not None and "egress" not in names:
+        names.append("egress")
+    return names
+
+
+def referenceable(plan: Plan) -> list[str]:
+    """Every address a raw resource may depend on or reference."""
+    hub = plan.hub
+    out = [f"{HUB}.resource_group", f"{HUB}.vnet"]
+    out += [f"{HUB}.subnet.{p.spec.name}" for p in layout.hub_subnets(hub)]
+    out += [f"{HUB}.route_table.{n}" for n in route_table_names(plan)]
+    if hub.log_analytics is not None:
+        out.append(f"{HUB}.log_analytics")
+    if hub.firewall is not None:
+        out += [f"{HUB}.firewall", f"{HUB}.firewall.pip", f"{HUB}.firewall_policy"]
+        out += [f"{HUB}.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups]
+    if hub.bastion is not None:
+        out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
+    for zone in hub_zones(plan):
+        out.append(f"{HUB}.dns_zone.{zone}")
+    for index, s in enumerate(plan.spokes):
+        base = spoke(s.name)
+        out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub", f"{base}.peering.from_hub"]
+        out += [f"{base}.subnet.{p.spec.name}" for p in layout.spoke_subnets(s, index)]
+        if s.ai is not None:
+            out += [f"{base}.ai", f"{base}.ai.pep"]
+            out += [f"{base}.ai.deployment.{d.deployment_name}" for d in s.ai.deployments]
+        if s.search is not None:
+            out += [f"{base}.search", f"{base}.search.pep"]
+        if s.app_service is not None:
+            out += [f"{base}.app_service.plan", f"{base}.app_service.app", f"{base}.app_service.pep"]
+        if s.app_gateway is not None:
+            out += [f"{base}.app_gateway", f"{base}.app_gateway.pip", f"{base}.app_gateway.waf_policy"]
+        if s.monitoring is not None and s.monitoring.app_insights:
+            out.append(f"{base}.monitoring.app_insights")
+    out += [raw(r.name) for r in plan.resources]
+    return out

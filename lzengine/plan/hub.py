@@ -1,0 +1,228 @@
+"""Plan models of the hub: the platform team's network, firewall, Bastion, DNS, logs and policy.
+
+Who uses it: ``lzengine.plan.models`` (the ``hub:`` key of a plan) and the compiler's hub steps.
+A component is switched on by being present (``firewall: {}`` deploys a Standard firewall with
+secure defaults); every field has the default a newcomer should get.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from lzengine.plan.base import Strict, SubnetSpec, check_cidr, one_or_many, one_or_many_schema
+
+RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
+Zone = Literal["1", "2", "3"]
+
+
+class FirewallRule(Strict):
+    """One rule of a rule collection: a network rule (addresses and ports) or an application
+    rule (FQDNs)."""
+
+    name: str = Field(pattern=RESOURCE_NAME, description="Rule name, unique in its collection.")
+    type: Literal["network", "application"] = Field(default="network", description="network or application.")
+    sources: list[str] | None = Field(
+        default=None, description="Source CIDRs or '*'. Default: the address spaces of every spoke."
+    )
+    destinations: list[str] = Field(default_factory=list, description="Network rules: destination CIDRs, IPs, '*'.")
+    ports: list[str] = Field(default_factory=list, description="Network rules: destination ports or ranges.")
+    protocols: list[str] = Field(
+        default_factory=list,
+        description="Network rules: TCP, UDP, ICMP, Any (default TCP). Application rules: Https:443, Http:80.",
+    )
+    fqdns: list[str] = Field(default_factory=list, description="Application rules: target FQDNs (wildcards allowed).")
+    fqdn_tags: list[str] = Field(
+        default_factory=list, description="Application rules: FQDN tags, e.g. AzureKubernetesService."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> FirewallRule:
+        if self.type == "network":
+            if self.fqdns or self.fqdn_tags:
+                raise ValueError("a network rule takes 'destinations' and 'ports', not 'fqdns' (use type: application)")
+            if not self.destinations or not self.ports:
+                raise ValueError("a network rule needs at least one 'destinations' entry and one 'ports' entry")
+            bad = [p for p in self.protocols if p not in ("TCP", "UDP", "ICMP", "Any")]
+            if bad:
+                raise ValueError(f"network rule protocols are TCP, UDP, ICMP or Any, not {', '.join(bad)}")
+        else:
+            if self.destinations or self.ports:
+                raise ValueError("an application rule takes 'fqdns', not 'destinations'/'ports'")
+            if not self.fqdns and not self.fqdn_tags:
+                raise ValueError("an application rule needs at least one of 'fqdns' or 'fqdn_tags' "
+                                 "(Azure rejects the whole rule collection group otherwise)")
+            for protocol in self.protocols:
+                kind, _, port = protocol.partition(":")
+                if kind not in ("Http", "Https", "Mssql") or not port.isdigit():
+                    raise ValueError(f"application rule protocol {protocol!r} must look like Https:443 or Http:80")
+        return self
+
+
+class RuleCollection(Strict):
+    name: str = Field(pattern=RESOURCE_NAME)
+    priority: int = Field(ge=100, le=65000, description="Lower runs first, 100 to 65000.")
+    action: Literal["Allow", "Deny"] = "Allow"
+    rules: list[FirewallRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_type(self) -> RuleCollection:
+        if len({r.type for r in self.rules}) > 1:
+            raise ValueError("a rule collection holds rules of one type; split network and application rules")
+        return self
+
+
+class RuleCollectionGroup(Strict):
+    name: str = Field(pattern=RESOURCE_NAME, description="Rule collection group name.")
+    priority: int = Field(ge=100, le=65000, description="Groups run in priority order: network 200, application 300.")
+    collections: list[RuleCollection] = Field(min_length=1)
+
+
+class Firewall(Strict):
+    """Azure Firewall with a firewall policy; its private IP becomes every spoke's default route."""
+
+    sku: Literal["Basic", "Standard", "Premium"] = Field(default="Standard", description="Firewall tier.")
+    threat_intel: Literal["Alert", "Deny", "Off"] = Field(default="Alert", description="Threat intelligence mode.")
+    zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"], description="Availability zones.")
+    dns_proxy: bool = Field(
+        default=True, description="Enable the firewall's DNS proxy (needed for FQDNs in network rules)."
+    )
+    rule_collection_groups: list[RuleCollectionGroup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _basic_limits(self) -> Firewall:
+        if self.sku == "Basic" and self.threat_intel == "Deny":
+            raise ValueError("a Basic firewall supports threat intelligence in Alert mode only")
+        return self
+
+
+class Bastion(Strict):
+    sku: Literal["Basic", "Standard"] = Field(default="Basic", description="Basic or Standard.")
+    scale_units: int = Field(default=2, ge=2, le=50, description="Instances; only Standard can go above 2.")
+
+    @model_validator(mode="after")
+    def _basic_fixed(self) -> Bastion:
+        if self.sku == "Basic" and self.scale_units != 2:
+            raise ValueError("a Basic Bastion has exactly 2 scale units; use sku: Standard to scale")
+        return self
+
+
+class LogAnalytics(Strict):
+    """The hub workspace: every diagnostic setting and Application Insights send data here."""
+
+    sku: Literal["PerGB2018", "CapacityReservation"] = "PerGB2018"
+    retention_days: int = Field(default=30, ge=30, le=730)
+    daily_quota_gb: float | None = Field(default=10, gt=0, description="Daily cap in GB; null for none.")
+
+
+class PrivateDns(Strict):
+    zones: list[str] | None = Field(
+        default=None,
+        description="Private DNS zones to host. Default: exactly those the spokes' private endpoints need.",
+    )
+    zone_groups_by_policy: bool = Field(
+        default=False,
+        description="true when platform DeployIfNotExists policy writes the private endpoints' DNS zone "
+        "groups: lzengine then neither creates nor removes them.",
+    )
+
+    @field_validator("zones")
+    @classmethod
+    def _zone_names(cls, value: list[str] | None) -> list[str] | None:
+        for zone in value or []:
+            labels = zone.split(".")
+            if zone != zone.lower() or len(labels) < 2 or not all(labels) or len(zone) > 253:
+                raise ValueError(f"{zone!r} is not a lower-case DNS zone name such as privatelink.openai.azure.com")
+        return value
+
+
+class PolicyAssignment(Strict):
+    """A built-in policy assigned to the landing zone's resource groups."""
+
+    definition: str = Field(
+        description="A built-in by short name (e.g. allowed-locations), by GUID, or a full policy definition id."
+    )
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+                             description="Assignment name (default: derived from the definition).")
+    display_name: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict, description="Definition parameters, by name.")
+    effect: str | None = Field(default=None, description="Value of the definition's 'effect' parameter.")
+    scope: str = Field(
+        default="zone",
+        description="zone (every resource group of the plan), hub, spokes, subscription, or one spoke's name.",
+    )
+    enforce: bool = Field(default=True, description="false assigns it in DoNotEnforce mode (report only).")
+
+
+class Route(Strict):
+    name: str = Field(pattern=RESOURCE_NAME)
+    prefix: str = Field(description="Destination CIDR, e.g. 0.0.0.0/0.")
+    next_hop: str = Field(
+        default="firewall",
+        description="firewall (the hub firewall's private IP), Internet, None, VnetLocal, or an IPv4 address.",
+    )
+
+    @field_validator("prefix")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        return check_cidr(value)
+
+    @field_validator("next_hop")
+    @classmethod
+    def _hop(cls, value: str) -> str:
+        if value in ("firewall", "Internet", "None", "VnetLocal"):
+            return value
+        try:
+            ipaddress.IPv4Address(value)
+        except ValueError:
+            raise ValueError("use firewall, Internet, None, VnetLocal or an IPv4 address") from None
+        return value
+
+
+class RouteTable(Strict):
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$", description="Short name; the table is rt-<prefix>-<name>."
+    )
+    routes: list[Route] = Field(default_factory=list)
+    bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
+
+
+class Hub(Strict):
+    """The platform team's hub network and shared services."""
+
+    resource_group: str | None = Field(default=None, description="Resource group name (default rg-<prefix>-hub).")
+    address_space: list[str] = Field(
+        description="CIDR blocks of the hub VNet.", min_length=1, json_schema_extra=one_or_many_schema
+    )
+    subnets: list[SubnetSpec] = Field(
+        default_factory=list,
+        description="Hub subnets. AzureFirewallSubnet and AzureBastionSubnet are added (a /26 each) when "
+        "a firewall or Bastion is declared and they are not listed.",
+    )
+    firewall: Firewall | None = Field(default=None, description="Azure Firewall; `firewall: {}` for the defaults.")
+    bastion: Bastion | None = Field(default=None, description="Azure Bastion; `bastion: {}` for the defaults.")
+    log_analytics: LogAnalytics | None = Field(
+        default=None, description="The Log Analytics workspace all diagnostics go to; `log_analytics: {}`."
+    )
+    private_dns: PrivateDns = Field(default_factory=PrivateDns)
+    route_tables: list[RouteTable] = Field(
+        default_factory=list,
+        description="Route tables. With a firewall, 'egress' (0.0.0.0/0 to the firewall) exists by default.",
+    )
+    policy_assignments: list[PolicyAssignment] | None = Field(
+        default=None,
+        description="Policy assignments. Default: the AI landing zone set on every spoke resource group; "
+        "[] for none.",
+    )
+
+    @field_validator("address_space", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return one_or_many(value)
+
+    @field_validator("address_space")
+    @classmethod
+    def _valid_space(cls, value: list[str]) -> list[str]:
+        return [check_cidr(c) for c in value]

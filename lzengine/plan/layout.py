@@ -1,0 +1,94 @@
+"""The subnets each VNet really gets: the ones the plan lists plus the ones its components need.
+
+Who uses it: ``lzengine.plan.checks`` (carving, overlap and size checks run on this list, so an
+implicit subnet that does not fit is reported at the component that asked for it) and the
+compiler (which creates exactly these subnets). A firewall needs AzureFirewallSubnet (and
+AzureFirewallManagementSubnet when Basic), Bastion needs AzureBastionSubnet; in a spoke, private
+endpoints, App Service integration and the App Gateway each need a subnet of that purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lzengine.plan import network
+from lzengine.plan.base import SubnetSpec
+from lzengine.plan.models import Hub, Plan, Spoke
+
+Path = tuple[str | int, ...]
+
+#: Name and size of the subnet carved for a purpose the plan did not give a subnet to.
+IMPLICIT_SPOKE_SUBNETS: dict[str, tuple[str, int]] = {
+    "private-endpoints": ("snet-pep", 27),
+    "app-service": ("snet-app", 26),
+    "app-gateway": ("snet-agw", 26),
+}
+
+
+@dataclass(frozen=True)
+class PlannedSubnet:
+    """A subnet with where it comes from: ``path`` is its place in the plan, or the component
+    that asked for it when ``implicit``."""
+
+    spec: SubnetSpec
+    path: Path
+    implicit: bool = False
+
+
+def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
+    out = [PlannedSubnet(s, ("hub", "subnets", i)) for i, s in enumerate(hub.subnets)]
+    names = {s.name.lower() for s in hub.subnets}
+    wanted: list[tuple[str, Path]] = []
+    if hub.firewall is not None:
+        wanted.append(("AzureFirewallSubnet", ("hub", "firewall")))
+        if hub.firewall.sku == "Basic":
+            wanted.append(("AzureFirewallManagementSubnet", ("hub", "firewall", "sku")))
+    if hub.bastion is not None:
+        wanted.append(("AzureBastionSubnet", ("hub", "bastion")))
+    for name, path in wanted:
+        if name.lower() not in names:
+            size = network.SPECIAL_SUBNET_MIN_SIZE[name.lower()]
+            out.append(PlannedSubnet(SubnetSpec(name=name, size=size), path, implicit=True))
+    return out
+
+
+def spoke_needs(spoke: Spoke) -> dict[str, str]:
+    """Subnet purposes the spoke's components need, each with the component key asking."""
+    needs: dict[str, str] = {}
+    for component in ("ai", "search", "app_service"):
+        if getattr(spoke, component) is not None:
+            needs.setdefault("private-endpoints", component)
+    if spoke.app_service is not None:
+        needs["app-service"] = "app_service"
+    if spoke.app_gateway is not None:
+        needs["app-gateway"] = "app_gateway"
+    return needs
+
+
+def spoke_subnets(spoke: Spoke, index: int) -> list[PlannedSubnet]:
+    out = [PlannedSubnet(s, ("spokes", index, "subnets", i)) for i, s in enumerate(spoke.subnets)]
+    have = {s.purpose for s in spoke.subnets}
+    for purpose, component in spoke_needs(spoke).items():
+        if purpose not in have:
+            name, size = IMPLICIT_SPOKE_SUBNETS[purpose]
+            spec = SubnetSpec(name=name, size=size, purpose=purpose)  # type: ignore[arg-type]
+            out.append(PlannedSubnet(spec, ("spokes", index, component), implicit=True))
+    return out
+
+
+def subnet_for(planned: list[PlannedSubnet], purpose: str) -> SubnetSpec | None:
+    return next((p.spec for p in planned if p.spec.purpose == purpose), None)
+
+
+def carve(space: list[str], planned: list[PlannedSubnet]) -> dict[str, str]:
+    """Prefix of every subnet (explicit or carved); subnets that do not fit are left out."""
+    prefixes, _ = network.carve(space, [p.spec for p in planned])
+    return prefixes
+
+
+def all_vnets(plan: Plan) -> list[tuple[str, Path, list[str], list[PlannedSubnet]]]:
+    """(label, path of address_space, address space, subnets) of the hub then every spoke."""
+    out = [("hub", ("hub", "address_space"), list(plan.hub.address_space), hub_subnets(plan.hub))]
+    for i, spoke in enumerate(plan.spokes):
+        out.append((spoke.name, ("spokes", i, "address_space"), list(spoke.address_space), spoke_subnets(spoke, i)))
+    return out

@@ -1,0 +1,164 @@
+"""Plan models of a spoke: one application team's network and AI workload.
+
+Who uses it: ``lzengine.plan.models`` (each item of ``spokes:``) and the compiler's spoke steps.
+Components are switched on by being present (``search: {}``); the defaults follow the
+reference architecture (private only, local auth off, zone redundant where it matters).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from lzengine.plan.base import Strict, SubnetSpec, check_cidr, one_or_many, one_or_many_schema
+
+Zone = Literal["1", "2", "3"]
+DeploymentSku = Literal[
+    "Standard", "GlobalStandard", "DataZoneStandard", "ProvisionedManaged", "GlobalProvisionedManaged",
+    "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch",
+]  # fmt: skip
+
+
+class ModelDeployment(Strict):
+    """A model deployed on the AI account."""
+
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$",
+                             description="Deployment name (default: the model name).")
+    model: str = Field(min_length=1, description="Model name, e.g. gpt-4o.")
+    version: str = Field(min_length=1, description="Model version, e.g. 2024-11-20.")
+    format: str = Field(default="OpenAI", description="Model format (publisher), e.g. OpenAI.")
+    sku: DeploymentSku = Field(default="DataZoneStandard", description="Deployment type.")
+    capacity: int = Field(default=10, ge=1, le=10000, description="Capacity in thousands of tokens per minute.")
+    upgrade: Literal["NoAutoUpgrade", "OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired"] = "NoAutoUpgrade"
+    rai_policy: str = Field(default="Microsoft.DefaultV2", description="Content filter (RAI policy) name.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: object) -> object:
+        # YAML reads 2024-11-20 as a date; the model version is text.
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    @property
+    def deployment_name(self) -> str:
+        return self.name or self.model
+
+
+class Ai(Strict):
+    """A Cognitive Services account (Azure OpenAI or AI Services), private and keyless."""
+
+    kind: Literal["AIServices", "OpenAI"] = Field(default="AIServices", description="AIServices or OpenAI.")
+    sku: Literal["S0"] = "S0"
+    deployments: list[ModelDeployment] = Field(default_factory=list)
+
+
+class Search(Strict):
+    """Azure AI Search, private and keyless."""
+
+    sku: Literal["basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] = (
+        "standard"
+    )
+    replicas: int = Field(default=3, ge=1, le=12, description="3 replicas give the 99.9% read/write SLA.")
+    partitions: Literal[1, 2, 3, 4, 6, 12] = 1
+    semantic_search: Literal["disabled", "free", "standard"] | None = None
+
+
+class AppService(Strict):
+    """A Linux App Service plan and web app, VNet integrated, reachable only through the App Gateway."""
+
+    sku: str = Field(default="P1v3", pattern=r"^(B[1-3]|S[1-3]|P[0-3]v[2-4]|P[0-3]mv[34]|I[1-6]v2)$",
+                     description="Plan SKU, e.g. P1v3.")
+    capacity: int = Field(default=3, ge=1, le=30, description="Instances (3 or more for zone redundancy).")
+    zone_redundant: bool = True
+    runtime: str = Field(default="PYTHON|3.12", pattern=r"^[A-Z]+\|[0-9A-Za-z.\-]+$",
+                         description="Linux runtime stack, e.g. PYTHON|3.12 or NODE|20-lts.")
+    app_settings: dict[str, str] = Field(default_factory=dict, description="Extra application settings.")
+
+
+class AppGateway(Strict):
+    """An Application Gateway WAF_v2 in front of the web app (the app's only public entry)."""
+
+    min_capacity: int = Field(default=2, ge=0, le=125)
+    max_capacity: int = Field(default=5, ge=2, le=125)
+    zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"])
+    waf_mode: Literal["Prevention", "Detection"] = "Prevention"
+    rule_set_version: Literal["3.2", "3.1"] = "3.2"
+    certificate_secret_id: str | None = Field(
+        default=None,
+        description="Key Vault secret id of the TLS certificate; with it the listener is HTTPS on 443, "
+        "without it HTTP on 80.",
+    )
+    identity_id: str | None = Field(
+        default=None, description="User-assigned identity id that may read the certificate from Key Vault."
+    )
+
+
+class Alert(Strict):
+    """A metric alert on one of the spoke's components."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,40}[a-z0-9]$")
+    target: Literal["ai", "search", "app_service", "app_gateway"] = Field(description="The component watched.")
+    metric: str = Field(min_length=1, description="Metric name, e.g. Http5xx or ProcessedPromptTokens.")
+    operator: Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Equals"] = "GreaterThan"
+    threshold: float
+    aggregation: Literal["Average", "Minimum", "Maximum", "Total", "Count"] = "Average"
+    window: Literal["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"] = "PT15M"
+    frequency: Literal["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"] = "PT5M"
+    severity: int = Field(default=2, ge=0, le=4)
+
+
+class Monitoring(Strict):
+    """Application Insights for the web app, plus metric alerts."""
+
+    app_insights: bool = True
+    retention_days: Literal[30, 60, 90, 120, 180, 270, 365, 550, 730] = 90
+    alerts: list[Alert] = Field(default_factory=list)
+    alert_emails: list[str] = Field(default_factory=list, description="Who the alerts e-mail (an action group).")
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        for email in value:
+            local, _, domain = email.partition("@")
+            if not local or "." not in domain:
+                raise ValueError(f"{email!r} is not an e-mail address")
+        return value
+
+
+class Spoke(Strict):
+    """One application team's spoke: its network and AI workload."""
+
+    name: str = Field(description="Spoke name: 2 to 16 lower-case letters, digits and '-'.")
+    owner: str = Field(description="The team (a key of 'teams') that owns this spoke.")
+    resource_group: str | None = Field(default=None, description="Resource group (default rg-<prefix>-<name>).")
+    address_space: list[str] = Field(
+        min_length=1, description="CIDR blocks of the spoke VNet.", json_schema_extra=one_or_many_schema
+    )
+    subnets: list[SubnetSpec] = Field(
+        default_factory=list,
+        description="Subnets. Missing ones the components need are carved automatically: snet-pep (/27) for "
+        "private endpoints, snet-app (/26) for App Service, snet-agw (/26) for the App Gateway.",
+    )
+    ai: Ai | None = None
+    search: Search | None = None
+    app_service: AppService | None = None
+    app_gateway: AppGateway | None = None
+    monitoring: Monitoring | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,14}[a-z0-9]", value):
+            raise ValueError("use 2 to 16 lower-case letters, digits and '-', starting with a letter")
+        return value
+
+    @field_validator("address_space", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return one_or_many(value)
+
+    @field_validator("address_space")
+    @classmethod
+    def _valid_space(cls, value: list[str]) -> list[str]:
+        return [check_cidr(c) for c in value]

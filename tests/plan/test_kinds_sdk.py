@@ -1,0 +1,56 @@
+"""Every kind the compiler emits names a real operation of the installed typed SDK, with the
+positional arguments its ``id_args`` (plus scope, or the whole id) produce."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+from lzengine.kinds import ALL_KINDS, generic_kind
+from lzengine.kinds.network import NETWORK_API
+from lzengine.kinds.network_components import NETWORK_API as COMPONENTS_API
+
+KINDS = [*ALL_KINDS, generic_kind("Microsoft.Storage/storageAccounts", "2023-05-01")]
+
+
+def operation_class(kind):
+    module_name, class_name = kind.client.split(":")
+    client_class = getattr(importlib.import_module(module_name), class_name)
+    prop = getattr(client_class, kind.operations, None)
+    if isinstance(prop, property):  # multi-api packages pick the class per api-version
+        source = inspect.getsource(prop.fget)
+        version = kind.api_version.replace("-", "_")
+        module = importlib.import_module(f"{module_name}.v{version}.operations")
+        name = source.split("import ")[-1].split(" as ")[0].strip()
+        return getattr(module, name)
+    ops = importlib.import_module(f"{module_name}.operations")
+    source = inspect.getsource(client_class.__init__)
+    name = source.split(f"self.{kind.operations} = ")[1].split("(")[0]
+    return getattr(ops, name)
+
+
+def positional(method) -> list[str]:
+    params = list(inspect.signature(method).parameters.values())[1:]
+    return [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_kind_matches_the_sdk_operation(kind) -> None:
+    ops = operation_class(kind)
+    leading = 1 if (kind.by_id or kind.scope_arg) else 0
+    arguments = leading + len(kind.id_args)
+    for method_name, with_body in ((kind.get, False), (kind.put, True), (kind.delete, False)):
+        method = getattr(ops, method_name, None)
+        assert method is not None, f"{kind.name}: {kind.operations}.{method_name} does not exist"
+        params = positional(method)
+        if kind.by_id:  # get_by_id(resource_id, api_version) and friends
+            params = [p for p in params if p != "api_version"]
+        assert len(params) == arguments + (1 if with_body else 0), f"{kind.name}.{method_name}{params}"
+
+
+def test_kind_names_and_types_are_unique() -> None:
+    assert len({k.name for k in ALL_KINDS}) == len(ALL_KINDS)
+    assert len({k.arm_type.lower() for k in ALL_KINDS}) == len(ALL_KINDS)
+    assert NETWORK_API == COMPONENTS_API
