@@ -99,6 +99,37 @@ def validate(files: tuple[str, ...], output: str) -> None:
 
 
 @main.command()
+def schema() -> None:
+    """Print the JSON Schema of a plan file (for editors and CI linters)."""
+    from lzengine.schema import plan_json_schema
+
+    click.echo(json.dumps(plan_json_schema(), indent=2))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json", show_default=True)
+@click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", default=None,
+              help="Subscription used in the ids (a placeholder when not given).")
+def graph(file: str, fmt: str, subscription: str | None) -> None:
+    """Print the resource graph of a plan: nodes with ids and owners, edges from dependency to dependent."""
+    from lzengine.compile import compile_plan
+    from lzengine.plan import load_plan
+    from lzengine.plan.naming import PLACEHOLDER_SUBSCRIPTION
+    from lzengine.render_graph import graph_to_dot, graph_to_json, graph_to_mermaid
+
+    try:
+        plan_model = load_plan(file)
+    except PlanError as exc:
+        _fail_plan(exc, as_json=False)
+    compiled = compile_plan(plan_model, subscription or plan_model.subscription or PLACEHOLDER_SUBSCRIPTION)
+    if fmt == "json":
+        click.echo(json.dumps(graph_to_json(compiled), indent=2))
+    else:
+        click.echo(graph_to_dot(compiled) if fmt == "dot" else graph_to_mermaid(compiled))
+
+
+@main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none, 1 on error.")

@@ -13,6 +13,7 @@ engine never depends on a package's model classes.
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -58,9 +59,16 @@ class Connection:
 
 
 def _raw_json(pipeline_response: Any, deserialized: Any, headers: Any) -> Any:
+    """``cls`` hook of the typed operations: the response's REST JSON, whatever the model style."""
     response = pipeline_response.http_response
     try:
-        return response.json()
+        text = response.text()
+    except Exception:  # noqa: BLE001 - a body that was never read or is not text
+        return None
+    if not text:
+        return None
+    try:
+        return json.loads(text)
     except ValueError:
         return None
 
@@ -154,6 +162,14 @@ class AzureSdkAdapter:
 
     @staticmethod
     def _args(kind: ResourceKind, arm_id: str) -> list[str]:
+        """The operation's positional arguments, from the id, as the kind declares them."""
+        if kind.by_id:
+            return [arm_id]
+        if kind.scope_arg:
+            scope, _, rest = arm_id.rpartition("/providers/")
+            segments = rest.split("/")[1:]  # drop the namespace
+            names = {segments[i].lower(): segments[i + 1] for i in range(0, len(segments) - 1, 2)}
+            return [scope.lstrip("/"), *[names[segment.lower()] for segment in kind.id_args]]
         names = ids.parse(arm_id).names()
         return [names[segment.lower()] for segment in kind.id_args]
 

@@ -31,7 +31,10 @@ def vnet_id(subscription: str) -> str:
 def test_first_apply_creates_everything(cli, emulator, plan_file) -> None:
     code, report = cli.json("apply", plan_file(HUB))
     assert code == 0, report
-    assert report["summary"]["create"] == 4 and report["summary"]["failed"] == 0
+    addresses = [o["address"] for o in report["outcomes"]]
+    assert addresses == ["hub.resource_group", "hub.vnet", "hub.subnet.AzureFirewallSubnet",
+                         "hub.nsg.snet-shared", "hub.subnet.snet-shared"]
+    assert report["summary"]["create"] == 5 and report["summary"]["failed"] == 0
     assert {o["status"] for o in report["outcomes"]} == {"succeeded"}
     state = emulator.resources()
     sub = emulator.emu.subscription_id
@@ -49,10 +52,10 @@ def test_second_apply_makes_no_writes(cli, emulator, plan_file) -> None:
     emulator.reset_stats()
     code, report = cli.json("apply", path)
     assert code == 0
-    assert report["summary"]["noop"] == 4 and report["summary"]["create"] == 0
+    assert report["summary"]["noop"] == 5 and report["summary"]["create"] == 0
     stats = emulator.stats()
     assert stats["writes"] == 0 and stats["deletes"] == 0
-    assert stats["reads"] == 4  # one GET per resource
+    assert stats["reads"] == 5  # one GET per resource
 
 
 def test_changed_subnet_prefix_is_updated_in_place(cli, emulator, plan_file) -> None:
