@@ -65,11 +65,14 @@ def decide(
     observed: Mapping[str, Any] | None,
     *,
     owner: str = "platform",
+    ignore_paths: tuple[str, ...] = (),
 ) -> Change:
-    """The change that brings ``observed`` (None if absent) to ``desired``."""
+    """The change that brings ``observed`` (None if absent) to ``desired``.
+
+    ``ignore_paths`` adds per-resource paths (the plan's ignore_changes) to the kind's own."""
     if observed is None:
         return Change(Action.CREATE, address, arm_id, kind.arm_type, reason="does not exist", owner=owner)
-    items = tuple(compare(desired, observed, kind))
+    items = tuple(compare(desired, observed, kind, ignore=(*kind.ignore_paths, *ignore_paths)))
     if not items:
         return Change(Action.NOOP, address, arm_id, kind.arm_type, owner=owner)
     forcing = [i.path for i in items if any(_under(i.path, p) for p in kind.replace_on)]
@@ -81,9 +84,13 @@ def decide(
     return Change(Action.UPDATE, address, arm_id, kind.arm_type, items, owner=owner)
 
 
-def compare(desired: Any, observed: Any, kind: ResourceKind, path: str = "") -> list[DiffItem]:
-    """Differences for every field declared in ``desired`` (left-scoped)."""
-    if path and any(_under(path, p) for p in kind.ignore_paths):
+def compare(
+    desired: Any, observed: Any, kind: ResourceKind, path: str = "", ignore: tuple[str, ...] | None = None
+) -> list[DiffItem]:
+    """Differences for every field declared in ``desired`` (left-scoped), skipping ``ignore``
+    paths (default: the kind's)."""
+    ignore = kind.ignore_paths if ignore is None else ignore
+    if path and any(_under(path, p) for p in ignore):
         return []
     if desired is UNKNOWN:
         return [DiffItem(path, observed, UNKNOWN)]
@@ -94,16 +101,18 @@ def compare(desired: Any, observed: Any, kind: ResourceKind, path: str = "") -> 
         for key, value in desired.items():
             live_key = next((k for k in observed if k.lower() == key.lower()), None)
             live = observed[live_key] if live_key is not None else None
-            found.extend(compare(value, live, kind, f"{path}.{key}" if path else key))
+            found.extend(compare(value, live, kind, f"{path}.{key}" if path else key, ignore))
         return found
     if isinstance(desired, list):
-        return _compare_list(desired, observed, kind, path)
+        return _compare_list(desired, observed, kind, path, ignore)
     if _scalar_equal(desired, observed, kind, path):
         return []
     return [DiffItem(path, observed, desired)]
 
 
-def _compare_list(desired: list, observed: Any, kind: ResourceKind, path: str) -> list[DiffItem]:
+def _compare_list(
+    desired: list, observed: Any, kind: ResourceKind, path: str, ignore: tuple[str, ...]
+) -> list[DiffItem]:
     if not isinstance(observed, list):
         return [DiffItem(path, observed, desired)]
     named = desired and all(isinstance(d, Mapping) and "name" in d for d in desired)
@@ -114,12 +123,12 @@ def _compare_list(desired: list, observed: Any, kind: ResourceKind, path: str) -
         found: list[DiffItem] = []
         for item in desired:
             live = live_by_name.get(str(item["name"]).lower())
-            found.extend(compare(item, live, kind, f"{path}[{item['name']}]"))
+            found.extend(compare(item, live, kind, f"{path}[{item['name']}]", ignore))
         return found
     if len(desired) != len(observed):
         return [DiffItem(path, observed, desired)]
     for index, (want, have) in enumerate(zip(desired, observed, strict=True)):
-        if compare(want, have, kind, f"{path}.{index}"):
+        if compare(want, have, kind, f"{path}.{index}", ignore):
             return [DiffItem(path, observed, desired)]
     return []
 

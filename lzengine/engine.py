@@ -68,7 +68,8 @@ class Engine:
             node = graph.nodes[address]
             body = refs.resolve(node.body, observed)
             desired[address] = body
-            change = decide(address, node.arm_id, node.kind, body, observed[address], owner=node.owner)
+            change = decide(address, node.arm_id, node.kind, body, observed[address], owner=node.owner,
+                            ignore_paths=node.ignore_paths)
             secret = _secret_paths(node.body)
             if secret:
                 change = replace(change, secret_paths=frozenset(secret))

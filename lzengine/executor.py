@@ -116,7 +116,15 @@ class Executor:
                 self._with_retries(node, attempts, lambda: self._delete(node))
                 return Outcome.of(change, Status.OK, attempts.count, self.clock() - started), None
             desired = refs.resolve(node.body, outputs)
-            current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner)
+            missing = refs.unresolved(node.body, outputs)
+            if missing:
+                raise ProviderError(
+                    "UnresolvedReference",
+                    "; ".join(f"{ref} has no value after {ref.address} converged" for ref in missing),
+                    arm_id=node.arm_id,
+                )
+            current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner,
+                             ignore_paths=node.ignore_paths)
             if current.action is Action.NOOP:
                 return Outcome.of(change, Status.OK, 0, self.clock() - started), observed
             self.reporter.started(current)

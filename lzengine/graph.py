@@ -26,6 +26,8 @@ class Node:
     body: dict[str, Any]
     depends_on: frozenset[str] = frozenset()
     owner: str = "platform"
+    #: body paths never compared for this node (the plan's ignore_changes), on top of the kind's
+    ignore_paths: tuple[str, ...] = ()
 
 
 class CycleError(ValueError):

@@ -84,3 +84,8 @@ def has_unknown(body: Any) -> bool:
     if isinstance(body, list):
         return any(has_unknown(v) for v in body)
     return False
+
+
+def unresolved(body: Any, outputs: Mapping[str, Mapping[str, Any] | None]) -> list[Ref]:
+    """The refs in ``body`` whose value ``outputs`` does not hold (yet)."""
+    return [r for r in find(body) if resolve(r, outputs) is UNKNOWN]

@@ -85,6 +85,7 @@ CLASSIFICATION: dict[str, Classification] = {
         "SubnetsHaveNoServiceEndpointsConfigured": F,
         "PreconditionFailed": F,
         "MissingSubscriptionRegistration": F,
+        "UnresolvedReference": F,
     }.items()
 }
 
@@ -105,6 +106,7 @@ HINTS: dict[str, str] = {
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
     "noregisteredproviderfound": "the api-version or location is not supported for this type",
     "inusesubnetcannotbedeleted": "delete the resources inside the subnet first",
+    "unresolvedreference": "the referenced resource does not return that field; check the path in the plan",
 }
 
 

@@ -11,7 +11,9 @@ the plan through ``Context.add``, which turns every runtime reference into a dep
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
+from dataclasses import replace
 
 from lzengine.compile import governance, hub, network, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
@@ -45,8 +47,17 @@ def compile_plan(plan: Plan, subscription: str) -> Graph:
     context = Context(plan, subscription)
     for step in STEPS:
         step(context)
+    _apply_ignore_changes(plan, context.graph)
     context.graph.order()  # validates: no cycles
     return context.graph
+
+
+def _apply_ignore_changes(plan: Plan, graph: Graph) -> None:
+    """Attach the plan's ignore_changes paths to every node whose address matches."""
+    for address, node in list(graph.nodes.items()):
+        paths = [p for rule in plan.ignore_changes if fnmatch.fnmatchcase(address, rule.address) for p in rule.paths]
+        if paths:
+            graph.nodes[address] = replace(node, ignore_paths=(*node.ignore_paths, *paths))
 
 
 __all__ = ["MANAGED_BY_TAG", "STEPS", "ZONE_TAG", "compile_plan"]

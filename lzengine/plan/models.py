@@ -25,7 +25,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 LOCATION_PATTERN = re.compile(r"^[a-z][a-z0-9]+$")
 TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+(/[A-Za-z][A-Za-z0-9]*)+$"
 
-__all__ = ["Hub", "Naming", "Plan", "RawResource", "Spoke", "SubnetSpec", "Team"]
+__all__ = ["Hub", "IgnoreChanges", "Naming", "Plan", "RawResource", "Spoke", "SubnetSpec", "Team"]
 
 
 class Naming(Strict):
@@ -85,6 +85,18 @@ class RawResource(Strict):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+class IgnoreChanges(Strict):
+    """Fields lzengine never compares on matching resources: values Azure Policy (Modify,
+    DeployIfNotExists) or another team manages, which would otherwise show as perpetual drift."""
+
+    address: str = Field(
+        description="Plan address or glob, e.g. 'spokes.chat.*' or '*' (see 'lzengine graph FILE').", min_length=1
+    )
+    paths: list[str] = Field(
+        min_length=1, description="Dotted body paths, e.g. tags.CreatedBy or properties.privateDnsZoneConfigs."
+    )
+
+
 class Plan(Strict):
     """A landing zone plan: one hub (platform team) and spokes (application teams)."""
 
@@ -99,6 +111,9 @@ class Plan(Strict):
     hub: Hub
     spokes: list[Spoke] = Field(default_factory=list)
     resources: list[RawResource] = Field(default_factory=list, description="Raw ARM resources (escape hatch).")
+    ignore_changes: list[IgnoreChanges] = Field(
+        default_factory=list, description="Fields managed outside this plan (policy-stamped tags ...): never diffed."
+    )
 
     @field_validator("name")
     @classmethod
