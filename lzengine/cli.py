@@ -133,20 +133,26 @@ def graph(file: str, fmt: str, subscription: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none, 1 on error.")
-def plan(file: str, detailed_exitcode: bool, **options: Any) -> None:
-    """Show what apply would change, field by field. Writes nothing."""
+@click.option("--prune", is_flag=True, help="Also show deletions of resources this landing zone no longer declares.")
+def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> None:
+    """Show what apply would change, field by field. Writes nothing.
+
+    With --detailed-exitcode this is a drift check for schedulers: 0 in sync, 2 drifted, 1 error.
+    """
     from lzengine.report import change_as_dict, plan_summary, render_plan_text
 
-    with _session(file, options) as (graph, engine, target):
-        changeset = engine.plan(graph)
+    with _session(file, options) as session:
+        changeset = session.engine.plan(session.graph)
         changes = list(changeset.changes.values())
+        if prune:
+            changes += list(session.engine.plan_prune(session.graph, session.plan.name)[1].changes.values())
         if options["output"] == "json":
-            document = {"target": target.label, "changes": [change_as_dict(c) for c in changes],
+            document = {"target": session.target.label, "changes": [change_as_dict(c) for c in changes],
                         "summary": plan_summary(changes)}
             click.echo(json.dumps(document, indent=2, default=str))
         else:
             click.echo(render_plan_text(changes))
-    if detailed_exitcode and changeset.pending():
+    if detailed_exitcode and any(c.allowed and c.action.label != "noop" for c in changes):
         sys.exit(2)
 
 
@@ -154,24 +160,31 @@ def plan(file: str, detailed_exitcode: bool, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask before replacing or deleting resources.")
-def apply(file: str, yes: bool, **options: Any) -> None:
+@click.option("--prune", is_flag=True,
+              help="Delete resources tagged as managed by this landing zone that the plan no longer declares.")
+def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
     """Converge Azure to the plan: create and update what differs, in dependency order."""
     from lzengine.diff import Action
     from lzengine.report import render_plan_text, render_report_text
 
     as_json = options["output"] == "json"
-    with _session(file, options) as (graph, engine, target):
-        changeset = engine.plan(graph)
-        destructive = [c for c in changeset.pending() if c.action in (Action.REPLACE, Action.DELETE) and c.allowed]
+    with _session(file, options) as session:
+        engine = session.engine
+        changeset = engine.plan(session.graph)
+        prune_graph, prune_changes = engine.plan_prune(session.graph, session.plan.name) if prune else (None, None)
+        shown = list(changeset.changes.values()) + (list(prune_changes.changes.values()) if prune_changes else [])
+        destructive = [c for c in shown if c.action in (Action.REPLACE, Action.DELETE) and c.allowed]
         if destructive and not yes:
-            click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
+            click.echo(render_plan_text(shown), err=as_json)
             if not sys.stdin.isatty() or as_json or not click.confirm("Replace/delete the resources above?"):
                 click.echo("error: this apply would replace or delete resources; re-run with --yes to allow it",
                            err=True)
                 sys.exit(1)
-        report = engine.apply(graph, changeset)
+        report = engine.apply(session.graph, changeset)
+        if prune_graph is not None and prune_changes is not None:
+            report.outcomes += engine.prune(prune_graph, prune_changes)
         engine.reporter.close()
-        report.target = target.label
+        report.target = session.target.label
         if as_json:
             click.echo(json.dumps(report.as_dict(), indent=2))
         else:
@@ -188,7 +201,8 @@ def destroy(file: str, yes: bool, **options: Any) -> None:
     from lzengine.report import render_plan_text, render_report_text
 
     as_json = options["output"] == "json"
-    with _session(file, options) as (graph, engine, target):
+    with _session(file, options) as session:
+        graph, engine, target = session.graph, session.engine, session.target
         changeset = engine.plan_destroy(graph)
         if any(c.allowed for c in changeset.pending()) and not yes:
             click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
@@ -223,9 +237,19 @@ def serve(port: int, state_file: str | None, time_scale: float, faults: str | No
 
 
 # -- composition root ------------------------------------------------------------------------------
+@dataclass
+class Session:
+    """What a plan/apply/destroy command works with."""
+
+    plan: Any
+    graph: Any
+    engine: Any
+    target: Target
+
+
 @contextlib.contextmanager
-def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Target]]:
-    """Load and compile the plan, open the target, and yield (graph, engine, target)."""
+def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
+    """Load and compile the plan, open the target, and yield a Session."""
     from lzengine.plan import load_plan
 
     as_json = options["output"] == "json"
@@ -256,7 +280,7 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[tuple[Any, Any, Tar
             reporter,
         )
         try:
-            yield graph, engine, target
+            yield Session(plan_model, graph, engine, target)
         except LzengineError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -52,9 +52,13 @@ class Change:
     reason: str = ""
     owner: str = "platform"
     secret_paths: frozenset[str] = field(default_factory=frozenset)
-    #: False when the resource belongs to another team than the one applying (``--team``):
-    #: the change is reported, never carried out.
-    allowed: bool = True
+    #: Why the change is reported but never carried out (another team owns the resource under
+    #: ``--team``; a prune target that still holds resources of others). Empty: it may be applied.
+    blocked: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocked
 
 
 def decide(

@@ -16,9 +16,11 @@ from typing import Any
 
 from lzengine import refs
 from lzengine.adapters.base import Adapter
+from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.diff import Action, Change, decide
 from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
+from lzengine.kinds import generic_kind, kind_for_type
 from lzengine.report import NilReporter, Reporter, RunReport
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
@@ -74,7 +76,7 @@ class Engine:
             if secret:
                 change = replace(change, secret_paths=frozenset(secret))
             if self.options.team is not None and node.owner != self.options.team:
-                change = replace(change, allowed=False)
+                change = replace(change, blocked=_foreign_team(node.owner))
             changes[address] = change
         return ChangeSet(changes=changes, observed=observed, desired=desired)
 
@@ -88,7 +90,8 @@ class Engine:
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type,
                                       reason="destroy" if action is Action.DELETE else "already absent",
                                       owner=node.owner,
-                                      allowed=self.options.team is None or node.owner == self.options.team)
+                                      blocked="" if self.options.team in (None, node.owner)
+                                      else _foreign_team(node.owner))
         return ChangeSet(changes=changes, observed=observed)
 
     def destroy(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:
@@ -97,6 +100,41 @@ class Engine:
         changeset = changeset or self.plan_destroy(graph)
         outcomes = self._executor().run(graph, changeset, reverse=True)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
+
+    def plan_prune(self, graph: Graph, zone: str) -> tuple[Graph, ChangeSet]:
+        """Resources tagged as managed by landing zone ``zone`` that ``graph`` no longer declares,
+        as a graph of deletions (children before what contains them). Nothing else is touched:
+        a resource group that still holds resources of anyone else is reported, not deleted."""
+        declared = {node.arm_id.lower() for node in graph}
+        listing = run_with_retries(self.adapter.list_resources, self.options.retry, deadline_s=600, attempts=Attempts())
+        orphans = [
+            item for item in listing
+            if (item.get("tags") or {}).get(MANAGED_BY_TAG) == "lzengine"
+            and (item.get("tags") or {}).get(ZONE_TAG) == zone
+            and str(item["id"]).lower() not in declared
+        ]
+        orphan_ids = {str(o["id"]).lower(): str(o["id"]) for o in orphans}
+        prune_graph = Graph()
+        changes: dict[str, Change] = {}
+        for lowered, arm_id in sorted(orphan_ids.items()):
+            arm_type = next(str(o["type"]) for o in orphans if str(o["id"]) == arm_id)
+            kind = kind_for_type(arm_type) or generic_kind(arm_type, self.adapter.latest_api_version(arm_type))
+            containers = frozenset(f"prune:{orphan_ids[o]}" for o in orphan_ids if lowered.startswith(o + "/"))
+            address = f"prune:{arm_id}"
+            prune_graph.add(Node(address, kind, arm_id, {}, containers))
+            inside = [str(item["id"]) for item in listing if str(item["id"]).lower().startswith(lowered + "/")]
+            foreign = [i for i in inside if i.lower() not in orphan_ids]
+            change = Change(Action.DELETE, address, arm_id, kind.arm_type, reason="no longer in the plan")
+            if foreign:
+                reason = f"not deleted: it holds {len(foreign)} resource(s) this landing zone does not manage, " \
+                         f"e.g. {foreign[0]}"
+                change = replace(change, blocked=reason)
+            changes[address] = change
+        return prune_graph, ChangeSet(changes=changes, observed={a: {} for a in changes})
+
+    def prune(self, prune_graph: Graph, changeset: ChangeSet) -> list:
+        """Delete what ``plan_prune`` found, dependents first; returns the outcomes."""
+        return self._executor().run(prune_graph, changeset, reverse=True)
 
     def _executor(self) -> Executor:
         return Executor(
@@ -126,3 +164,8 @@ def _secret_paths(body: Any, path: str = "") -> set[str]:
         return {p for i, v in enumerate(body) for p in _secret_paths(v, f"{path}.{i}")}
     return set()
 
+
+
+
+def _foreign_team(owner: str) -> str:
+    return f"owned by team {owner!r}; not applied under --team"

@@ -108,9 +108,7 @@ class Executor:
             if change.action is Action.NOOP and not refs.find(node.body):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
             if not change.allowed:
-                outcome = Outcome.of(change, Status.NOT_OWNED, 0, 0.0)
-                reason = f"owned by team {change.owner!r}; {change.action.label} not applied"
-                return replace(outcome, error=reason), observed
+                return replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=change.blocked), observed
             if change.action is Action.DELETE:
                 self.reporter.started(change)
                 self._with_retries(node, attempts, lambda: self._delete(node))

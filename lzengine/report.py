@@ -17,14 +17,14 @@ from lzengine.diff import Action, Change
 from lzengine.errors import ProviderError
 from lzengine.refs import UNKNOWN
 
-SUMMARY_KEYS = ("create", "update", "replace", "delete", "noop", "failed", "skipped", "not_owned")
+SUMMARY_KEYS = ("create", "update", "replace", "delete", "noop", "failed", "skipped", "not_applied")
 
 
 class Status(enum.Enum):
     OK = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"
-    NOT_OWNED = "not-owned"  # another team's resource differs from the plan; reported, not applied
+    NOT_APPLIED = "not-applied"  # reported, deliberately not carried out (see Change.blocked)
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,8 @@ class RunReport:
                 counts["failed"] += 1
             elif outcome.status is Status.SKIPPED:
                 counts["skipped"] += 1
-            elif outcome.status is Status.NOT_OWNED:
-                counts["not_owned"] += 1
+            elif outcome.status is Status.NOT_APPLIED:
+                counts["not_applied"] += 1
             else:
                 counts[outcome.action.label] += 1
         return counts
@@ -129,7 +129,7 @@ def plan_summary(changes: list[Change]) -> dict[str, int]:
         if change.allowed or change.action is Action.NOOP:
             counts[change.action.label] += 1
         else:
-            counts["not_owned"] += 1
+            counts["not_applied"] += 1
     return counts
 
 
@@ -192,7 +192,7 @@ class LineReporter:
         if outcome.action is Action.NOOP and outcome.status is Status.OK:
             return
         mark = {Status.OK: "ok", Status.FAILED: "FAILED", Status.SKIPPED: "skipped",
-                Status.NOT_OWNED: "not applied (owned by another team)"}[outcome.status]
+                Status.NOT_APPLIED: "not applied"}[outcome.status]
         text = f"  {outcome.action.value:>3} {outcome.address}: {mark}"
         if outcome.status is Status.OK:
             text += f" ({outcome.duration_s:.1f}s, {outcome.attempts} attempt{'s' if outcome.attempts != 1 else ''})"
@@ -209,7 +209,7 @@ def render_plan_text(changes: list[Change]) -> str:
     for change in pending:
         lines.append(f"  {change.action.value:>3} {change.address}  ({change.arm_type})")
         if not change.allowed:
-            lines.append(f"        not applied: owned by team {change.owner!r}")
+            lines.append(f"        {change.blocked}")
         if change.reason and change.action is not Action.CREATE:
             lines.append(f"        reason: {change.reason}")
         for item in change.items:
@@ -234,9 +234,9 @@ def render_report_text(report: RunReport, verb: str = "Apply") -> str:
         lines.append(f"    {outcome.error}")
         if outcome.hint:
             lines.append(f"    hint: {outcome.hint}")
-    foreign = [o for o in report.outcomes if o.status is Status.NOT_OWNED]
+    foreign = [o for o in report.outcomes if o.status is Status.NOT_APPLIED]
     if foreign:
-        lines.append(f"{len(foreign)} resource(s) of other teams differ from the plan and were not changed:")
+        lines.append(f"{len(foreign)} change(s) reported but not applied:")
         lines.extend(f"    {o.address}: {o.error}" for o in foreign)
     skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]
     if skipped:
@@ -298,7 +298,7 @@ class LiveReporter:
         if outcome.action is Action.NOOP and outcome.status is Status.OK:
             return
         style = {Status.OK: "[green]✓[/]", Status.FAILED: "[red]✗[/]", Status.SKIPPED: "[dim]-[/]",
-                 Status.NOT_OWNED: "[yellow]![/]"}[outcome.status]
+                 Status.NOT_APPLIED: "[yellow]![/]"}[outcome.status]
         detail = f" ({outcome.duration_s:.1f}s)" if outcome.status is Status.OK else ""
         self._console.print(f"  {style} {outcome.action.label:<7} {outcome.address}{detail}")
 

@@ -24,6 +24,7 @@ from lzengine.errors import ProviderError
 from lzengine.kinds.base import ResourceKind
 
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
+RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
@@ -135,9 +136,35 @@ class AzureSdkAdapter:
             ARMHttpLoggingPolicy(),
         ]
 
+    def list_resources(self) -> list[dict[str, Any]]:
+        client = self.client(RESOURCES_CLIENT)
+        scope = f"/subscriptions/{self.connection.subscription_id}"
+        try:
+            groups = [{**_rest_keys(g), "type": "Microsoft.Resources/resourceGroups"}
+                      for g in client.resource_groups.list()]
+            items = [_rest_keys(r) for r in client.resources.list()]
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, scope, "list") from None
+        return [*groups, *items]
+
+    def latest_api_version(self, arm_type: str) -> str:
+        namespace, _, resource_type = arm_type.partition("/")
+        client = self.client(RESOURCES_CLIENT)
+        try:
+            provider = client.providers.get(namespace, cls=_raw_json) or {}
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, f"/providers/{namespace}", "read") from None
+        for entry in provider.get("resourceTypes", []):
+            if str(entry.get("resourceType", "")).lower() == resource_type.lower():
+                versions = sorted(entry.get("apiVersions", []), reverse=True)
+                stable = [v for v in versions if "preview" not in v.lower()]
+                if stable or versions:
+                    return (stable or versions)[0]
+        raise ProviderError("NoRegisteredProviderFound", f"no api-version found for {arm_type}")
+
     def register_providers(self, namespaces: set[str]) -> None:
         """Register resource providers that are not yet registered (idempotent, waits)."""
-        client = self.client("azure.mgmt.resource.resources:ResourceManagementClient")
+        client = self.client(RESOURCES_CLIENT)
         for namespace in sorted(namespaces):
             try:
                 provider = client.providers.get(namespace, cls=_raw_json)
@@ -287,6 +314,12 @@ def _retry_after(response: Any) -> float | None:
             except ValueError:
                 continue
     return None
+
+
+def _rest_keys(item: Any) -> dict[str, Any]:
+    """A list item (an SDK model, which maps REST keys to values) as {id, type, tags}."""
+    item = dict(item)
+    return {"id": item.get("id"), "type": item.get("type"), "tags": item.get("tags") or {}}
 
 
 def _first_line(exc: BaseException) -> str:

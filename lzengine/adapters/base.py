@@ -28,6 +28,13 @@ class Adapter(Protocol):
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         """Delete and wait; deleting what is already gone succeeds."""
 
+    def list_resources(self) -> list[dict[str, Any]]:
+        """Every resource group and top-level resource of the subscription, as ARM list items
+        (``id``, ``type``, ``tags``)."""
+
+    def latest_api_version(self, arm_type: str) -> str:
+        """The newest stable api-version the provider offers for ``arm_type``."""
+
     def register_providers(self, namespaces: set[str]) -> None:
         """Make sure the subscription is registered for these resource providers."""
 

@@ -104,6 +104,6 @@ def test_team_option_reads_but_never_writes_other_teams_resources(harness, emula
     graph = harness.graph(HUB)  # everything in the hub belongs to the platform team
     report = harness.engine(team="app-team").apply(graph)
     assert report.exit_code == 0
-    assert {o.status for o in report.outcomes} == {Status.NOT_OWNED}
+    assert {o.status for o in report.outcomes} == {Status.NOT_APPLIED}
     assert emulator.resources() == {}
-    assert report.summary()["not_owned"] == len(graph)
+    assert report.summary()["not_applied"] == len(graph)
