@@ -196,8 +196,11 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def destroy(file: str, yes: bool, **options: Any) -> None:
+@click.option("--purge", is_flag=True,
+              help="Also purge soft-deleted Cognitive Services accounts, which otherwise keep their name for 48 h.")
+def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
     """Delete every resource of the plan that exists, dependents first."""
+    options["purge"] = purge
     from lzengine.report import render_plan_text, render_report_text
 
     as_json = options["output"] == "json"
@@ -275,7 +278,7 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
         reporter: Any = NilReporter() if as_json else LiveReporter() if sys.stdout.isatty() else LineReporter()
         engine = Engine(
             adapter,
-            EngineOptions(parallelism=options["parallelism"], team=options["team"],
+            EngineOptions(parallelism=options["parallelism"], team=options["team"], purge=options.get("purge", False),
                           retry=RetryPolicy(backoff_scale=target.backoff_scale)),
             reporter,
         )

@@ -33,6 +33,8 @@ class EngineOptions:
     parallelism: int = 8
     #: converge only what this team owns; other teams' resources are read, never written
     team: str | None = None
+    #: purge soft-deleted resources (Cognitive Services accounts) after deleting them
+    purge: bool = False
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
 
@@ -86,9 +88,11 @@ class Engine:
         changes = {}
         for address in graph.order(reverse=True):
             node = graph.nodes[address]
-            action = Action.DELETE if observed[address] is not None else Action.NOOP
-            changes[address] = Change(action, address, node.arm_id, node.kind.arm_type,
-                                      reason="destroy" if action is Action.DELETE else "already absent",
+            absent = observed[address] is None
+            purge_only = absent and self.options.purge and node.kind.purge is not None
+            action = Action.DELETE if not absent or purge_only else Action.NOOP
+            reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else "already absent"
+            changes[address] = Change(action, address, node.arm_id, node.kind.arm_type, reason=reason,
                                       owner=node.owner,
                                       blocked="" if self.options.team in (None, node.owner)
                                       else _foreign_team(node.owner))
@@ -140,6 +144,7 @@ class Engine:
         return Executor(
             self.adapter, self.options.retry,
             parallelism=self.options.parallelism, reporter=self.reporter, clock=self.options.clock,
+            purge=self.options.purge,
         )
 
     def apply(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:

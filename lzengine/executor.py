@@ -48,12 +48,14 @@ class Executor:
         parallelism: int = 8,
         reporter: Reporter,
         clock: Callable[[], float] = time.monotonic,
+        purge: bool = False,
     ):
         self.adapter = adapter
         self.retry = retry
         self.parallelism = max(1, parallelism)
         self.reporter = reporter
         self.clock = clock
+        self.purge = purge
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -112,6 +114,9 @@ class Executor:
             if change.action is Action.DELETE:
                 self.reporter.started(change)
                 self._with_retries(node, attempts, lambda: self._delete(node))
+                if self.purge and node.kind.purge is not None:
+                    location = str((observed or node.body).get("location", ""))
+                    self._with_retries(node, attempts, lambda: self.adapter.purge(node.kind, node.arm_id, location))
                 return Outcome.of(change, Status.OK, attempts.count, self.clock() - started), None
             desired = refs.resolve(node.body, outputs)
             missing = refs.unresolved(node.body, outputs)

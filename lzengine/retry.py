@@ -98,7 +98,10 @@ HINTS: dict[str, str] = {
     "authorizationfailed": (
         "the identity lzengine runs as lacks a role on this scope; grant Contributor or narrow --team"
     ),
-    "flagmustbesetforrestore": "a soft-deleted account holds this name; restore it (restore: true) or purge it",
+    "flagmustbesetforrestore": (
+        "a soft-deleted account holds this name: recover it with 'restore: true' under the spoke's ai, "
+        "or purge it with 'lzengine destroy FILE --purge'"
+    ),
     "customdomaininuse": (
         "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name"
     ),

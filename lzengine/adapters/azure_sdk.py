@@ -136,6 +136,23 @@ class AzureSdkAdapter:
             ARMHttpLoggingPolicy(),
         ]
 
+    def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
+        if kind.purge is None:
+            return
+        operations, method_name, arg_names = kind.purge
+        names = ids.parse(arm_id).names()
+        args = [location if a == "location" else names[a.lower()] for a in arg_names]
+        method = getattr(getattr(self.client(kind.client), operations), method_name)
+        try:
+            result = method(*args, **self._version(kind))
+            if method_name.startswith("begin_"):
+                result.result()
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, arm_id, "purge")
+            if error.status == 404:
+                return
+            raise error from None
+
     def list_resources(self) -> list[dict[str, Any]]:
         client = self.client(RESOURCES_CLIENT)
         scope = f"/subscriptions/{self.connection.subscription_id}"

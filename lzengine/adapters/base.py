@@ -28,6 +28,9 @@ class Adapter(Protocol):
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         """Delete and wait; deleting what is already gone succeeds."""
 
+    def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
+        """Purge a soft-deleted resource (kinds that declare ``purge``); purging what is gone succeeds."""
+
     def list_resources(self) -> list[dict[str, Any]]:
         """Every resource group and top-level resource of the subscription, as ARM list items
         (``id``, ``type``, ``tags``)."""

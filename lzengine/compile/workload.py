@@ -43,6 +43,7 @@ def ai_accounts(ctx: Context) -> None:
                 "publicNetworkAccess": "Disabled",
                 "disableLocalAuth": True,
                 "networkAcls": {"defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": []},
+                **({"restore": True} if ai.restore else {}),
             },
         )
         ctx.add(f"{base}.ai", KINDS_BY_NAME["cognitive_account"], account_id, body, {f"{base}.resource_group"},

@@ -59,6 +59,10 @@ class ResourceKind:
     #: (``subscriptions/{s}/resourceGroups/{rg}``); then the names of ``id_args`` segments:
     #: ``policy_assignments.create(scope, name, body)``, ``role_assignments.get(scope, name)``.
     scope_arg: bool = False
+    #: soft-deleted resources: the operation group and method that purge one, and its positional
+    #: arguments ("location" is the resource's region; other entries name id segments), e.g.
+    #: ``deleted_accounts.begin_purge(location, resource_group, account)``
+    purge: tuple[str, str, tuple[str, ...]] | None = None
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

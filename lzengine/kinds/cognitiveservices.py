@@ -21,10 +21,13 @@ COGNITIVE_ACCOUNT = ResourceKind(
     api_version=COGNITIVE_API,
     ignore_paths=("etag", "properties.endpoint", "properties.endpoints", "properties.capabilities",
                   "properties.internalId", "properties.dateCreated", "properties.callRateLimit",
-                  "properties.privateEndpointConnections", "identity.principalId", "identity.tenantId"),
+                  "properties.privateEndpointConnections", "identity.principalId", "identity.tenantId",
+                  "properties.restore"),  # a request flag, not state
     case_insensitive_paths=("properties.publicNetworkAccess", "properties.networkAcls.defaultAction"),
     replace_on=("location", "kind", "properties.customSubDomainName"),
     deadline_s=30 * 60,
+    # A deleted account stays soft-deleted for 48 h and keeps its name and subdomain.
+    purge=("deleted_accounts", "begin_purge", ("location", "resourceGroups", "accounts")),
 )
 
 COGNITIVE_DEPLOYMENT = ResourceKind(

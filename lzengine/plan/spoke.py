@@ -51,6 +51,11 @@ class Ai(Strict):
     kind: Literal["AIServices", "OpenAI"] = Field(default="AIServices", description="AIServices or OpenAI.")
     sku: Literal["S0"] = "S0"
     deployments: list[ModelDeployment] = Field(default_factory=list)
+    restore: bool = Field(
+        default=False,
+        description="Recover a soft-deleted account of the same name (deleted accounts keep their name for 48 h) "
+        "instead of failing with FlagMustBeSetForRestore; the alternative is 'lzengine destroy --purge'.",
+    )
 
 
 class Search(Strict):
