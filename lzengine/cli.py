@@ -152,6 +152,9 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
             click.echo(json.dumps(document, indent=2, default=str))
         else:
             click.echo(render_plan_text(changes))
+    if any(c.failure for c in changes):
+        click.echo("error: Azure Policy would refuse some of these changes (see above)", err=True)
+        sys.exit(1)
     if detailed_exitcode and any(c.allowed and c.action.label != "noop" for c in changes):
         sys.exit(2)
 

@@ -55,6 +55,9 @@ class Change:
     #: Why the change is reported but never carried out (another team owns the resource under
     #: ``--team``; a prune target that still holds resources of others). Empty: it may be applied.
     blocked: str = ""
+    #: (ARM code, message) of a refusal known before any write (an Azure Policy deny found by the
+    #: preflight): apply fails the resource without sending it.
+    failure: tuple[str, str] | None = None
 
     @property
     def allowed(self) -> bool:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lzengine import refs
+from lzengine import preflight, refs
 from lzengine.adapters.base import Adapter
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.diff import Action, Change, decide
@@ -35,6 +35,8 @@ class EngineOptions:
     team: str | None = None
     #: purge soft-deleted resources (Cognitive Services accounts) after deleting them
     purge: bool = False
+    #: evaluate Azure Policy assignments against every pending write before any write
+    policy_preflight: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
 
@@ -80,6 +82,13 @@ class Engine:
             if self.options.team is not None and node.owner != self.options.team:
                 change = replace(change, blocked=_foreign_team(node.owner))
             changes[address] = change
+        if self.options.policy_preflight and any(c.action is not Action.NOOP for c in changes.values()):
+            found = run_with_retries(
+                lambda: preflight.denials(graph, changes, desired, self.adapter, self.adapter.subscription_id),
+                self.options.retry, deadline_s=600, attempts=Attempts(),
+            )
+            for address, failure in found.items():
+                changes[address] = replace(changes[address], failure=failure)
         return ChangeSet(changes=changes, observed=observed, desired=desired)
 
     def plan_destroy(self, graph: Graph) -> ChangeSet:

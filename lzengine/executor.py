@@ -111,6 +111,8 @@ class Executor:
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
             if not change.allowed:
                 return replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=change.blocked), observed
+            if change.failure is not None:
+                raise ProviderError(*change.failure, status=403, arm_id=node.arm_id, operation="preflight")
             if change.action is Action.DELETE:
                 self.reporter.started(change)
                 self._with_retries(node, attempts, lambda: self._delete(node))

@@ -99,6 +99,11 @@ def parse(arm_id: str) -> ArmId:
     return ArmId(subscription, resource_group, namespace, tuple(segments))
 
 
+def parse_name(arm_id: str) -> str:
+    """The last segment of any id (extension resources included)."""
+    return arm_id.rstrip("/").rsplit("/", 1)[-1]
+
+
 def same(a: str, b: str) -> bool:
     """ARM ids compare case-insensitively."""
     return a.strip("/").lower() == b.strip("/").lower()

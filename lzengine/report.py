@@ -116,6 +116,7 @@ def change_as_dict(change: Change) -> dict[str, Any]:
         "reason": change.reason or None,
         "owner": change.owner,
         "applied": change.allowed,
+        "failure": {"code": change.failure[0], "message": change.failure[1]} if change.failure else None,
         "items": [
             {"path": i.path, "before": _shown(i.before, i.path, change), "after": _shown(i.after, i.path, change)}
             for i in change.items
@@ -126,7 +127,9 @@ def change_as_dict(change: Change) -> dict[str, Any]:
 def plan_summary(changes: list[Change]) -> dict[str, int]:
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     for change in changes:
-        if change.allowed or change.action is Action.NOOP:
+        if change.failure is not None:
+            counts["failed"] += 1
+        elif change.allowed or change.action is Action.NOOP:
             counts[change.action.label] += 1
         else:
             counts["not_applied"] += 1
@@ -210,6 +213,8 @@ def render_plan_text(changes: list[Change]) -> str:
         lines.append(f"  {change.action.value:>3} {change.address}  ({change.arm_type})")
         if not change.allowed:
             lines.append(f"        {change.blocked}")
+        if change.failure is not None:
+            lines.append(f"        refused before any write: {change.failure[0]}: {change.failure[1]}")
         if change.reason and change.action is not Action.CREATE:
             lines.append(f"        reason: {change.reason}")
         for item in change.items:
@@ -222,6 +227,7 @@ def render_plan_text(changes: list[Change]) -> str:
     lines.append(
         "Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace", "delete"))
         + f", {counts['noop']} unchanged."
+        + (f" {counts['failed']} would be refused by Azure Policy." if counts["failed"] else "")
     )
     return "\n".join(lines)
 

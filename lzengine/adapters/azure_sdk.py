@@ -25,6 +25,7 @@ from lzengine.kinds.base import ResourceKind
 
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
+POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
@@ -79,6 +80,7 @@ class AzureSdkAdapter:
 
     def __init__(self, connection: Connection):
         self.connection = connection
+        self.subscription_id = connection.subscription_id
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._transport: Any = None
@@ -178,6 +180,32 @@ class AzureSdkAdapter:
                 if stable or versions:
                     return (stable or versions)[0]
         raise ProviderError("NoRegisteredProviderFound", f"no api-version found for {arm_type}")
+
+    def list_policy_assignments(self) -> list[dict[str, Any]]:
+        policy = self.client(POLICY_CLIENT)
+        try:
+            return [dict(_as_rest(a)) for a in policy.policy_assignments.list()]
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}", "list") from None
+
+    def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
+        policy = self.client(POLICY_CLIENT)
+        lowered = definition_id.lower()
+        name = definition_id.rstrip("/").rsplit("/", 1)[-1]
+        is_set = "/policysetdefinitions/" in lowered
+        group = policy.policy_set_definitions if is_set else policy.policy_definitions
+        try:
+            if lowered.startswith("/providers/microsoft.authorization/"):
+                return group.get_built_in(name, cls=_raw_json)
+            if lowered.startswith("/providers/microsoft.management/managementgroups/"):
+                management_group = definition_id.split("/")[4]
+                return group.get_at_management_group(name, management_group, cls=_raw_json)
+            return group.get(name, cls=_raw_json)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, definition_id, "read")
+            if error.status == 404:
+                return None
+            raise error from None
 
     def register_providers(self, namespaces: set[str]) -> None:
         """Register resource providers that are not yet registered (idempotent, waits)."""
@@ -331,6 +359,16 @@ def _retry_after(response: Any) -> float | None:
             except ValueError:
                 continue
     return None
+
+
+def _as_rest(model: Any) -> dict[str, Any]:
+    """An SDK model as its REST JSON (camelCase keys, nested properties)."""
+    if hasattr(model, "as_dict") and not isinstance(model, dict):
+        try:
+            return model.as_dict()  # hybrid models: REST keys
+        except TypeError:
+            pass
+    return dict(model)
 
 
 def _rest_keys(item: Any) -> dict[str, Any]:

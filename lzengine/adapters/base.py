@@ -14,6 +14,8 @@ from lzengine.kinds.base import ResourceKind
 
 
 class Adapter(Protocol):
+    subscription_id: str
+
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
         """The live body, or None when the resource (or its parent) does not exist."""
 
@@ -37,6 +39,12 @@ class Adapter(Protocol):
 
     def latest_api_version(self, arm_type: str) -> str:
         """The newest stable api-version the provider offers for ``arm_type``."""
+
+    def list_policy_assignments(self) -> list[dict[str, Any]]:
+        """Every policy assignment that applies in the subscription (REST bodies with ``id``)."""
+
+    def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
+        """A policy (set) definition by id (built-in, subscription or management group), or None."""
 
     def register_providers(self, namespaces: set[str]) -> None:
         """Make sure the subscription is registered for these resource providers."""

@@ -1,0 +1,123 @@
+"""Azure Policy preflight: evaluate every resource a change set would write against the policy
+assignments that will apply to it, before the first write.
+
+Who uses it: ``lzengine.engine.Engine.plan``. Azure evaluates Deny policies at request time, so a
+denied spoke would otherwise fail minutes into an apply; here the same evaluator the emulator
+uses (``lzengine.policy``) runs on the desired bodies first. The assignments are those already
+in the subscription plus those the plan itself creates; their definitions are read through the
+adapter. A denial becomes the change's ``failure`` (the real RequestDisallowedByPolicy error),
+so plan reports it and apply fails that resource, and only its dependents, without writing it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lzengine import ids, policy, refs
+from lzengine.adapters.base import Adapter
+from lzengine.diff import Action, Change
+from lzengine.graph import Graph
+
+#: Types Azure does not evaluate policy for when they are written.
+NOT_EVALUATED = {
+    "microsoft.authorization/policyassignments",
+    "microsoft.authorization/policydefinitions",
+    "microsoft.authorization/policysetdefinitions",
+    "microsoft.authorization/roleassignments",
+}
+POLICY_ASSIGNMENT_TYPE = "microsoft.authorization/policyassignments"
+RESOURCE_GROUP_IN_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/([^/]+)", re.IGNORECASE)
+
+
+def denials(
+    graph: Graph, changes: Mapping[str, Change], desired: Mapping[str, Any], adapter: Adapter, subscription: str
+) -> dict[str, tuple[str, str]]:
+    """Address → (ARM code, message) for every pending write a Deny policy would refuse."""
+    pending = [
+        a for a, c in changes.items()
+        if c.action in (Action.CREATE, Action.UPDATE, Action.REPLACE) and c.allowed
+        and c.arm_type.lower() not in NOT_EVALUATED
+    ]
+    if not pending:
+        return {}
+    assignments = _assignments(graph, desired, adapter)
+    if not assignments:
+        return {}
+    definitions = _definitions(assignments, adapter)
+    usable = [a for a in assignments if a.policy_definition_id.lower() in definitions]
+    found: dict[str, tuple[str, str]] = {}
+    for address in pending:
+        node = graph.nodes[address]
+        resource = _resource(node.arm_id, node.kind.arm_type, desired[address])
+        context = policy.RequestContext(
+            api_version=node.kind.api_version or "",
+            subscription_id=subscription,
+            resource_group=_resource_group(graph, desired, node.arm_id),
+            method="PUT",
+        )
+        decision = policy.evaluate_request(resource, assignments=usable, definitions=definitions, context=context)
+        if decision.denied:
+            error = decision.deny_error()["error"]
+            found[address] = (str(error.get("code", "RequestDisallowedByPolicy")), str(error.get("message", "")))
+    return found
+
+
+def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter) -> list[policy.Assignment]:
+    by_id: dict[str, dict[str, Any]] = {}
+    for body in adapter.list_policy_assignments():
+        if body.get("id"):
+            by_id[str(body["id"]).lower()] = body
+    for node in graph:
+        if node.kind.arm_type.lower() == POLICY_ASSIGNMENT_TYPE:
+            body = _strip_unknown(desired.get(node.address) or node.body)
+            scope = node.arm_id.rpartition("/providers/")[0] or "/"
+            properties = {**body.get("properties", {}), "scope": scope}
+            by_id[node.arm_id.lower()] = {**body, "id": node.arm_id, "name": ids.parse_name(node.arm_id),
+                                          "properties": properties}
+    return [policy.Assignment.from_arm(body) for body in by_id.values()]
+
+
+def _definitions(assignments: list[policy.Assignment], adapter: Adapter) -> dict[str, policy.Definition]:
+    definitions: dict[str, policy.Definition] = {}
+    queue = [a.policy_definition_id for a in assignments]
+    while queue:
+        definition_id = queue.pop()
+        if definition_id.lower() in definitions:
+            continue
+        body = adapter.get_policy_definition(definition_id)
+        if body is None:
+            continue  # the assignment's own PUT will report the missing definition
+        loaded = policy.load_definition({**body, "id": body.get("id") or definition_id})
+        definitions[definition_id.lower()] = loaded
+        queue.extend(m.policy_definition_id for m in loaded.members)
+    return definitions
+
+
+def _resource(arm_id: str, arm_type: str, body: Any) -> dict[str, Any]:
+    clean = _strip_unknown(body) if isinstance(body, dict) else {}
+    return {**clean, "id": arm_id, "name": ids.parse_name(arm_id), "type": arm_type}
+
+
+def _resource_group(graph: Graph, desired: Mapping[str, Any], arm_id: str) -> dict[str, Any] | None:
+    """The resource group the resource lives in, as ``resourceGroup()`` sees it."""
+    match = RESOURCE_GROUP_IN_ID.match(arm_id)
+    if match is None:
+        return None
+    rg_id, name = match.group(0), match.group(1)
+    base = {"id": rg_id, "name": name, "type": "Microsoft.Resources/resourceGroups"}
+    node = next((n for n in graph if ids.same(n.arm_id, rg_id)), None)
+    if node is None:
+        return base
+    return {**_strip_unknown(desired.get(node.address) or node.body), **base}
+
+
+def _strip_unknown(body: Any) -> Any:
+    if body is refs.UNKNOWN:
+        return None
+    if isinstance(body, dict):
+        return {k: _strip_unknown(v) for k, v in body.items() if v is not refs.UNKNOWN}
+    if isinstance(body, list):
+        return [_strip_unknown(v) for v in body]
+    return body
