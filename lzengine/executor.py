@@ -148,7 +148,7 @@ class Executor:
             )
 
     def _write(self, node: Node, desired: dict[str, Any], progress: dict[str, Any]) -> dict[str, Any]:
-        lock = self._lock_for(node)
+        lock = self._lock_for(node, desired)
         if lock is None:
             return self.adapter.write(node.kind, node.arm_id, desired, progress)
         with lock:
@@ -171,10 +171,22 @@ class Executor:
             on_retry=lambda error, delay: self.reporter.retrying(node.address, error, delay),
         )
 
-    def _lock_for(self, node: Node) -> threading.Lock | None:
-        if node.kind.serialize_on != PARENT:
+    def _lock_for(self, node: Node, body: dict[str, Any] | None = None) -> threading.Lock | None:
+        """The lock writes of this node share with their siblings, per the kind's serialize_on."""
+        key = serialization_key(node, body if body is not None else node.body)
+        if key is None:
             return None
-        parent = ids.parse(node.arm_id).parent
-        key = str(parent).lower() if parent else node.arm_id.lower()
         with self._locks_guard:
             return self._locks.setdefault(key, threading.Lock())
+
+
+def serialization_key(node: Node, body: dict[str, Any]) -> str | None:
+    """What writes of ``node`` queue behind: its parent id, or a body value, lower-cased."""
+    rule = node.kind.serialize_on
+    if rule is None:
+        return None
+    if rule == PARENT:
+        parent = ids.parse(node.arm_id).parent
+        return str(parent).lower() if parent else node.arm_id.lower()
+    value = refs.get_path(body, rule)
+    return str(value).lower() if isinstance(value, str) else None

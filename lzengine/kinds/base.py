@@ -45,7 +45,9 @@ class ResourceKind:
     case_insensitive_paths: tuple[str, ...] = ()
     #: dotted paths whose change needs delete-then-create
     replace_on: tuple[str, ...] = ()
-    #: PARENT to serialize writes per parent id, None for no serialization
+    #: writes that share a key run one at a time: PARENT keys on the parent id (subnets of one
+    #: VNet); a dotted body path keys on that value (private endpoints per subnet:
+    #: "properties.subnet.id"); None: no serialization
     serialize_on: str | None = None
     #: how long converging one resource may take, retries and LRO included
     deadline_s: float = 30 * 60

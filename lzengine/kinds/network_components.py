@@ -95,7 +95,7 @@ PRIVATE_ENDPOINT = _kind(
     ignore_paths=("etag", "properties.networkInterfaces", "properties.customDnsConfigs",
                   "properties.privateLinkServiceConnections.properties.privateLinkServiceConnectionState"),
     replace_on=("location", "properties.subnet.id"),
-    serialize_on=PARENT,
+    serialize_on="properties.subnet.id",  # parallel endpoints in one subnet leave it "Updating"
 )
 PRIVATE_DNS_ZONE_GROUP = _kind(
     "private_dns_zone_group", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",

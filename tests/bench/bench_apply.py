@@ -27,9 +27,8 @@ from lzengine.adapters.azure_sdk import AzureSdkAdapter, Connection, StaticToken
 from lzengine.compile import compile_plan
 from lzengine.emulator import Emulator
 from lzengine.engine import Engine, EngineOptions
+from lzengine.executor import serialization_key
 from lzengine.graph import Graph
-from lzengine.ids import parse
-from lzengine.kinds.base import PARENT
 from lzengine.plan import load_plan
 from lzengine.retry import RetryPolicy
 
@@ -54,8 +53,8 @@ def critical_path(graph: Graph, latency: dict[str, dict[str, float]], scale: flo
     for address in graph.order():
         node = graph.nodes[address]
         start = max((finish[d] for d in node.depends_on if d in finish), default=0.0)
-        if node.kind.serialize_on == PARENT:
-            key = str(parse(node.arm_id).parent).lower()
+        key = serialization_key(node, node.body)
+        if key is not None:
             start = max(start, queue_free.get(key, 0.0))
             queue_free[key] = start + cost(address)
         finish[address] = start + cost(address)

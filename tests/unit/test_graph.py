@@ -38,3 +38,17 @@ def test_duplicate_address_is_refused() -> None:
     graph.add(node("a"))
     with pytest.raises(ValueError):
         graph.add(node("a"))
+
+
+def test_serialization_keys_follow_the_kind() -> None:
+    from lzengine.executor import serialization_key
+
+    vnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"
+    subnet = Node("s", KINDS_BY_NAME["subnet"], f"{vnet}/subnets/a", {})
+    assert serialization_key(subnet, subnet.body) == vnet.lower()
+    endpoint = Node("p", KINDS_BY_NAME["private_endpoint"],
+                    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pep",
+                    {"properties": {"subnet": {"id": f"{vnet}/subnets/PEP"}}})
+    assert serialization_key(endpoint, endpoint.body) == f"{vnet}/subnets/pep".lower()
+    rg = Node("rg", KINDS_BY_NAME["resource_group"], "/subscriptions/s/resourceGroups/rg", {})
+    assert serialization_key(rg, rg.body) is None
