@@ -16,7 +16,7 @@ from typing import Any
 
 from lzengine.ids import looks_like_id
 from lzengine.kinds.base import ResourceKind
-from lzengine.refs import UNKNOWN
+from lzengine.refs import UNKNOWN, Ref
 
 
 class Action(enum.Enum):
@@ -150,6 +150,26 @@ def _scalar_equal(desired: Any, observed: Any, kind: ResourceKind, path: str) ->
     if isinstance(desired, bool) or isinstance(observed, bool):
         return desired is observed
     return desired == observed
+
+
+def secret_paths(body: Any, path: str = "") -> frozenset[str]:
+    """Paths (in ``compare``'s notation) where the desired body holds a secret reference."""
+    if isinstance(body, Ref):
+        return frozenset({path}) if body.secret else frozenset()
+    if isinstance(body, Mapping):
+        return frozenset(p for k, v in body.items() for p in secret_paths(v, f"{path}.{k}" if path else k))
+    if isinstance(body, list):
+        named = body and all(isinstance(v, Mapping) and "name" in v for v in body)
+        return frozenset(
+            p for i, v in enumerate(body)
+            for p in secret_paths(v, f"{path}[{v['name']}]" if named else f"{path}.{i}")
+        )
+    return frozenset()
+
+
+def is_sensitive(path: str, secrets: frozenset[str]) -> bool:
+    """True when ``path`` holds a secret or lies inside or around one."""
+    return any(_under(path, s) or _under(s, path) for s in secrets)
 
 
 def _under(path: str, prefix: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from lzengine import preflight, refs
 from lzengine.adapters.base import Adapter
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
-from lzengine.diff import Action, Change, decide
+from lzengine.diff import Action, Change, decide, secret_paths
 from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
@@ -76,9 +76,9 @@ class Engine:
             desired[address] = body
             change = decide(address, node.arm_id, node.kind, body, observed[address], owner=node.owner,
                             ignore_paths=node.ignore_paths)
-            secret = _secret_paths(node.body)
+            secret = secret_paths(node.body)
             if secret:
-                change = replace(change, secret_paths=frozenset(secret))
+                change = replace(change, secret_paths=secret)
             if self.options.team is not None and node.owner != self.options.team:
                 change = replace(change, blocked=_foreign_team(node.owner))
             changes[address] = change
@@ -167,18 +167,6 @@ class Engine:
                              deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
         outcomes = self._executor().run(graph, changeset)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
-
-
-def _secret_paths(body: Any, path: str = "") -> set[str]:
-    if isinstance(body, refs.Ref):
-        return {path} if body.secret else set()
-    if isinstance(body, dict):
-        return {p for k, v in body.items() for p in _secret_paths(v, f"{path}.{k}" if path else k)}
-    if isinstance(body, list):
-        return {p for i, v in enumerate(body) for p in _secret_paths(v, f"{path}.{i}")}
-    return set()
-
-
 
 
 def _foreign_team(owner: str) -> str:

@@ -139,6 +139,10 @@ class Executor:
             body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress))
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
         except ProviderError as error:
+            secrets = [refs.resolve(r, outputs) for r in refs.find(node.body) if r.secret]
+            for value in secrets:
+                if isinstance(value, str) and value:
+                    error.message = error.message.replace(value, "(sensitive)")
             return (
                 Outcome.of(
                     change, Status.FAILED, max(attempts.count, 1), self.clock() - started,

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
-from lzengine.diff import Action, Change
+from lzengine.diff import Action, Change, is_sensitive
 from lzengine.errors import ProviderError
 from lzengine.refs import UNKNOWN
 
@@ -137,7 +137,7 @@ def plan_summary(changes: list[Change]) -> dict[str, int]:
 
 
 def _shown(value: Any, path: str, change: Change) -> Any:
-    if path in change.secret_paths:
+    if is_sensitive(path, change.secret_paths):
         return "(sensitive)"
     if value is UNKNOWN:
         return "(known after apply)"

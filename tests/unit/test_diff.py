@@ -84,3 +84,19 @@ def test_unknown_value_is_a_change() -> None:
 def test_booleans_do_not_equal_numbers() -> None:
     change = decide("a", "id", RG, {"properties": {"flag": True}}, {"properties": {"flag": 1}})
     assert change.action is Action.UPDATE
+
+
+def test_secret_paths_use_the_diff_notation_and_mask_around_them() -> None:
+    from lzengine.diff import is_sensitive, secret_paths
+    from lzengine.refs import Ref
+
+    body = {"properties": {"siteConfig": {"appSettings": [
+        {"name": "PLAIN", "value": "x"},
+        {"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": Ref("appi", "properties.ConnectionString", True)},
+    ]}}}
+    secrets = secret_paths(body)
+    path = "properties.siteConfig.appSettings[APPLICATIONINSIGHTS_CONNECTION_STRING].value"
+    assert secrets == frozenset({path})
+    assert is_sensitive(path, secrets)
+    assert is_sensitive("properties.siteConfig.appSettings", secrets)  # a whole-list difference contains it
+    assert not is_sensitive("properties.siteConfig.appSettings[PLAIN].value", secrets)
