@@ -10,6 +10,7 @@ raised; the root cause of a failure is reported once, on the resource that faile
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Callable
@@ -65,14 +66,19 @@ class Executor:
         ``reverse`` walks dependents first, as deletes need.
         """
         sorter = graph.sorter(reverse=reverse)
+        rank = _downstream_time(graph, changeset, reverse=reverse)
         outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
         outcomes: dict[str, Outcome] = {}
         blocked: dict[str, str] = {}  # address -> address of the failure that blocks it
         running: dict[Future, str] = {}
+        ready: list[tuple[float, int, str]] = []  # heap: longest expected path to the end first
+        position = {a: i for i, a in enumerate(graph.nodes)}
         with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="lz") as pool:
             while sorter.is_active():
                 for address in sorter.get_ready():
-                    node = graph.nodes[address]
+                    heapq.heappush(ready, (-rank[address], position[address], address))
+                while ready and len(running) < self.parallelism:
+                    address = heapq.heappop(ready)[2]
                     before = graph.prerequisites(address, reverse=reverse)
                     failed_dep = next((d for d in sorted(before) if d in blocked), None)
                     if failed_dep is not None:
@@ -83,6 +89,7 @@ class Executor:
                         self.reporter.done(outcomes[address])
                         sorter.done(address)
                         continue
+                    node = graph.nodes[address]
                     running[pool.submit(self._converge, node, changeset.changes[address], outputs)] = address
                 if not running:
                     continue
@@ -182,6 +189,22 @@ class Executor:
             return None
         with self._locks_guard:
             return self._locks.setdefault(key, threading.Lock())
+
+
+def _downstream_time(graph: Graph, changeset: ChangeSet, *, reverse: bool) -> dict[str, float]:
+    """For each node, the expected seconds from its start to the end of the walk (its own
+    expected duration, if it has work to do, plus its longest chain of successors)."""
+    successors: dict[str, list[str]] = {a: [] for a in graph.nodes}
+    for address in graph.nodes:
+        for before in graph.prerequisites(address, reverse=reverse):
+            if before in successors:
+                successors[before].append(address)
+    rank: dict[str, float] = {}
+    for address in reversed(graph.order(reverse=reverse)):
+        change = changeset.changes.get(address)
+        own = graph.nodes[address].kind.expected_s if change and change.action is not Action.NOOP else 0.0
+        rank[address] = own + max((rank[s] for s in successors[address]), default=0.0)
+    return rank
 
 
 def serialization_key(node: Node, body: dict[str, Any]) -> str | None:

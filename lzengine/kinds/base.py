@@ -51,6 +51,9 @@ class ResourceKind:
     serialize_on: str | None = None
     #: how long converging one resource may take, retries and LRO included
     deadline_s: float = 30 * 60
+    #: how long a create typically takes in Azure (reference durations); the executor starts the
+    #: ready resources with the longest expected path to the end of the graph first
+    expected_s: float = 10.0
     #: True: the operations take the whole ARM id as their one positional argument, before the
     #: body: ``get_by_id(id, api_version=...)``, ``begin_create_or_update_by_id(id, body,
     #: api_version=...)``, ``begin_delete_by_id(id, api_version=...)`` (generic resources client;

@@ -12,6 +12,7 @@ COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClie
 COGNITIVE_API = "2025-06-01"
 
 COGNITIVE_ACCOUNT = ResourceKind(
+    expected_s=90,
     name="cognitive_account",
     arm_type="Microsoft.CognitiveServices/accounts",
     client=COGNITIVE_CLIENT,
@@ -31,6 +32,7 @@ COGNITIVE_ACCOUNT = ResourceKind(
 )
 
 COGNITIVE_DEPLOYMENT = ResourceKind(
+    expected_s=30,
     name="cognitive_deployment",
     arm_type="Microsoft.CognitiveServices/accounts/deployments",
     client=COGNITIVE_CLIENT,

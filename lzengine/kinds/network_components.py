@@ -64,24 +64,28 @@ FIREWALL_RULE_COLLECTION_GROUP = _kind(
     ignore_paths=("etag",),
     deadline_s=45 * 60,
     **_CHILD,
+    expected_s=60,
 )
 AZURE_FIREWALL = _kind(
     "azure_firewall", "Microsoft.Network/azureFirewalls", "azure_firewalls", "azureFirewalls",
     ignore_paths=("etag", "properties.ipConfigurations.properties.privateIPAddress", "properties.hubIPAddresses"),
     replace_on=("location", "zones"),
     deadline_s=90 * 60,
+    expected_s=600,
 )
 BASTION_HOST = _kind(
     "bastion_host", "Microsoft.Network/bastionHosts", "bastion_hosts", "bastionHosts",
     ignore_paths=("etag", "properties.dnsName"),
     replace_on=("location",),
     deadline_s=45 * 60,
+    expected_s=600,
 )
 APPLICATION_GATEWAY = _kind(
     "application_gateway", "Microsoft.Network/applicationGateways", "application_gateways", "applicationGateways",
     ignore_paths=("etag", "properties.operationalState"),
     replace_on=("location", "zones"),
     deadline_s=90 * 60,
+    expected_s=360,
 )
 WAF_POLICY = _kind(
     "waf_policy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
@@ -96,6 +100,7 @@ PRIVATE_ENDPOINT = _kind(
                   "properties.privateLinkServiceConnections.properties.privateLinkServiceConnectionState"),
     replace_on=("location", "properties.subnet.id"),
     serialize_on="properties.subnet.id",  # parallel endpoints in one subnet leave it "Updating"
+    expected_s=30,
 )
 PRIVATE_DNS_ZONE_GROUP = _kind(
     "private_dns_zone_group", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",

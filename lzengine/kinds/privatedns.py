@@ -12,6 +12,7 @@ PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 PRIVATE_DNS_API = None
 
 PRIVATE_DNS_ZONE = ResourceKind(
+    expected_s=30,
     name="private_dns_zone",
     arm_type="Microsoft.Network/privateDnsZones",
     client=PRIVATE_DNS_CLIENT,
@@ -25,6 +26,7 @@ PRIVATE_DNS_ZONE = ResourceKind(
 )
 
 PRIVATE_DNS_ZONE_LINK = ResourceKind(
+    expected_s=30,
     name="private_dns_zone_link",
     arm_type="Microsoft.Network/privateDnsZones/virtualNetworkLinks",
     client=PRIVATE_DNS_CLIENT,

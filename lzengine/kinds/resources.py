@@ -3,6 +3,7 @@
 from lzengine.kinds.base import ResourceKind
 
 RESOURCE_GROUP = ResourceKind(
+    expected_s=1,
     name="resource_group",
     arm_type="Microsoft.Resources/resourceGroups",
     client="azure.mgmt.resource.resources:ResourceManagementClient",

@@ -8,6 +8,7 @@ compare case-insensitively; the SKU cannot change in place.
 from lzengine.kinds.base import ResourceKind
 
 SEARCH_SERVICE = ResourceKind(
+    expected_s=420,
     name="search_service",
     arm_type="Microsoft.Search/searchServices",
     client="azure.mgmt.search:SearchManagementClient",

@@ -14,6 +14,7 @@ WEB_CLIENT = "azure.mgmt.web:WebSiteManagementClient"
 WEB_API = None
 
 APP_SERVICE_PLAN = ResourceKind(
+    expected_s=60,
     name="app_service_plan",
     arm_type="Microsoft.Web/serverfarms",
     client=WEB_CLIENT,
@@ -28,6 +29,7 @@ APP_SERVICE_PLAN = ResourceKind(
 )
 
 WEB_APP = ResourceKind(
+    expected_s=60,
     name="web_app",
     arm_type="Microsoft.Web/sites",
     client=WEB_CLIENT,
