@@ -2,7 +2,8 @@
 
 Built by :class:`lzengine.emulator.server.Emulator` and served by its threaded HTTPS server.
 Each ARM request goes through: authentication (bearer token) → counting → throttling →
-api-version check → role check → fault injection → :mod:`lzengine.emulator.backend`.
+api-version check → role check → fault injection → :mod:`lzengine.emulator.backend` (which
+evaluates Azure Policy before the provider).
 Requests under ``/_emulator/`` are the admin API (admin token only): never counted, throttled
 or faulted.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from lzengine.emulator import errors, registry
+from lzengine.emulator import errors, registry, rp_authorization, rp_cognitive, rp_web
 from lzengine.emulator.auth import Authorizer, Principal
 from lzengine.emulator.backend import (
     RG_TYPE,
@@ -146,6 +147,11 @@ class EmulatorApp:
         self.throttler = throttler
         self.faults = faults
         self.stats = Stats()
+        with backend.lock:
+            for p in [authorizer.admin, *authorizer.principals()]:
+                backend.directory.setdefault(p.object_id.lower(), "ServicePrincipal")
+            for obj in backend.store.meta("directory", []) or []:
+                backend.directory[str(obj["objectId"]).lower()] = str(obj["type"])
 
     # ------------------------------------------------------------------ WSGI
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -341,7 +347,8 @@ class EmulatorApp:
                 if str(props.get("principalId", "")).lower() == principal.object_id.lower():
                     arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
                                 str(props.get("scope", "/"))))  # fmt: skip
-        if not self.auth.allowed(principal, action, scope, arm):
+            custom = rp_authorization.custom_permissions(self.backend) if arm else {}
+        if not self.auth.allowed(principal, action, scope, arm, custom):
             raise errors.authorization_failed(principal.object_id, action, scope)
 
     def _inject(self, fault: str, route: Route, ctx: RequestContext, request: Request) -> None:
@@ -418,7 +425,7 @@ class EmulatorApp:
                     raise
                 return Reply(204)
             if method == "PATCH":
-                return b.patch_rg(sub, route.rg, _json_body(request))
+                return b.patch_rg(sub, route.rg, _json_body(request), ctx.api_version)
             if method == "DELETE":
                 return b.delete_rg(sub, route.rg, ctx)
             raise errors.method_not_allowed(method, request.path)
@@ -468,12 +475,20 @@ class EmulatorApp:
                 return Reply(200, {"nameAvailable": not taken,
                                    "reason": "AlreadyExists" if taken else None,
                                    "message": None})  # fmt: skip
+            if action == "list" and rp.types[-2].lower() == "config" and rp.names[-1].lower() == "appsettings":
+                site_id = rp.parent_id.rsplit("/config/", 1)[0]
+                settings = rp_web.list_app_settings(self.backend, site_id)
+                if settings is None:
+                    raise errors.resource_not_found("Microsoft.Web/sites", rp.names[0], rp.resource_group)
+                return Reply(200, settings)
             if action.startswith("list") and "key" in action:
                 res = self.backend.store.get(id_key(rp.parent_id))
                 if res is None:
                     raise errors.resource_not_found(
                         "/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names), rp.resource_group
                     )
+                if action == "listquerykeys":
+                    return Reply(200, {"value": [{"name": None, "key": "emulator-query-key"}]})
                 return Reply(200, {"key1": "emulator-key-1", "key2": "emulator-key-2",
                                    "primaryKey": "emulator-key-1", "secondaryKey": "emulator-key-2"})
         return Reply(200, {})
@@ -564,6 +579,8 @@ class EmulatorApp:
                 except ValueError as exc:
                     raise errors.bad_request("InvalidPrincipal", str(exc)) from None
                 self._save_principals()
+                with b.lock:
+                    b.directory.setdefault(p.object_id.lower(), "ServicePrincipal")
                 return Reply(201, {"object_id": p.object_id, "token": p.token, "name": p.name})
         if sub_path == "/clock" and m in ("GET", "POST"):
             if m == "POST":
@@ -577,6 +594,36 @@ class EmulatorApp:
                 ops = [{"id": o.id, "kind": o.kind, "target": o.target, "status": o.status,
                         "remaining": max(0.0, o.end - b.clock())} for o in b.ops.values()]
             return Reply(200, {"value": ops})
+        if sub_path == "/policy/compliance" and m == "GET":
+            b.settle()
+            with b.lock:
+                return Reply(200, b.policy.compliance())
+        if sub_path == "/policy/scan" and m == "POST":
+            b.settle()
+            with b.lock:
+                return Reply(200, b.policy.scan())
+        if sub_path == "/quota":
+            with b.lock:
+                if m == "PUT":
+                    return Reply(200, rp_cognitive.set_limit(b, _json_body(request)))
+                if m == "GET":
+                    loc = request.args.get("location") or "swedencentral"
+                    return Reply(200, {"location": loc, "value": rp_cognitive.usages(b, loc)})
+        if sub_path == "/directory":
+            with b.lock:
+                if m == "POST":
+                    body = _json_body(request)
+                    oid, kind = str(body.get("objectId") or ""), str(body.get("type") or "User")
+                    if kind not in rp_authorization.PRINCIPAL_TYPES or not oid:
+                        raise errors.bad_request("InvalidDirectoryObject",
+                                                 "Give objectId and type (User, Group or ServicePrincipal).")
+                    b.directory[oid.lower()] = kind
+                    saved = [o for o in b.store.meta("directory", []) or [] if o["objectId"].lower() != oid.lower()]
+                    b.store.set_meta("directory", [*saved, {"objectId": oid, "type": kind}])
+                    b.store.commit()
+                    return Reply(201, {"objectId": oid, "type": kind})
+                if m == "GET":
+                    return Reply(200, {"value": [{"objectId": k, "type": v} for k, v in sorted(b.directory.items())]})
         if sub_path.startswith("/providers/") and m == "PUT":
             ns = sub_path.split("/", 2)[2]
             state = str(_json_body(request).get("registrationState", "Registered"))

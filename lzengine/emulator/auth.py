@@ -5,7 +5,8 @@ Called by :mod:`lzengine.emulator.app`: every request must carry ``Authorization
 everywhere and the only one allowed on ``/_emulator/``. Other principals are created with
 ``POST /_emulator/principals`` and get one built-in role (Owner, Contributor, Reader) at a scope;
 role assignments written through ARM (``Microsoft.Authorization/roleAssignments``) for their
-object id count as well. A denied request answers 403 ``AuthorizationFailed``.
+object id count as well, with the permissions of any built-in role (:mod:`lzengine.emulator.roles`)
+or custom role definition. A denied request answers 403 ``AuthorizationFailed``.
 """
 
 from __future__ import annotations
@@ -17,36 +18,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lzengine.emulator.paths import id_key, under
+from lzengine.emulator.roles import BUILTIN_ROLES, CONTRIBUTOR, OWNER, READER, ROLE_IDS_BY_NAME, allows
 
-OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
-READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
-ROLE_IDS = {"owner": OWNER, "contributor": CONTRIBUTOR, "reader": READER}
-ROLE_NAMES = {v: k.capitalize() for k, v in ROLE_IDS.items()}
+__all__ = ["CONTRIBUTOR", "OWNER", "READER", "Authorizer", "Principal", "permits", "role_id"]
+ROLE_NAMES = {r.id: r.name for r in BUILTIN_ROLES.values()}
 
 
 def role_id(role: str) -> str:
-    """Accept a role name, a GUID or a full role definition id; answer the GUID."""
+    """Accept a built-in role name, a GUID or a full role definition id; answer the GUID."""
     r = role.strip().rsplit("/", 1)[-1].lower()
-    if r in ROLE_IDS:
-        return ROLE_IDS[r]
-    if r in ROLE_NAMES:
+    if r in ROLE_IDS_BY_NAME:
+        return ROLE_IDS_BY_NAME[r]
+    if r in BUILTIN_ROLES:
         return r
-    raise ValueError(f"unknown role {role!r}; use Owner, Contributor or Reader")
+    raise ValueError(f"unknown role {role!r}; use a built-in role name such as Owner, Contributor or Reader")
 
 
-def permits(role: str, action: str) -> bool:
-    """Whether a built-in role allows ``action`` (``Namespace/type/read|write|delete|action``)."""
-    a = action.lower()
-    if role == OWNER:
-        return True
-    if role == CONTRIBUTOR:
-        if a.startswith("microsoft.authorization/") and (a.endswith("/write") or a.endswith("/delete")):
-            return False
-        return "elevateaccess" not in a
-    if role == READER:
-        return a.endswith("/read")
-    return False
+def permits(role: str, action: str,
+            custom: dict[str, list[tuple[list[str], list[str]]]] | None = None) -> bool:
+    """Whether a role (built-in GUID, or one of ``custom``: GUID → permission blocks) allows
+    ``action`` (``Namespace/type/read|write|delete|action``)."""
+    builtin = BUILTIN_ROLES.get(role.lower())
+    if builtin is not None:
+        return allows(builtin.actions, builtin.not_actions, action)
+    return any(allows(a, n, action) for a, n in (custom or {}).get(role.lower(), []))
 
 
 @dataclass
@@ -108,11 +103,12 @@ class Authorizer:
         with self._lock:
             self._by_token = {self.admin.token: self.admin}
 
-    def allowed(self, p: Principal, action: str, scope: str,
-                arm_assignments: list[tuple[str, str]]) -> bool:
-        """``arm_assignments``: (role guid, scope) pairs written through ARM for ``p``."""
+    def allowed(self, p: Principal, action: str, scope: str, arm_assignments: list[tuple[str, str]],
+                custom: dict[str, list[tuple[list[str], list[str]]]] | None = None) -> bool:
+        """``arm_assignments``: (role guid, scope) pairs written through ARM for ``p``; ``custom``:
+        permission blocks of custom role definitions by GUID."""
         target = id_key(scope)
         for role, at in [*p.grants, *arm_assignments]:
-            if under(target, id_key(at)) and permits(role, action):
+            if under(target, id_key(at)) and permits(role, action, custom):
                 return True
         return False

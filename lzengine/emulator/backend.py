@@ -6,9 +6,10 @@ an operation ends ``latency × time_scale`` seconds after it started and is appl
 ("settled") at the start of the next request, so no background thread is needed. It answers
 with :class:`Reply` objects (status, JSON body, headers) and raises :class:`ArmError`.
 
-Provider specifics that are data live in :mod:`lzengine.emulator.registry`; the few that are
-code (NSG default rules, private-endpoint NICs, peering state...) in
-:mod:`lzengine.emulator.hooks`.
+Provider specifics that are data live in :mod:`lzengine.emulator.registry`; those that are
+code (address spaces, appliances, private endpoints, quota, role checks...) are reached through
+:mod:`lzengine.emulator.hooks`. Azure Policy (:mod:`lzengine.emulator.governance`) is evaluated on
+every PUT/PATCH/DELETE before the provider sees the request.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import quote
 
 from lzengine.emulator import errors, hooks, registry
 from lzengine.emulator.errors import ArmError
+from lzengine.emulator.governance import Governance
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
@@ -137,6 +139,7 @@ class Backend:
         clock: Clock | None = None,
         store: Store | None = None,
         page_size: int = 100,
+        policy_dirs: list[str] | None = None,
     ) -> None:
         self.subscription_id = subscription_id
         self.time_scale = max(0.0, float(time_scale))
@@ -149,6 +152,13 @@ class Backend:
         self._seq = itertools.count()
         self.active: dict[str, str] = {}  # lock key -> op id
         self._etag_seq = itertools.count()
+        #: directory objects beside managed identities: object id → principal type (app-managed)
+        self.directory: dict[str, str] = {}
+        #: query and api-version of the request being served (hooks read flags such as
+        #: syncRemoteAddressSpace, and version-dependent semantics)
+        self.request_query: dict[str, str] = {}
+        self.request_api_version = ""
+        self.policy = Governance(self, policy_dirs)
         self._finish_loaded_state()
 
     # ------------------------------------------------------------------ lifecycle
@@ -179,6 +189,8 @@ class Backend:
             self.ops.clear()
             self._heap.clear()
             self.active.clear()
+            self.policy.records.clear()
+            self.policy.denials.clear()
 
     def settle(self) -> None:
         """Apply every operation whose end time has passed."""
@@ -329,6 +341,8 @@ class Backend:
 
     def _set_state(self, res: Resource, state: str, spec: TypeSpec) -> None:
         props = res.body.setdefault("properties", {})
+        if not spec.state_field:
+            return
         props["provisioningState"] = state
         if spec.extra_status:
             props["status"] = spec.extra_status.get(state.lower(), props.get("status"))
@@ -374,12 +388,14 @@ class Backend:
         """
         body = dict(res.body)
         spec = registry.lookup(res.type)
+        if isinstance(body.get("properties"), dict):
+            body["properties"] = dict(body["properties"])
         if spec.inline:
-            props = dict(body.get("properties") or {})
+            props = body.setdefault("properties", {})
             for inline in spec.inline:
                 child_type = f"{res.type}/{inline.child}".lower()
                 props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
-            body["properties"] = props
+        hooks.render(self, res, body)
         etag = self.etag_of(res)
         if etag and spec.etag in ("network", "guid", "datetime-body"):
             body["etag"] = etag
@@ -545,12 +561,15 @@ class Backend:
     def put(self, rp: ResourcePath, body: dict[str, Any], ctx: RequestContext) -> Reply:
         spec = registry.lookup(rp.full_type)
         with self.lock:
+            self.request_query = ctx.query
+            self.request_api_version = ctx.api_version
             self._check_subscription(rp.subscription)
             self._check_rg(rp.subscription, rp.resource_group, writing=True)
-            self._check_parent(rp)
             self._check_name(rp)
             if self.registration_state(rp.namespace) != "Registered":
                 raise errors.missing_registration(rp.namespace)
+            body, decision = self.policy.before_write(rp.id, rp.name, spec.type, body, "PUT", ctx.api_version)
+            self._check_parent(rp)
             key = id_key(rp.id)
             existing = self.store.get(key)
             self._check_busy(rp, spec, ctx.base_url)
@@ -559,6 +578,7 @@ class Backend:
             created = existing is None
             location = self._check_location(body, spec, created, existing)
             hooks.validate_put(self, rp, spec, body, existing)
+            self._validate_inline(rp, spec, body, existing, ctx)
             mode: PutMode = spec.create if created else spec.update
             status = hooks.put_status(self, rp, spec, body, existing, mode.status)
 
@@ -581,6 +601,7 @@ class Backend:
             self._bump_etag(res)
             self.store.put(res)
             self.store.commit()
+            self.policy.after_write(rp.id, spec.type, ctx.api_version, decision)
 
             headers = self._etag_headers(res, write=True)
             if op is not None:
@@ -613,58 +634,88 @@ class Backend:
             res.extra = dict(existing.extra)
         return res
 
+    def _inline_items(self, parent_id: str, inline: Any,
+                      body: dict[str, Any]) -> list[tuple[ResourcePath, dict[str, Any]]] | None:
+        """The children a PUT body lists inline (``None``: the property is absent)."""
+        props = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+        if inline.prop not in props or props[inline.prop] is None:
+            return None
+        wanted = props[inline.prop]
+        if not isinstance(wanted, list):
+            raise errors.bad_request("InvalidRequestFormat", f"properties.{inline.prop} must be an array.")
+        out = []
+        for item in wanted:
+            if not isinstance(item, dict) or not item.get("name"):
+                raise errors.bad_request(
+                    "InvalidRequestFormat", f"Every element of properties.{inline.prop} needs a name.")
+            child_rp = parse_resource(split(f"{parent_id}/{inline.child}/{item['name']}"))
+            assert child_rp is not None
+            out.append((child_rp, item))
+        return out
+
+    def _keeps_omitted(self, inline: Any, ctx: RequestContext) -> bool:
+        return inline.preserve_since is not None and (
+            inline.preserve_since == "" or registry.api_version_at_least(ctx.api_version, inline.preserve_since))
+
+    def _validate_inline(self, rp: ResourcePath, spec: TypeSpec, body: dict[str, Any], existing: Resource | None,
+                         ctx: RequestContext) -> None:
+        """Check inline children and the removals a PUT implies before anything is written."""
+        for inline in spec.inline:
+            child_spec = registry.lookup(f"{spec.type}/{inline.child}")
+            current = self.store.children(id_key(rp.id), child_spec.type.lower()) if existing else []
+            items = self._inline_items(rp.id, inline, body)
+            if items is None:
+                if not self._keeps_omitted(inline, ctx):
+                    for child in current:
+                        hooks.check_child_removal(self, child)
+                continue
+            keep = set()
+            for child_rp, item in items:
+                ckey = id_key(child_rp.id)
+                keep.add(ckey)
+                hooks.validate_put(self, child_rp, child_spec, item, self.store.get(ckey), parent_body=body)
+            for child in current:
+                if child.key not in keep:
+                    hooks.check_child_removal(self, child)
+
     def _apply_inline(self, res: Resource, spec: TypeSpec, body: dict[str, Any],
                       existing: Resource | None, ctx: RequestContext, op: Operation | None,
                       state: str) -> None:
         for inline in spec.inline:
             child_spec = registry.lookup(f"{spec.type}/{inline.child}")
-            child_type = child_spec.type.lower()
-            current = {c.key: c for c in self.store.children(res.key, child_type)}
-            props = body.get("properties") if isinstance(body.get("properties"), dict) else {}
-            if inline.prop in props and props[inline.prop] is not None:
-                wanted = props[inline.prop]
-                if not isinstance(wanted, list):
-                    raise errors.bad_request(
-                        "InvalidRequestFormat", f"properties.{inline.prop} must be an array."
-                    )
-                keep: set[str] = set()
-                for item in wanted:
-                    if not isinstance(item, dict) or not item.get("name"):
-                        raise errors.bad_request(
-                            "InvalidRequestFormat",
-                            f"Every element of properties.{inline.prop} needs a name.",
-                        )
-                    child_rp = parse_resource(split(f"{res.id}/{inline.child}/{item['name']}"))
-                    assert child_rp is not None
-                    ckey = id_key(child_rp.id)
-                    keep.add(ckey)
-                    old = self.store.get(ckey)
-                    child = self._compose(child_rp, child_spec, item, old, None)
-                    child.body.pop("location", None)
-                    hooks.validate_put(self, child_rp, child_spec, item, old)
-                    self._set_state(child, state, child_spec)
-                    if op is not None:
-                        child.op_id = op.id
-                        op.members.append(ckey)
-                    hooks.after_put(self, child_rp, child_spec, child, old, op, state)
-                    self.store.put(child)
-                for key in current:
-                    if key not in keep:
-                        hooks.check_child_removal(self, current[key])
+            current = {c.key: c for c in self.store.children(res.key, child_spec.type.lower())}
+            items = self._inline_items(res.id, inline, body)
+            if items is None:
+                if not self._keeps_omitted(inline, ctx):
+                    for key in current:
                         self._remove_tree(key)
-            elif inline.preserve_since is not None and (
-                inline.preserve_since == ""
-                or registry.api_version_at_least(ctx.api_version, inline.preserve_since)
-            ):
                 continue
-            else:
-                for key, child in current.items():
-                    hooks.check_child_removal(self, child)
+            keep: set[str] = set()
+            for child_rp, item in items:
+                ckey = id_key(child_rp.id)
+                keep.add(ckey)
+                old = self.store.get(ckey)
+                child = self._compose(child_rp, child_spec, item, old, None)
+                child.body.pop("location", None)
+                self._set_state(child, state, child_spec)
+                if op is not None:
+                    child.op_id = op.id
+                    op.members.append(ckey)
+                hooks.after_put(self, child_rp, child_spec, child, old, op, state)
+                self.store.put(child)
+            for key in current:
+                if key not in keep:
                     self._remove_tree(key)
 
     def get(self, rp: ResourcePath, ctx: RequestContext) -> Reply:
         with self.lock:
-            res = self._find(rp)
+            self._check_scopes(rp)
+            res = self.store.get(id_key(rp.id))
+            if res is None:
+                virtual = hooks.virtual_get(self, rp)
+                if virtual is not None:
+                    return Reply(200, virtual)
+                raise self._not_found(rp)
             headers = self._etag_headers(res)
             if res.op_id:
                 op = self.ops.get(res.op_id)
@@ -672,13 +723,20 @@ class Backend:
                     headers.update(retry_headers(self._remaining(op)))
             return Reply(200, self.render(res), headers)
 
-    def _find(self, rp: ResourcePath) -> Resource:
+    def _check_scopes(self, rp: ResourcePath) -> None:
         self._check_subscription(rp.subscription)
         self._check_rg(rp.subscription, rp.resource_group, writing=False)
         self._check_parent(rp)
+
+    def _not_found(self, rp: ResourcePath) -> ArmError:
+        return hooks.not_found(self, rp) or errors.resource_not_found(
+            rp.full_type, "/".join(rp.names), rp.resource_group)
+
+    def _find(self, rp: ResourcePath) -> Resource:
+        self._check_scopes(rp)
         res = self.store.get(id_key(rp.id))
         if res is None:
-            raise errors.resource_not_found(rp.full_type, "/".join(rp.names), rp.resource_group)
+            raise self._not_found(rp)
         return res
 
     def patch(self, rp: ResourcePath, patch: dict[str, Any], ctx: RequestContext) -> Reply:
@@ -694,7 +752,7 @@ class Backend:
                         "LocationNotAllowed", "The location of a resource cannot be changed.",
                         target="location",
                     )  # fmt: skip
-            body = res.body
+            body = copy.deepcopy(res.body)
             for k, v in patch.items():
                 if k.lower() in ("id", "name", "type", "location", "etag"):
                     continue
@@ -702,12 +760,18 @@ class Backend:
                     body["tags"] = copy.deepcopy(v) if v is not None else {}
                 else:
                     body[k] = merge_patch(body.get(k), v)
+            tags_only = bool(patch) and all(k.lower() == "tags" for k in patch)
+            body, decision = self.policy.before_write(rp.id, rp.name, spec.type, body, "PATCH", ctx.api_version,
+                                                      tags_only=tags_only)
+            body.update({"id": res.body["id"], "name": res.body["name"], "type": res.body["type"]})
             props = body.get("properties")
-            if isinstance(props, dict):
+            if isinstance(props, dict) and spec.state_field:
                 props["provisioningState"] = self._state_of(res) or spec.success_state
+            res.body = body
             self._bump_etag(res)
             self.store.put(res)
             self.store.commit()
+            self.policy.after_write(rp.id, spec.type, ctx.api_version, decision)
             return Reply(200, self.render(res), self._etag_headers(res, write=True))
 
     def delete(self, rp: ResourcePath, ctx: RequestContext) -> Reply:
@@ -719,6 +783,7 @@ class Backend:
             res = self.store.get(key)
             if res is None:
                 return Reply(spec.delete.absent_status)
+            self.policy.before_delete(res, ctx.api_version)
             self._check_busy(rp, spec, ctx.base_url)
             self._check_match(res, ctx)
             hooks.validate_delete(self, res)
@@ -750,10 +815,11 @@ class Backend:
             self._check_subscription(rp.subscription)
             self._check_rg(rp.subscription, rp.resource_group, writing=False)
             self._check_parent(rp)
+            virtual = hooks.virtual_list(self, rp, ctx.query)
+            if virtual is not None:
+                return self._page(virtual, ctx)
             prefix = id_key(rp.parent_id)
             type_lower = rp.full_type.lower()
-            if type_lower == "microsoft.cognitiveservices/deletedaccounts":
-                type_lower = hooks.DELETED_ACCOUNT
             if len(rp.types) > 1:
                 found = self.store.children(prefix, type_lower)
             else:
@@ -826,6 +892,7 @@ class Backend:
             if existing is not None and (self._state_of(existing) or "").lower() == "deleting":
                 raise errors.rg_being_deleted(rg)
             self._check_match(existing, ctx)
+            body, decision = self.policy.before_write(self.rg_id(sub, rg), rg, RG_TYPE, body, "PUT", ctx.api_version)
             location = self._check_location(body, spec, existing is None, existing)
             out: dict[str, Any] = {"id": self.rg_id(sub, rg), "name": rg, "type": RG_TYPE}
             out["location"] = location
@@ -836,6 +903,7 @@ class Backend:
             res = Resource(id=out["id"], type=RG_TYPE, body=out, root_key=key)
             self.store.put(res)
             self.store.commit()
+            self.policy.after_write(res.id, RG_TYPE, ctx.api_version, decision)
             return Reply(201 if existing is None else 200, self.render(res))
 
     def get_rg(self, sub: str, rg: str) -> Reply:
@@ -846,18 +914,24 @@ class Backend:
                 raise errors.resource_group_not_found(rg)
             return Reply(200, self.render(res))
 
-    def patch_rg(self, sub: str, rg: str, patch: dict[str, Any]) -> Reply:
+    def patch_rg(self, sub: str, rg: str, patch: dict[str, Any], api_version: str = "2025-04-01") -> Reply:
         with self.lock:
             self._check_subscription(sub)
             res = self.store.get(self._rg_key(sub, rg))
             if res is None:
                 raise errors.resource_group_not_found(rg)
+            body = copy.deepcopy(res.body)
             if "tags" in patch:
-                res.body["tags"] = copy.deepcopy(patch["tags"]) or {}
+                body["tags"] = copy.deepcopy(patch["tags"]) or {}
             if "managedBy" in patch:
-                res.body["managedBy"] = patch["managedBy"]
+                body["managedBy"] = patch["managedBy"]
+            body, decision = self.policy.before_write(
+                res.id, rg, RG_TYPE, body, "PATCH", api_version, tags_only=set(patch) <= {"tags"})
+            body.update({"id": res.body["id"], "name": res.body["name"], "type": RG_TYPE})
+            res.body = body
             self.store.put(res)
             self.store.commit()
+            self.policy.after_write(res.id, RG_TYPE, api_version, decision)
             return Reply(200, self.render(res))
 
     def delete_rg(self, sub: str, rg: str, ctx: RequestContext) -> Reply:

@@ -24,6 +24,7 @@ class ArmError(Exception):
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
         gateway: bool = False,
+        raw: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
@@ -32,10 +33,13 @@ class ArmError(Exception):
         self.target = target
         self.details = details or []
         self.headers = dict(headers or {})
+        self.raw = raw  # a complete body given by the caller (policy denials)
         if gateway:
             self.headers["x-ms-failure-cause"] = "gateway"
 
     def body(self) -> dict[str, Any]:
+        if self.raw is not None:
+            return self.raw
         return {
             "error": {
                 "code": self.code,

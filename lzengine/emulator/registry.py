@@ -80,6 +80,7 @@ class TypeSpec:
     inline: tuple[InlineChildren, ...] = ()
     extra_status: dict[str, str] = field(default_factory=dict)  # e.g. Search ``status``
     listed: bool = True  # False for proxy/extension types the generic /resources list omits
+    state_field: bool = True  # False for types whose body has no provisioningState (policy, roles...)
 
     @property
     def lower(self) -> str:
@@ -257,6 +258,10 @@ _SPECS: list[TypeSpec] = [
     _private_dns("Microsoft.Network/privateDnsZones/virtualNetworkLinks", (30.0, 30.0, 30.0)),
     _sync("Microsoft.Network/privateDnsZones/A", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
     _sync("Microsoft.Network/privateDnsZones/CNAME", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
+    _sync("Microsoft.Network/privateDnsZones/SOA", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
+    _sync("Microsoft.Network/privateDnsZones/AAAA", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
+    _sync("Microsoft.Network/privateDnsZones/TXT", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
+    _sync("Microsoft.Network/privateDnsZones/ALL", PRIVATE_DNS_VERSIONS, etag="guid", lock="root", listed=False),
     # --- Microsoft.CognitiveServices
     TypeSpec(
         type="Microsoft.CognitiveServices/accounts",
@@ -280,6 +285,8 @@ _SPECS: list[TypeSpec] = [
         etag="datetime-body",
         conflict_code="RequestConflict",
     ),
+    _sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
+    _sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
     _sync(
         "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts",
         COGNITIVE_VERSIONS,
@@ -327,6 +334,10 @@ _SPECS: list[TypeSpec] = [
         update=PutMode(200),
         locations=REGIONS,
     ),
+    _sync("Microsoft.Insights/actionGroups", ("2019-06-01", "2021-09-01", "2022-06-01", "2023-01-01",
+                                              "2023-09-01-preview", "2024-10-01-preview")),
+    _sync("Microsoft.Insights/metricAlerts", ("2018-03-01", "2024-03-01-preview"),
+          create=PutMode(200), update=PutMode(200)),
     _sync(
         "Microsoft.Insights/diagnosticSettings",
         DIAGNOSTIC_VERSIONS,
@@ -384,6 +395,7 @@ _SPECS: list[TypeSpec] = [
     _sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01")),
     _sync("Microsoft.KeyVault/vaults", ("2019-09-01", "2022-07-01", "2023-07-01", "2024-11-01"),
           locations=REGIONS),
+    _sync("Microsoft.Web/sites/config", WEB_VERSIONS, listed=False),
     _sync("Microsoft.Storage/storageAccounts",
           ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
           locations=REGIONS),
@@ -397,6 +409,9 @@ _SPECS = [
     else s
     for s in _SPECS
 ]
+# Governance objects, diagnostic settings and site config carry no provisioningState.
+_STATELESS = ("microsoft.authorization/", "microsoft.insights/diagnosticsettings", "microsoft.web/sites/config")
+_SPECS = [replace(s, state_field=False) if s.lower.startswith(_STATELESS) else s for s in _SPECS]
 _BY_TYPE: dict[str, TypeSpec] = {s.lower: s for s in _SPECS}
 
 # Namespace defaults for types not listed above (any type of the namespace gets these).
@@ -407,7 +422,8 @@ _NAMESPACE_DEFAULTS: dict[str, TypeSpec] = {
     "microsoft.search": _sync("Microsoft.Search/*", SEARCH_VERSIONS),
     "microsoft.web": _sync("Microsoft.Web/*", WEB_VERSIONS),
     "microsoft.insights": _sync("Microsoft.Insights/*", GENERIC_VERSIONS),
-    "microsoft.authorization": _sync("Microsoft.Authorization/*", GENERIC_VERSIONS, listed=False),
+    "microsoft.authorization": _sync("Microsoft.Authorization/*", GENERIC_VERSIONS, listed=False,
+                                     state_field=False),
 }
 _GENERIC = _sync("Microsoft.Generic/*", GENERIC_VERSIONS)
 

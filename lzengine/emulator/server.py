@@ -171,7 +171,8 @@ class Emulator:
     ``throttle`` is ``"on"``, ``"off"`` or ``"scaled"``; ``faults`` a fault spec string (see
     :mod:`lzengine.emulator.faults`) drawn with ``seed``. ``state_file`` persists resources in
     SQLite. Keyword-only extras: ``clock`` (a ``() -> float`` seconds source for tests),
-    ``page_size`` of list responses, ``token`` to fix the admin token.
+    ``page_size`` of list responses, ``token`` to fix the admin token, ``policy_dirs``: folders
+    whose policy definition JSON files are preloaded as built-ins under their real ids.
     """
 
     def __init__(
@@ -188,6 +189,7 @@ class Emulator:
         clock: Callable[[], float] | None = None,
         page_size: int = 100,
         token: str | None = None,
+        policy_dirs: list[str] | None = None,
     ) -> None:
         self.port = port
         self.state_file = state_file
@@ -200,6 +202,10 @@ class Emulator:
         self.page_size = page_size
         self._clock = Clock(clock)
         self._token = token
+        self.policy_dirs = [str(d) for d in policy_dirs or []]
+        for d in self.policy_dirs:
+            if not os.path.isdir(d):
+                raise ValueError(f"policy directory {d} does not exist")
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._tmpdir: str | None = None
@@ -226,7 +232,7 @@ class Emulator:
         store = Store(self.state_file)
         self.backend = Backend(
             subscription_id=self.subscription_id, time_scale=self.time_scale, clock=self._clock,
-            store=store, page_size=self.page_size,
+            store=store, page_size=self.page_size, policy_dirs=self.policy_dirs,
         )  # fmt: skip
         authorizer = Authorizer(self._token)
         authorizer.restore(store.meta("principals", []) or [])

@@ -46,9 +46,10 @@ def test_any_type_at_rg_and_subscription_scope(arm: Arm) -> None:
 def test_extension_resources_at_any_scope(arm: Arm, clients: Clients, emu: Emulator) -> None:
     arm.make_rg()
     vnet = clients.network.virtual_networks.begin_create_or_update("rg1", "v", VNET).result()
+    law = clients.loganalytics.workspaces.begin_create_or_update("rg1", "law", {"location": "eastus"}).result()
     diag = clients.resource.resources.begin_create_or_update_by_id(
         f"{vnet.id}/providers/Microsoft.Insights/diagnosticSettings/toLaw", api_version="2021-05-01-preview",
-        parameters={"properties": {"workspaceId": "/x", "logs": [{"categoryGroup": "allLogs", "enabled": True}]}},
+        parameters={"properties": {"workspaceId": law.id, "logs": [{"categoryGroup": "allLogs", "enabled": True}]}},
     ).result()
     assert diag.id == f"{vnet.id}/providers/Microsoft.Insights/diagnosticSettings/toLaw"
     listed = arm.get(f"{vnet.id}/providers/Microsoft.Insights/diagnosticSettings", api="2021-05-01-preview")

@@ -46,7 +46,15 @@ def test_firewall_scaled_latency(make_emu, clock: FakeClock) -> None:
     emu = make_emu(time_scale=0.01, clock=clock)
     arm = Arm(emu)
     arm.make_rg()
-    r = arm.put(arm.rg("rg1", "/providers/Microsoft.Network/azureFirewalls/fw"), {"location": "eastus"})
+    net = "/providers/Microsoft.Network"
+    arm.put(arm.rg("rg1", f"{net}/virtualNetworks/hub"), {"location": "eastus", "properties": {
+        "addressSpace": {"addressPrefixes": ["10.0.0.0/24"]},
+        "subnets": [{"name": "AzureFirewallSubnet", "properties": {"addressPrefix": "10.0.0.0/26"}}]}})
+    arm.put(arm.rg("rg1", f"{net}/publicIPAddresses/pip"), {"location": "eastus", "sku": {"name": "Standard"}})
+    r = arm.put(arm.rg("rg1", f"{net}/azureFirewalls/fw"), {"location": "eastus", "properties": {
+        "ipConfigurations": [{"name": "c", "properties": {
+            "subnet": {"id": arm.rg("rg1", f"{net}/virtualNetworks/hub/subnets/AzureFirewallSubnet")},
+            "publicIPAddress": {"id": arm.rg("rg1", f"{net}/publicIPAddresses/pip")}}}]}})
     assert r.headers["Retry-After"] == "6" and r.headers["retry-after-ms"] == "6000"  # 600 s × 0.01
 
 
@@ -147,7 +155,8 @@ def test_initial_status_codes_per_provider(arm: Arm) -> None:
                                                               "sku": {"name": "S0"}}, "2025-09-01", 201),
         ("/providers/Microsoft.Web/serverfarms/p", {"location": "eastus", "sku": {"name": "P1v3"}},
          "2025-05-01", 202),
-        ("/providers/Microsoft.Insights/components/ai", {"location": "eastus", "kind": "web"},
+        ("/providers/Microsoft.Insights/components/ai", {"location": "eastus", "kind": "web",
+                                                         "properties": {"Application_Type": "web"}},
          "2020-02-02", 200),
         ("/providers/Microsoft.OperationalInsights/workspaces/w", {"location": "eastus"}, "2025-07-01", 201),
         ("/providers/Microsoft.Resources/deployments/d", {"properties": {"mode": "Incremental"}},
@@ -160,7 +169,8 @@ def test_initial_status_codes_per_provider(arm: Arm) -> None:
                    api="2024-06-01")
     assert pdns.content == b"" and "Location" in pdns.headers and "Azure-AsyncOperation" in pdns.headers
     app_insights = arm.put(arm.rg("rg1", "/providers/Microsoft.Insights/components/ai"),
-                           {"location": "eastus", "kind": "web"}, api="2020-02-02")
+                           {"location": "eastus", "kind": "web", "properties": {"Application_Type": "web"}},
+                           api="2020-02-02")
     assert app_insights.status_code == 200  # update is 200 too
     dep = arm.get(arm.rg("rg1", "/providers/Microsoft.CognitiveServices/accounts/a"), api="2025-09-01").json()
     assert dep["etag"].startswith("W/\"datetime'")
@@ -198,11 +208,26 @@ def test_admin_settle_finishes_everything(make_emu, clock: FakeClock) -> None:
     emu = make_emu(time_scale=1.0, clock=clock)
     arm = Arm(emu)
     arm.make_rg()
-    arm.put(arm.rg("rg1", "/providers/Microsoft.Network/bastionHosts/b"), {"location": "eastus"})
+    net = "/providers/Microsoft.Network"
+    arm.put(arm.rg("rg1", f"{net}/virtualNetworks/v"), {"location": "eastus", "properties": {
+        "addressSpace": {"addressPrefixes": ["10.0.0.0/24"]},
+        "subnets": [{"name": "AzureBastionSubnet", "properties": {"addressPrefix": "10.0.0.0/26"}}]}})
+    for pip in ("p1", "p2"):
+        arm.put(arm.rg("rg1", f"{net}/publicIPAddresses/{pip}"), {"location": "eastus", "sku": {"name": "Standard"}})
+    assert arm.admin("POST", "/settle")["completed"] == 3
+
+    def bastion(pip: str) -> dict:
+        return {"location": "eastus", "properties": {"ipConfigurations": [{"name": "c", "properties": {
+            "subnet": {"id": arm.rg("rg1", f"{net}/virtualNetworks/v/subnets/AzureBastionSubnet")},
+            "publicIPAddress": {"id": arm.rg("rg1", f"{net}/publicIPAddresses/{pip}")}}}]}}
+
+    assert arm.put(arm.rg("rg1", f"{net}/bastionHosts/b"), bastion("p1")).status_code == 201
     assert arm.admin("POST", "/settle")["completed"] == 1
     got = arm.get(arm.rg("rg1", "/providers/Microsoft.Network/bastionHosts/b")).json()
     assert got["properties"]["provisioningState"] == "Succeeded"
-    arm.put(arm.rg("rg1", "/providers/Microsoft.Network/bastionHosts/c"), {"location": "eastus"})
+    arm.delete(arm.rg("rg1", f"{net}/bastionHosts/b"))
+    arm.admin("POST", "/settle")
+    arm.put(arm.rg("rg1", "/providers/Microsoft.Network/bastionHosts/c"), bastion("p2"))
     arm.admin("POST", "/clock", {"advance": 601})
     got = arm.get(arm.rg("rg1", "/providers/Microsoft.Network/bastionHosts/c")).json()
     assert got["properties"]["provisioningState"] == "Succeeded"

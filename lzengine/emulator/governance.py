@@ -1,0 +1,500 @@
+"""Azure Policy in the emulator: definitions, assignments, request-time enforcement, compliance.
+
+Owned by :class:`lzengine.emulator.backend.Backend` (``backend.policy``), which calls
+:meth:`Governance.before_write` on every PUT/PATCH (and DELETE, for ``denyAction``) of an ARM
+request before the resource provider sees it, and :meth:`Governance.after_write` once the write
+was accepted. :mod:`lzengine.emulator.hooks` calls the validation and read helpers for the
+``Microsoft.Authorization/policy*`` types; the app exposes ``GET /_emulator/policy/compliance``
+and ``POST /_emulator/policy/scan``. Rule evaluation itself is :mod:`lzengine.policy` (the only
+lzengine package the emulator may import).
+
+* Definitions: the built-ins found under ``policy_dirs`` (every JSON file with a policy rule or
+  a policy set), preloaded under their real ids ``/providers/Microsoft.Authorization/
+  policyDefinitions/{name}``, readable at tenant and subscription scope; custom definitions PUT
+  at subscription or management-group scope (``InvalidPolicyRule`` when the rule does not
+  parse). Unknown ids answer 404 ``PolicyDefinitionNotFound``.
+* Assignments at any scope with parameters (``MissingPolicyParameter``,
+  ``UndefinedPolicyParameter``), ``enforcementMode`` and ``notScopes``. An assignment of a
+  built-in id that was not preloaded is accepted (Azure has every built-in; the emulator only the
+  ones it was given) and is not evaluated: it is listed under ``unevaluated`` in the compliance
+  report.
+* Enforcement: every applicable assignment, in Azure's order (disabled, append/modify, deny,
+  audit, auditIfNotExists after the write); a deny answers 403 ``RequestDisallowedByPolicy``
+  with the real body and ``x-ms-failure-cause: gateway``; append/modify rewrite the body that is
+  stored. Policy and role writes themselves are not evaluated.
+* Compliance: the latest results per resource (in memory), summarised with
+  :func:`lzengine.policy.summarize`, plus the last denials.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
+from lzengine.emulator.rp_common import props
+from lzengine.emulator.store import Resource
+from lzengine.policy import (
+    Assignment,
+    Decision,
+    Definition,
+    DefinitionError,
+    PolicyResult,
+    evaluate_request,
+    load_definition,
+    summarize,
+)
+from lzengine.policy import RequestContext as PolicyContext
+
+if TYPE_CHECKING:
+    from lzengine.emulator.backend import Backend
+
+log = logging.getLogger(__name__)
+
+DEFINITION = "microsoft.authorization/policydefinitions"
+SET_DEFINITION = "microsoft.authorization/policysetdefinitions"
+ASSIGNMENT = "microsoft.authorization/policyassignments"
+EXEMPTION = "microsoft.authorization/policyexemptions"
+RG_POLICY_TYPE = "Microsoft.Resources/subscriptions/resourceGroups"
+_BUILTIN_ID = re.compile(r"^/providers/microsoft\.authorization/(policydefinitions|policysetdefinitions)/[^/]+$")
+_MG_SCOPE = re.compile(r"/providers/microsoft\.management/managementgroups/([^/]+)", re.IGNORECASE)
+_SUBNET_ASSESSMENT = "eade5b56-eefd-444f-95c8-23f29e5d93cb"
+_NSG_EXEMPT_SUBNETS = ("gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet",
+                       "routeserversubnet")  # fmt: skip
+
+
+def _state(compliant: bool | None) -> str:
+    return {True: "Compliant", False: "NonCompliant"}.get(compliant, "Unknown")  # type: ignore[call-overload]
+
+
+@dataclass
+class _Record:
+    resource_id: str
+    resource_type: str
+    results: list[PolicyResult]
+    time: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+
+class Governance:
+    """Policy definitions, enforcement and compliance of one emulator (use with the backend lock)."""
+
+    def __init__(self, backend: Backend, policy_dirs: Sequence[str | Path] | None = None) -> None:
+        self.backend = backend
+        self.builtins: dict[str, dict[str, Any]] = {}  # lower-case id → ARM body
+        self._loaded: dict[str, Definition] = {}
+        self.records: dict[str, _Record] = {}
+        self.denials: deque[dict[str, Any]] = deque(maxlen=200)
+        for d in policy_dirs or ():
+            self._load_dir(Path(d))
+
+    # ------------------------------------------------------------------ built-ins
+    def _load_dir(self, root: Path) -> None:
+        if not root.is_dir():
+            raise ValueError(f"policy directory {root} does not exist")
+        for path in sorted(root.rglob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                log.warning("emulator: skipping policy file %s: %s", path, exc)
+                continue
+            if not isinstance(data, dict):
+                continue
+            p = data.get("properties") if isinstance(data.get("properties"), dict) else data
+            is_set = "policyDefinitions" in p
+            if "policyRule" not in p and not is_set:
+                continue
+            kind = "policySetDefinitions" if is_set else "policyDefinitions"
+            name = str(data.get("name") or path.stem)
+            def_id = str(data.get("id") or f"/providers/Microsoft.Authorization/{kind}/{name}")
+            body = {"id": def_id, "name": name, "type": f"Microsoft.Authorization/{kind}",
+                    "properties": {**p, "policyType": p.get("policyType") or "BuiltIn"}}  # fmt: skip
+            try:
+                self._loaded[id_key(def_id)] = load_definition(body)
+            except DefinitionError as exc:
+                log.warning("emulator: skipping policy file %s: %s", path, exc)
+                continue
+            self.builtins[id_key(def_id)] = body
+
+    def builtin(self, kind_type: str, name: str) -> dict[str, Any] | None:
+        kind = "policysetdefinitions" if kind_type == SET_DEFINITION else "policydefinitions"
+        return self.builtins.get(f"/providers/microsoft.authorization/{kind}/{name.lower()}")
+
+    def definition(self, definition_id: str) -> Definition | None:
+        """A loaded definition by id: a preloaded built-in, or a custom one from the store."""
+        key = id_key(definition_id)
+        if key in self._loaded:
+            return self._loaded[key]
+        res = self.backend.store.get(key)
+        if res is None and key.startswith("/subscriptions/"):
+            # a built-in addressed at subscription scope
+            tail = key.split("/providers/microsoft.authorization/", 1)[-1]
+            return self._loaded.get(f"/providers/microsoft.authorization/{tail}")
+        if res is None:
+            return None
+        try:
+            return load_definition(res.body)
+        except DefinitionError:
+            return None
+
+    # ------------------------------------------------------------------ hooks for the policy types
+    def validate_put(self, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
+        if t in (DEFINITION, SET_DEFINITION):
+            if not rp.scope:
+                raise errors.ArmError(
+                    403, "AuthorizationFailed",
+                    f"Built-in policy definitions are read-only: the client does not have authorization to "
+                    f"perform action '{rp.full_type}/write' over scope '/'.", gateway=True)
+            try:
+                definition = load_definition({"id": rp.id, "name": rp.name, "properties": props(body)})
+            except DefinitionError as exc:
+                raise errors.bad_request("InvalidPolicyRule", f"Failed to parse policy rule: '{exc}'.") from None
+            if definition.is_set:
+                for member in definition.members:
+                    if self.definition(member.policy_definition_id) is None and not _BUILTIN_ID.match(
+                            member.policy_definition_id.lower()):
+                        raise self._not_found(member.policy_definition_id)
+        elif t == ASSIGNMENT:
+            self._validate_assignment(rp, body)
+
+    def _not_found(self, definition_id: str) -> errors.ArmError:
+        name = definition_id.rstrip("/").rsplit("/", 1)[-1]
+        if "/policysetdefinitions/" in definition_id.lower():
+            return errors.ArmError(404, "PolicySetDefinitionNotFound",
+                                   f"The policy set definition '{name}' could not be found.")
+        return errors.ArmError(404, "PolicyDefinitionNotFound", f"The policy definition '{name}' could not be found.")
+
+    def _validate_assignment(self, rp: ResourcePath, body: dict[str, Any]) -> None:
+        p = props(body)
+        def_id = p.get("policyDefinitionId")
+        if not isinstance(def_id, str) or not def_id:
+            raise errors.bad_request("InvalidRequestContent",
+                                     "The policy assignment needs properties.policyDefinitionId.")
+        definition = self.definition(def_id)
+        if definition is None:
+            if _BUILTIN_ID.match(def_id.lower()):
+                return  # a built-in the emulator was not given: accepted, not evaluated
+            raise self._not_found(def_id)
+        given = {str(k).lower(): k for k in (p.get("parameters") or {})}
+        declared = {str(k).lower(): (k, spec) for k, spec in definition.parameters.items()}
+        shown = definition.name
+        undefined = [given[k] for k in given if k not in declared]
+        if undefined:
+            raise errors.bad_request(
+                "UndefinedPolicyParameter",
+                f"The policy assignment '{rp.name}' has the parameter(s) '{', '.join(undefined)}' which are not "
+                f"defined in the policy definition '{shown}'.")
+        missing = [name for low, (name, spec) in declared.items()
+                   if low not in given and not (isinstance(spec, Mapping) and "defaultValue" in spec)]
+        if missing:
+            raise errors.bad_request(
+                "MissingPolicyParameter",
+                f"The policy assignment '{rp.name}' is missing the parameter(s) '{', '.join(missing)}' as defined "
+                f"in the policy definition '{shown}'.")
+        values = Assignment.from_arm({**body, "id": rp.id, "name": rp.name}).parameter_values()
+        for low, (name, spec) in declared.items():
+            allowed = spec.get("allowedValues") if isinstance(spec, Mapping) else None
+            if not allowed or low not in given:
+                continue
+            value = values.get(given[low])
+            if not _allowed(value, allowed):  # [unconfirmed] code
+                raise errors.bad_request(
+                    "InvalidPolicyParameters",
+                    f"The value '{value}' is not allowed for policy parameter '{name}' in policy definition "
+                    f"'{shown}'. The allowed values are '{', '.join(str(a) for a in allowed)}'.")
+        effect = _effect_of(definition, values)
+        if effect in ("modify", "deployifnotexists") and not body.get("identity"):
+            raise errors.bad_request(
+                "InvalidCreatePolicyAssignmentRequest",
+                f"The policy assignment '{rp.name}' request is invalid. Policy assignments must include a "
+                f"'managed identity' when assigning '{effect}' policy definitions.")
+
+    def not_found(self, rp: ResourcePath) -> errors.ArmError | None:
+        t = rp.full_type.lower()
+        if t in (DEFINITION, SET_DEFINITION):
+            return self._not_found(rp.id)
+        if t == ASSIGNMENT:
+            return errors.ArmError(404, "PolicyAssignmentNotFound", f"The policy assignment '{rp.name}' is not found.")
+        return None
+
+    def virtual_get(self, rp: ResourcePath) -> dict[str, Any] | None:
+        t = rp.full_type.lower()
+        if t in (DEFINITION, SET_DEFINITION):
+            return self.builtin(t, rp.name)  # built-ins are readable at every scope
+        return None
+
+    def virtual_list(self, rp: ResourcePath) -> list[dict[str, Any]] | None:
+        t = rp.full_type.lower()
+        if t not in (DEFINITION, SET_DEFINITION):
+            return None
+        builtins = [b for k, b in self.builtins.items() if f"/{t.split('/', 1)[1]}/" in k]
+        if not rp.scope:
+            return builtins
+        custom = [self.backend.render(r) for r in self.backend.store.of_type(t, id_key(rp.scope))]
+        return [*custom, *builtins]
+
+    # ------------------------------------------------------------------ enforcement
+    def _assignments(self) -> list[tuple[Assignment, Resource]]:
+        out = []
+        for res in self.backend.store.of_type(ASSIGNMENT):
+            try:
+                out.append((Assignment.from_arm(res.body), res))
+            except DefinitionError:
+                continue
+        return out
+
+    def _definitions(self, assignments: list[tuple[Assignment, Resource]]) -> tuple[dict[str, Definition],
+                                                                                   list[Assignment], list[str]]:
+        defs: dict[str, Definition] = {}
+        usable: list[Assignment] = []
+        skipped: list[str] = []
+        for a, _res in assignments:
+            d = self.definition(a.policy_definition_id)
+            members: list[Definition] = []
+            ok = d is not None
+            if d is not None and d.is_set:
+                for m in d.members:
+                    md = self.definition(m.policy_definition_id)
+                    if md is None:
+                        ok = False
+                        break
+                    members.append(md)
+            if not ok or d is None:
+                skipped.append(a.id)
+                continue
+            defs[id_key(a.policy_definition_id)] = d
+            for m, md in zip(d.members, members, strict=False):
+                defs[id_key(m.policy_definition_id)] = md
+            usable.append(a)
+        return defs, usable, skipped
+
+    def _context(self, method: str, api_version: str, resource: Mapping[str, Any], tags_only: bool = False,
+                 lookup: bool = False) -> PolicyContext:
+        from lzengine.emulator.backend import TENANT_ID
+
+        rg = None
+        rid = str(resource.get("id") or "")
+        parts = split(rid)
+        if len(parts) >= 4 and parts[0].lower() == "subscriptions" and parts[2].lower() == "resourcegroups":
+            rg_res = self.backend.store.get(id_key("/" + "/".join(parts[:4])))
+            if rg_res is not None:
+                rg = {**rg_res.body, "type": RG_POLICY_TYPE}
+        mgs = {m.group(1) for a in self.backend.store.of_type(ASSIGNMENT) for m in [_MG_SCOPE.search(a.id)] if m}
+        mgs.add(TENANT_ID)
+        return PolicyContext(
+            api_version=api_version, subscription_id=self.backend.subscription_id, resource_group=rg,
+            method=method, tags_only=tags_only, tenant_id=TENANT_ID, subscription_display_name="lzengine emulator",
+            management_group_ids=tuple(sorted(mgs)), existence_lookup=self._lookup if lookup else None,
+        )  # fmt: skip
+
+    @staticmethod
+    def exempt(type_lower: str) -> bool:
+        return type_lower.startswith("microsoft.authorization/")
+
+    def evaluate(self, resource: Mapping[str, Any], method: str, api_version: str, *, tags_only: bool = False,
+                 lookup: bool = False) -> Decision | None:
+        assignments = self._assignments()
+        if not assignments:
+            return None
+        defs, usable, _skipped = self._definitions(assignments)
+        if not usable:
+            return None
+        return evaluate_request(resource, assignments=usable, definitions=defs,
+                                context=self._context(method, api_version, resource, tags_only, lookup))
+
+    def before_write(self, rp_id: str, rp_name: str, full_type: str, body: dict[str, Any], method: str,
+                     api_version: str, *, tags_only: bool = False) -> tuple[dict[str, Any], Decision | None]:
+        """Evaluate a request; raise 403 on a deny; answer the (possibly rewritten) body."""
+        if self.exempt(full_type.lower()):
+            return body, None
+        policy_type = RG_POLICY_TYPE if full_type.lower() == "microsoft.resources/resourcegroups" else full_type
+        resource = {**body, "id": rp_id, "name": rp_name, "type": policy_type}
+        decision = self.evaluate(resource, method, api_version, tags_only=tags_only)
+        if decision is None:
+            return body, None
+        if decision.denied:
+            error = decision.deny_error()
+            self.denials.append({"resourceId": rp_id, "method": method, "time": datetime.now(UTC).isoformat(),
+                                 "error": error["error"]})  # fmt: skip
+            raise errors.ArmError(403, "RequestDisallowedByPolicy", error["error"]["message"],
+                                  raw=error, gateway=True)
+        out = dict(decision.modified_resource)
+        for key in ("id", "name", "type"):
+            out.pop(key, None)
+        return out, decision
+
+    def after_write(self, resource_id: str, full_type: str, api_version: str, decision: Decision | None) -> None:
+        """Record the results once the provider accepted the write (existence checks run now)."""
+        if decision is None:
+            return
+        res = self.backend.store.get(id_key(resource_id))
+        if res is None:
+            return
+        if decision.pending_results:
+            body = self.backend.render(res)
+            if full_type.lower() == "microsoft.resources/resourcegroups":
+                body = {**body, "type": RG_POLICY_TYPE}
+            final = self.evaluate(body, "PUT", api_version, lookup=True)
+            results = final.results if final is not None else []
+        else:
+            results = decision.results
+        self._record(res.id, full_type, results)
+
+    def before_delete(self, res: Resource, api_version: str) -> None:
+        """``denyAction`` on DELETE."""
+        if self.exempt(res.type.lower()):
+            return
+        decision = self.evaluate(self.backend.render(res), "DELETE", api_version)
+        if decision is not None and decision.denied:
+            error = decision.deny_error()
+            self.denials.append({"resourceId": res.id, "method": "DELETE", "time": datetime.now(UTC).isoformat(),
+                                 "error": error["error"]})  # fmt: skip
+            raise errors.ArmError(403, "RequestDisallowedByPolicy", error["error"]["message"], raw=error,
+                                  gateway=True)
+
+    def _record(self, resource_id: str, resource_type: str, results: list[PolicyResult]) -> None:
+        kept = [r for r in results if r.effect != "Disabled"]
+        self.records[id_key(resource_id)] = _Record(resource_id, resource_type, kept)
+
+    def forget(self, key: str) -> None:
+        self.records.pop(key, None)
+
+    def forget_assignment(self, assignment_id: str) -> None:
+        key = id_key(assignment_id)
+        for rec in self.records.values():
+            rec.results = [r for r in rec.results if id_key(r.assignment.id) != key]
+
+    # ------------------------------------------------------------------ existence lookups
+    def _lookup(self, rtype: str, scope: str, name: str | None) -> list[dict[str, Any]]:
+        t = rtype.lower()
+        if t == "microsoft.security/assessments":
+            return self._assessments(scope, name)
+        scope_key = id_key(scope)
+        out = []
+        for res in self.backend.store.of_type(t):
+            if res.key == scope_key or not under(res.key, scope_key):
+                continue
+            if name and not _name_matches(res.id, name):
+                continue
+            out.append(self.backend.render(res))
+        return out
+
+    def _assessments(self, scope: str, name: str | None) -> list[dict[str, Any]]:
+        """Defender for Cloud's "subnets should have an NSG" assessment, computed from the subnet."""
+        subnet = self.backend.store.get(id_key(scope))
+        if subnet is None or subnet.type.lower() != "microsoft.network/virtualnetworks/subnets":
+            return []
+        if name and name.lower() not in (_SUBNET_ASSESSMENT, "?"):
+            return []
+        sp = props(subnet.body)
+        if str(subnet.body.get("name", "")).lower() in _NSG_EXEMPT_SUBNETS:
+            code = "NotApplicable"
+        else:
+            code = "Healthy" if sp.get("networkSecurityGroup") else "Unhealthy"
+        return [{
+            "id": f"{subnet.id}/providers/Microsoft.Security/assessments/{_SUBNET_ASSESSMENT}",
+            "name": _SUBNET_ASSESSMENT, "type": "Microsoft.Security/assessments",
+            "properties": {"displayName": "Subnets should be associated with a network security group",
+                           "status": {"code": code}, "resourceDetails": {"Source": "Azure", "Id": subnet.id}},
+        }]  # fmt: skip
+
+    # ------------------------------------------------------------------ compliance views
+    def scan(self) -> dict[str, Any]:
+        """Evaluate every stored resource (Azure's periodic compliance scan)."""
+        for res in list(self.backend.store.all()):
+            t = res.type.lower()
+            if self.exempt(t) or "deletedaccounts" in t or t.startswith("microsoft.network/privatednszones/"):
+                continue
+            body = self.backend.render(res)
+            if t == "microsoft.resources/resourcegroups":
+                body = {**body, "type": RG_POLICY_TYPE}
+            decision = self.evaluate(body, "PUT", "2024-05-01", lookup=True)
+            if decision is not None:
+                self._record(res.id, res.type, decision.results)
+        return self.compliance()
+
+    def compliance(self) -> dict[str, Any]:
+        _defs, _usable, skipped = self._definitions(self._assignments())
+        results = [r for rec in self.records.values() for r in rec.results]
+        resources = []
+        for rec in self.records.values():
+            if not rec.results:
+                continue
+            states = {_state(r.compliant) for r in rec.results}
+            overall = "NonCompliant" if "NonCompliant" in states else (
+                "Compliant" if states == {"Compliant"} else "Unknown")
+            resources.append({
+                "resourceId": rec.resource_id, "resourceType": rec.resource_type, "complianceState": overall,
+                "timestamp": rec.time, "results": [_result_json(r) for r in rec.results],
+            })  # fmt: skip
+        return {"summary": summarize(results), "resources": resources, "denials": list(self.denials),
+                "unevaluated": skipped}
+
+
+def _result_json(r: PolicyResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "policyAssignmentId": r.assignment.id,
+        "policyAssignmentName": r.assignment.name,
+        "policyDefinitionId": r.definition.id,
+        "policyDefinitionName": r.definition.name,
+        "effect": r.effect,
+        "complianceState": _state(r.compliant),
+        "enforced": r.enforced,
+        "evaluatedExpressions": r.evaluated_expressions,
+    }
+    if r.set_definition is not None:
+        out["policySetDefinitionId"] = r.set_definition.id
+        out["policyDefinitionReferenceId"] = r.reference_id
+    if r.reason:
+        out["reason"] = r.reason
+    if r.operations:
+        out["operations"] = r.operations
+    return out
+
+
+def _allowed(value: Any, allowed: list[Any]) -> bool:
+    def norm(v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+
+    if isinstance(value, list):
+        return all(norm(v) in [norm(a) for a in allowed] for v in value)
+    return norm(value) in [norm(a) for a in allowed]
+
+
+def _effect_of(definition: Definition, values: dict[str, Any]) -> str:
+    if definition.is_set:
+        return ""
+    raw = definition.then.get("effect") if isinstance(definition.then, Mapping) else None
+    if not isinstance(raw, str):
+        return ""
+    m = re.fullmatch(r"\[parameters\('([^']+)'\)\]", raw.strip())
+    if m is None:
+        return raw.lower()
+    name = m.group(1).lower()
+    for k, v in values.items():
+        if k.lower() == name:
+            return str(v).lower()
+    for k, spec in definition.parameters.items():
+        if k.lower() == name and isinstance(spec, Mapping):
+            return str(spec.get("defaultValue") or "").lower()
+    return ""
+
+
+def _name_matches(resource_id: str, pattern: str) -> bool:
+    rp = parse_resource(split(resource_id))
+    if rp is None:
+        return False
+    names = [n.lower() for n in rp.names]
+    want = [w.lower() for w in pattern.split("/")]
+    if len(want) == 1:
+        return want[0] in ("?", names[-1])
+    if len(want) != len(names):
+        return False
+    return all(w in ("?", n) for w, n in zip(want, names, strict=True))

@@ -1,0 +1,339 @@
+"""Microsoft.CognitiveServices behaviour: accounts, soft delete, model deployments and quota.
+
+Called by :mod:`lzengine.emulator.hooks` with the backend lock held, and by the app for the
+``PUT /_emulator/quota`` admin endpoint. What it models:
+
+* Accounts: a globally unique ``customSubDomainName`` (``CustomDomainInvalid``,
+  ``CustomDomainInUse`` 409), the endpoint(s) of the kind (OpenAI / AIServices / others).
+* Soft delete: a deleted account is kept under ``deletedAccounts`` for 48 h with its
+  deployments; its name (``FlagMustBeSetForRestore``) and sub-domain (``CustomDomainInUse``) stay
+  blocked and its deployments keep holding quota until it is purged; ``restore: true`` brings
+  the account and its deployments back.
+* Deployments: capacity checked against a per-subscription, per-location quota per model and
+  SKU (usage name ``OpenAI.{sku}.{model}``), ``InsufficientQuota`` (400) with the real message,
+  and the usages API ``GET /subscriptions/{s}/providers/Microsoft.CognitiveServices/locations/{loc}/usages``.
+  Sibling deployments are serialised per account by the backend's family lock (``RequestConflict``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.paths import ResourcePath, id_key
+from lzengine.emulator.rp_common import norm_loc, props, stable_guid
+from lzengine.emulator.store import Resource
+
+if TYPE_CHECKING:
+    from lzengine.emulator.backend import Backend
+
+ACCOUNT = "microsoft.cognitiveservices/accounts"
+DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
+DELETED_ACCOUNT = "microsoft.cognitiveservices/locations/resourcegroups/deletedaccounts"
+USAGES = "microsoft.cognitiveservices/locations/usages"
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+#: Default tokens-per-minute (thousands) limits per (SKU, model) and per SKU; generous enough for
+#: the shipped plans. ``PUT /_emulator/quota`` overrides them per location.
+DEFAULT_LIMITS: dict[tuple[str, str], int] = {
+    ("datazonestandard", "gpt-4o"): 450,
+    ("globalstandard", "gpt-4o"): 450,
+    ("standard", "gpt-4o"): 150,
+    ("globalstandard", "gpt-4o-mini"): 2000,
+    ("datazonestandard", "gpt-4o-mini"): 2000,
+    ("standard", "gpt-4o-mini"): 450,
+    ("globalstandard", "gpt-4.1"): 1000,
+    ("globalstandard", "gpt-4.1-mini"): 2000,
+    ("standard", "text-embedding-3-large"): 350,
+    ("standard", "text-embedding-3-small"): 350,
+    ("standard", "text-embedding-ada-002"): 240,
+}
+DEFAULT_BY_SKU: dict[str, int] = {"standard": 300, "globalstandard": 1000, "datazonestandard": 1000,
+                                  "provisionedmanaged": 100, "globalprovisionedmanaged": 100,
+                                  "datazoneprovisionedmanaged": 100, "globalbatch": 5000}  # fmt: skip
+
+
+_SKU_NAMES = {"standard": "Standard", "globalstandard": "GlobalStandard", "datazonestandard": "DataZoneStandard",
+              "provisionedmanaged": "ProvisionedManaged", "globalprovisionedmanaged": "GlobalProvisionedManaged",
+              "datazoneprovisionedmanaged": "DataZoneProvisionedManaged", "globalbatch": "GlobalBatch"}
+
+
+def usage_name(sku: str, model: str) -> str:
+    return f"OpenAI.{sku}.{model}"
+
+
+def _localized(model: str) -> str:
+    return f"Tokens Per Minute (thousands) - {model}"
+
+
+# ---------------------------------------------------------------------------- quota
+def limit_for(backend: Backend, location: str, sku: str, model: str) -> int:
+    overrides: dict[str, int] = backend.store.meta("quota", {}) or {}
+    name = usage_name(sku, model).lower()
+    for key in (f"{norm_loc(location)}|{name}", f"*|{name}"):
+        if key in overrides:
+            return int(overrides[key])
+    return DEFAULT_LIMITS.get((sku.lower(), model.lower()), DEFAULT_BY_SKU.get(sku.lower(), 300))
+
+
+def set_limit(backend: Backend, body: dict[str, Any]) -> dict[str, Any]:
+    """``PUT /_emulator/quota``: ``{"location", "name": "OpenAI.Sku.model" | "sku"+"model", "limit"}``."""
+    name = str(body.get("name") or "")
+    if not name:
+        if not body.get("sku") or not body.get("model"):
+            raise errors.bad_request("InvalidQuota", "Give 'name' (OpenAI.<sku>.<model>) or 'sku' and 'model'.")
+        name = usage_name(str(body["sku"]), str(body["model"]))
+    try:
+        limit = int(body["limit"])
+    except (KeyError, TypeError, ValueError):
+        raise errors.bad_request("InvalidQuota", "'limit' must be an integer.") from None
+    location = norm_loc(str(body.get("location") or "*"))
+    overrides = dict(backend.store.meta("quota", {}) or {})
+    overrides[f"{location}|{name.lower()}"] = limit
+    backend.store.set_meta("quota", overrides)
+    backend.store.commit()
+    return {"location": location, "name": name, "limit": limit}
+
+
+def _deployment_usage(dep_body: dict[str, Any]) -> tuple[str, str, int] | None:
+    sku = dep_body.get("sku") or {}
+    model = (props(dep_body).get("model") or {}).get("name")
+    if not sku.get("name") or not model:
+        return None
+    try:
+        capacity = int(sku.get("capacity") or 1)
+    except (TypeError, ValueError):
+        capacity = 1
+    return str(sku["name"]), str(model), capacity
+
+
+def usage_in(backend: Backend, location: str, exclude_key: str = "") -> dict[str, tuple[str, int]]:
+    """Current capacity per lower-case usage name in a location: live deployments plus those
+    still held by soft-deleted accounts. Value: (display usage name, capacity)."""
+    out: dict[str, tuple[str, int]] = {}
+
+    def add(sku: str, model: str, capacity: int) -> None:
+        name = usage_name(sku, model)
+        prev = out.get(name.lower(), (name, 0))[1]
+        out[name.lower()] = (name, prev + capacity)
+
+    loc = norm_loc(location)
+    for dep in backend.store.of_type(DEPLOYMENT):
+        if dep.key == exclude_key:
+            continue
+        account = backend.store.get(id_key(dep.id.rsplit("/deployments/", 1)[0]))
+        if account is None or norm_loc(str(account.body.get("location") or "")) != loc:
+            continue
+        u = _deployment_usage(dep.body)
+        if u:
+            add(*u)
+    for deleted in backend.store.of_type(DELETED_ACCOUNT):
+        if norm_loc(str(deleted.body.get("location") or "")) != loc:
+            continue
+        for dep_body in deleted.extra.get("deployments") or []:
+            u = _deployment_usage(dep_body)
+            if u:
+                add(*u)
+    return out
+
+
+def _check_quota(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+    u = _deployment_usage(body)
+    account = backend.store.get(id_key(rp.parent_id))
+    if u is None or account is None:
+        return
+    sku, model, capacity = u
+    location = str(account.body.get("location") or "")
+    used = usage_in(backend, location, exclude_key=id_key(rp.id))
+    current = used.get(usage_name(sku, model).lower(), ("", 0))[1]
+    limit = limit_for(backend, location, sku, model)
+    available = max(0, limit - current)
+    if capacity > available:
+        quota = _localized(model)
+        raise errors.bad_request(
+            "InsufficientQuota",
+            f"This operation require {capacity} new capacity in quota {quota}, which is bigger than the "
+            f"current available capacity {available}. The current quota usage is {current} and the quota "
+            f"limit is {limit} for quota {quota}.",
+        )
+
+
+def usages(backend: Backend, location: str) -> list[dict[str, Any]]:
+    """The body items of the usages API for one location."""
+    used = usage_in(backend, location)
+    names: dict[str, str] = {usage_name(s, m).lower(): usage_name(_SKU_NAMES.get(s, s), m) for s, m in DEFAULT_LIMITS}
+    loc = norm_loc(location)
+    for key in backend.store.meta("quota", {}) or {}:
+        where, _, name = key.partition("|")
+        if where in (loc, "*"):
+            names.setdefault(name, name)
+    for low, (display, _cap) in used.items():
+        names[low] = display
+    out = []
+    for low in sorted(names):
+        display = names[low]
+        _, sku, model = display.split(".", 2) if display.count(".") >= 2 else ("OpenAI", "Standard", display)
+        out.append({
+            "name": {"value": display, "localizedValue": _localized(model)},
+            "currentValue": float(used.get(low, ("", 0))[1]),
+            "limit": float(limit_for(backend, loc, sku, model)),
+            "unit": "Count",
+            "quotaPeriod": None,
+            "status": "Included",
+        })  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------- accounts
+def find_deleted(backend: Backend, rp: ResourcePath) -> Resource | None:
+    for res in backend.store.of_type(DELETED_ACCOUNT):
+        parts = res.id.split("/")
+        rg = parts[8] if len(parts) > 8 else ""
+        if (str(res.body.get("name", "")).lower() == rp.name.lower() and rg.lower() == (rp.resource_group or "").lower()
+                and parts[2].lower() == (rp.subscription or "").lower()):
+            return res
+    return None
+
+
+def _subdomain(body: dict[str, Any]) -> str:
+    return str(props(body).get("customSubDomainName") or "").lower()
+
+
+def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
+    if t == DEPLOYMENT:
+        _validate_deployment(body, rp)
+        _check_quota(backend, rp, body)
+        return
+    if t != ACCOUNT:
+        return
+    p = props(body)
+    sub = _subdomain(body)
+    if sub and not _SUBDOMAIN.match(sub):
+        raise errors.bad_request("CustomDomainInvalid",
+                                 f"Sub domain name '{p.get('customSubDomainName')}' is not valid.")
+    deleted = find_deleted(backend, rp) if existing is None else None
+    if deleted is not None and p.get("restore") is not True:
+        raise errors.ArmError(
+            409, "FlagMustBeSetForRestore",
+            f"An existing resource with ID '{rp.id}' has been soft-deleted. To restore the resource, you must "
+            "specify 'restore' to be 'true' in the property. If you don't want to restore existing resource, "
+            "please purge it first.",
+            target=rp.name,
+        )  # fmt: skip
+    if sub:
+        holders = [a for a in backend.store.of_type(ACCOUNT) if a.key != id_key(rp.id) and _subdomain(a.body) == sub]
+        holders += [d for d in backend.store.of_type(DELETED_ACCOUNT)
+                    if _subdomain(d.body) == sub and d is not deleted]
+        if holders:
+            raise errors.ArmError(
+                409, "CustomDomainInUse",
+                f"Please pick a different name. The subdomain name '{sub}' is not available as it's already used "
+                "by a resource. If the resource using the name was deleted in the last 48 hours, you may need to "
+                "purge the deleted resource.",
+            )  # fmt: skip
+    if existing is not None:
+        old_sub = _subdomain(existing.body)
+        if old_sub and sub != old_sub:  # [unconfirmed] code
+            raise errors.bad_request(
+                "CustomSubDomainNameCannotBeChanged",
+                f"The customSubDomainName of account {rp.id} is '{old_sub}' and cannot be changed.")
+
+
+def _validate_deployment(body: dict[str, Any], rp: ResourcePath) -> None:
+    model = props(body).get("model") or {}
+    if not isinstance(model, dict) or not model.get("name") or not model.get("format"):
+        raise errors.bad_request(
+            "InvalidResourceProperties", f"Deployment {rp.name} needs properties.model with format and name.")
+    sku = body.get("sku") or {}
+    if not isinstance(sku, dict) or not sku.get("name"):
+        raise errors.bad_request("InvalidResourceProperties", f"Deployment {rp.name} needs a sku with a name.")
+
+
+def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+    p = res.body.setdefault("properties", {})
+    old = props(existing.body) if existing else {}
+    if t == ACCOUNT:
+        restored = p.pop("restore", None) is True and existing is None
+        sub = _subdomain(res.body)
+        kind = str(res.body.get("kind") or "").lower()
+        location = norm_loc(str(res.body.get("location") or ""))
+        if not sub:
+            p["endpoint"] = f"https://{location}.api.cognitive.microsoft.com/"
+            p["endpoints"] = {}
+        elif kind == "openai":
+            p["endpoint"] = f"https://{sub}.openai.azure.com/"
+            p["endpoints"] = {"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/"}
+        else:
+            p["endpoint"] = f"https://{sub}.cognitiveservices.azure.com/"
+            p["endpoints"] = {"Cognitive Services API": f"https://{sub}.cognitiveservices.azure.com/"}
+            if kind == "aiservices":
+                p["endpoints"].update({"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/",
+                                       "AI Foundry API": f"https://{sub}.services.ai.azure.com/"})
+        p["internalId"] = old.get("internalId") or stable_guid("cs", res.id).replace("-", "")
+        p["dateCreated"] = old.get("dateCreated") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        p.setdefault("publicNetworkAccess", "Enabled")
+        p.setdefault("capabilities", [])
+        p["isMigrated"] = False
+        if restored:
+            _restore(backend, rp, res)
+    elif t == DEPLOYMENT:
+        u = _deployment_usage(res.body)
+        capacity = u[2] if u else 1
+        p["rateLimits"] = [{"key": "request", "renewalPeriod": 10.0, "count": float(capacity)},
+                           {"key": "token", "renewalPeriod": 60.0, "count": float(capacity * 1000)}]
+        p.setdefault("versionUpgradeOption", "OnceNewDefaultVersionAvailable")
+        p.setdefault("currentCapacity", capacity)
+        p["currentCapacity"] = capacity
+
+
+def _restore(backend: Backend, rp: ResourcePath, res: Resource) -> None:
+    deleted = find_deleted(backend, rp)
+    if deleted is None:
+        return
+    for dep_body in deleted.extra.get("deployments") or []:
+        body = dict(dep_body)
+        body["id"] = f"{res.id}/deployments/{body['name']}"
+        backend.store.put(Resource(id=body["id"], type="Microsoft.CognitiveServices/accounts/deployments",
+                                   body=body, root_key=res.key, etag=None))
+    backend.store.remove(deleted.key)
+
+
+def soft_delete(backend: Backend, res: Resource) -> None:
+    """Keep a deleted account for 48 h under ``deletedAccounts`` (name, sub-domain and quota held)."""
+    parts = res.id.split("/")
+    sub, rg = parts[2], parts[4]
+    loc = norm_loc(str(res.body.get("location") or "global"))
+    deleted_id = (f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{loc}"
+                  f"/resourceGroups/{rg}/deletedAccounts/{res.body.get('name')}")
+    now = datetime.now(UTC)
+    body = dict(res.body)
+    body["id"] = deleted_id
+    body["type"] = "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts"
+    p = dict(body.get("properties") or {})
+    p["provisioningState"] = "Succeeded"
+    p["deletionDate"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    p["scheduledPurgeDate"] = (now + timedelta(hours=48)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body["properties"] = p
+    deployments = [dict(d.body) for d in backend.store.children(res.key, DEPLOYMENT)]
+    deployments = deployments or list(res.extra.get("deployments") or [])
+    backend.store.put(Resource(id=deleted_id, type=body["type"], body=body, root_key=id_key(deleted_id),
+                               extra={"deployments": deployments}))
+
+
+def before_delete(backend: Backend, res: Resource) -> None:
+    """Remember an account's deployments: the soft-deleted account keeps them (and their quota)."""
+    if res.type.lower() == ACCOUNT:
+        res.extra["deployments"] = [dict(d.body) for d in backend.store.children(res.key, DEPLOYMENT)]
+
+
+def virtual_list(backend: Backend, rp: ResourcePath) -> list[dict[str, Any]] | None:
+    t = rp.full_type.lower()
+    if t == USAGES:
+        return usages(backend, rp.names[0])
+    if t == "microsoft.cognitiveservices/deletedaccounts":
+        return [backend.render(r) for r in backend.store.of_type(DELETED_ACCOUNT)
+                if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]
+    return None

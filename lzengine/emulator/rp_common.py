@@ -1,0 +1,91 @@
+"""Small helpers shared by the per-provider modules (``rp_*.py``) and :mod:`lzengine.emulator.hooks`.
+
+Called with the backend lock held. Nothing here knows a resource type: stable server-side ids,
+property access, reference lookups ("does the resource this body points at exist?") and the
+``InvalidResourceReference`` error the network provider answers for a dangling reference.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.paths import id_key
+from lzengine.emulator.store import Resource
+
+if TYPE_CHECKING:
+    from lzengine.emulator.backend import Backend
+
+_NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
+
+
+def stable_guid(*parts: str) -> str:
+    """A GUID derived from ``parts`` (so re-creating a resource gives the same server ids)."""
+    return str(uuid.uuid5(_NS, "/".join(p.lower() for p in parts)))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+
+def props(body: dict[str, Any]) -> dict[str, Any]:
+    """``body["properties"]`` as a dict (``{}`` when absent or not an object)."""
+    p = body.get("properties")
+    return p if isinstance(p, dict) else {}
+
+
+def ref(value: Any) -> str:
+    """The id of a ``{"id": ...}`` reference (``""`` when absent)."""
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return ""
+
+
+def local(backend: Backend, resource_id: str) -> bool:
+    """Whether an id lives in the emulated subscription (others cannot be checked)."""
+    return id_key(resource_id).startswith(f"/subscriptions/{backend.subscription_id.lower()}/")
+
+
+def find(backend: Backend, resource_id: str) -> Resource | None:
+    return backend.store.get(id_key(resource_id)) if resource_id else None
+
+
+def invalid_reference(ref_id: str, by_id: str) -> errors.ArmError:
+    return errors.bad_request(
+        "InvalidResourceReference",
+        f"Resource {ref_id} referenced by resource {by_id} was not found. Please make sure that the "
+        "referenced resource exists, and that both resources are in the same region.",
+    )
+
+
+def require(backend: Backend, ref_id: str, by_id: str, *, location: str | None = None) -> Resource | None:
+    """The referenced resource, or ``InvalidResourceReference`` when it is missing (ids of other
+    subscriptions are not checked: ``None``). ``location``: the referenced resource must be there."""
+    if not ref_id or not local(backend, ref_id):
+        return None
+    found = find(backend, ref_id)
+    if found is None:
+        raise invalid_reference(ref_id, by_id)
+    loc = found.body.get("location")
+    if location and isinstance(loc, str) and norm_loc(loc) not in (norm_loc(location), "global"):
+        raise invalid_reference(ref_id, by_id)
+    return found
+
+
+def norm_loc(loc: str) -> str:
+    return loc.replace(" ", "").lower()
+
+
+def type_of(resource_id: str) -> str:
+    """Lower-case full type of an id (``microsoft.network/virtualnetworks/subnets``)."""
+    parts = [p for p in resource_id.split("/") if p]
+    low = [p.lower() for p in parts]
+    if "providers" not in low:
+        return ""
+    idx = len(low) - 1 - low[::-1].index("providers")
+    rest = low[idx + 1:]
+    if not rest:
+        return ""
+    return "/".join([rest[0], *rest[1::2]])

@@ -1,0 +1,184 @@
+"""Azure Monitor behaviour: Log Analytics workspaces, Application Insights, diagnostic settings,
+action groups and metric alerts.
+
+Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it models:
+
+* Workspaces: a stable ``customerId``, SKU, retention and capping defaults.
+* Application Insights components: workspace based (the workspace must exist), with computed
+  ``InstrumentationKey``, ``AppId`` and ``ConnectionString`` (ingestion and live endpoints of
+  the component's region) — secrets the web app reads into its settings.
+* Diagnostic settings: extension resources; destination ids must be well-formed
+  (``LinkedInvalidPropertyId``) and the workspace must exist; one sink per category and resource.
+* Action groups (short name of at most 12 characters, receivers enabled) and metric alerts
+  (scopes and action groups must exist).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
+from lzengine.emulator.rp_common import find, local, norm_loc, props, stable_guid
+from lzengine.emulator.store import Resource
+
+if TYPE_CHECKING:
+    from lzengine.emulator.backend import Backend
+
+WORKSPACE = "microsoft.operationalinsights/workspaces"
+COMPONENT = "microsoft.insights/components"
+DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
+ACTION_GROUP = "microsoft.insights/actiongroups"
+METRIC_ALERT = "microsoft.insights/metricalerts"
+
+_SINKS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "serviceBusRuleId",
+          "marketplacePartnerId")
+
+
+def _linked_id(value: Any, path: str) -> str:
+    text = str(value or "")
+    if text and not (text.lower().startswith("/subscriptions/") or text.lower().startswith("/providers/")):
+        raise errors.ArmError(
+            400, "LinkedInvalidPropertyId",
+            f"Property id '{text}' at path '{path}' is invalid. Expect fully qualified resource Id that start "
+            "with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.",
+            gateway=True,
+        )  # fmt: skip
+    return text
+
+
+def _must_exist(backend: Backend, rid: str, what: str, by: str) -> None:
+    if rid and local(backend, rid) and find(backend, rid) is None:  # [unconfirmed] code
+        raise errors.bad_request("BadRequest", f"The {what} '{rid}' referenced by '{by}' does not exist.")
+
+
+def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
+    p = props(body)
+    if t == COMPONENT:
+        if not p.get("Application_Type"):
+            raise errors.bad_request("BadRequest", "The property 'Application_Type' is required.",
+                                     target="properties.Application_Type")
+        ws = _linked_id(p.get("WorkspaceResourceId"), "properties.WorkspaceResourceId")
+        _must_exist(backend, ws, "Log Analytics workspace", rp.id)
+    elif t == DIAGNOSTICS:
+        _validate_diagnostics(backend, rp, p)
+    elif t == ACTION_GROUP:
+        short = str(p.get("groupShortName") or "")
+        if not short or len(short) > 12:
+            raise errors.bad_request(
+                "BadRequest", f"The groupShortName '{short}' is invalid: use 1 to 12 characters.",
+                target="properties.groupShortName")
+    elif t == METRIC_ALERT:
+        for scope in p.get("scopes") or []:
+            _must_exist(backend, _linked_id(scope, "properties.scopes"), "scope", rp.id)
+        for action in p.get("actions") or []:
+            gid = _linked_id((action or {}).get("actionGroupId"), "properties.actions.actionGroupId")
+            _must_exist(backend, gid, "action group", rp.id)
+
+
+def _validate_diagnostics(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+    sinks = {k: _linked_id(p.get(k), f"properties.{k}") for k in _SINKS if p.get(k)}
+    if "workspaceId" in sinks:
+        _must_exist(backend, sinks["workspaceId"], "Log Analytics workspace", rp.id)
+    mine = {str(x.get("category") or x.get("categoryGroup") or "").lower()
+            for x in p.get("logs") or [] if isinstance(x, dict) and x.get("enabled")}
+    mine |= {"metric:" + str(x.get("category") or "").lower()
+             for x in p.get("metrics") or [] if isinstance(x, dict) and x.get("enabled")}
+    if rp.scope:
+        prefix = f"{rp.scope}/providers/Microsoft.Insights/diagnosticSettings".lower()
+        for other in backend.store.of_type(DIAGNOSTICS):
+            if other.key.rsplit("/", 1)[0] != prefix or other.body["name"].lower() == rp.name.lower():
+                continue
+            op = props(other.body)
+            theirs = {str(x.get("category") or x.get("categoryGroup") or "").lower()
+                      for x in op.get("logs") or [] if isinstance(x, dict) and x.get("enabled")}
+            theirs |= {"metric:" + str(x.get("category") or "").lower()
+                       for x in op.get("metrics") or [] if isinstance(x, dict) and x.get("enabled")}
+            for key, sink in sinks.items():
+                shared = sorted(mine & theirs)
+                if str(op.get(key) or "").lower() == sink.lower() and shared:
+                    raise errors.ArmError(  # [unconfirmed] status and code
+                        409, "Conflict",
+                        f"Data sink '{sink}' is already used in diagnostic setting '{other.body['name']}' for "
+                        f"category '{shared[0].removeprefix('metric:')}'. Data sinks can't be reused in different "
+                        "settings on the same category for the same resource.")
+
+
+def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+    p = res.body.setdefault("properties", {})
+    old = props(existing.body) if existing else {}
+    now = datetime.now(UTC)
+    if t == WORKSPACE:
+        p["customerId"] = old.get("customerId") or stable_guid("law", res.id)
+        p.setdefault("sku", {"name": "PerGB2018"})
+        if isinstance(p["sku"], dict):
+            p["sku"].setdefault("lastSkuUpdate", now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        p.setdefault("retentionInDays", 30)
+        p.setdefault("features", {"legacy": 0, "searchVersion": 1, "enableLogAccessUsingOnlyResourcePermissions": True})
+        capping = p.setdefault("workspaceCapping", {})
+        if isinstance(capping, dict):
+            capping.setdefault("dailyQuotaGb", -1.0)
+            capping["quotaNextResetTime"] = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:00:00Z")
+            capping["dataIngestionStatus"] = "RespectQuota"
+        p.setdefault("publicNetworkAccessForIngestion", "Enabled")
+        p.setdefault("publicNetworkAccessForQuery", "Enabled")
+        p["createdDate"] = old.get("createdDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        p["modifiedDate"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    elif t == COMPONENT:
+        location = norm_loc(str(res.body.get("location") or ""))
+        ikey = old.get("InstrumentationKey") or stable_guid("appi-ikey", res.id)
+        app_id = old.get("AppId") or stable_guid("appi-app", res.id)
+        p["InstrumentationKey"] = ikey
+        p["AppId"] = app_id
+        p["ApplicationId"] = res.body["name"]
+        p["Name"] = res.body["name"]
+        p["TenantId"] = backend.subscription_id
+        p["Ver"] = "v2"
+        p["CreationDate"] = old.get("CreationDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+        p["ConnectionString"] = (
+            f"InstrumentationKey={ikey};IngestionEndpoint=https://{location}-0.in.applicationinsights.azure.com/;"
+            f"LiveEndpoint=https://{location}.livediagnostics.monitor.azure.com/;ApplicationId={app_id}")
+        p.setdefault("Flow_Type", "Bluefield")
+        p.setdefault("Request_Source", "rest")
+        p.setdefault("RetentionInDays", 90)
+        ingestion = "LogAnalytics" if p.get("WorkspaceResourceId") else p.get("IngestionMode")
+        p["IngestionMode"] = ingestion or "ApplicationInsights"
+        p.setdefault("publicNetworkAccessForIngestion", "Enabled")
+        p.setdefault("publicNetworkAccessForQuery", "Enabled")
+        p.setdefault("SamplingPercentage", None)
+    elif t == DIAGNOSTICS:
+        p.setdefault("logs", [])
+        p.setdefault("metrics", [])
+        for entry in [*p["logs"], *p["metrics"]]:
+            if isinstance(entry, dict):
+                entry.setdefault("retentionPolicy", {"enabled": False, "days": 0})
+    elif t == ACTION_GROUP:
+        p.setdefault("enabled", True)
+        for key in ("emailReceivers", "smsReceivers", "webhookReceivers", "azureAppPushReceivers",
+                    "armRoleReceivers", "azureFunctionReceivers", "logicAppReceivers", "voiceReceivers",
+                    "eventHubReceivers", "itsmReceivers", "automationRunbookReceivers"):
+            p.setdefault(key, [])
+        for receiver in p["emailReceivers"]:
+            if isinstance(receiver, dict):
+                receiver["status"] = "Enabled"
+                receiver.setdefault("useCommonAlertSchema", False)
+    elif t == METRIC_ALERT:
+        p["isMigrated"] = False
+        p["lastUpdatedTime"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        p.setdefault("enabled", True)
+        p.setdefault("autoMitigate", True)
+        p.setdefault("targetResourceType", _scope_type(p.get("scopes")))
+        p.setdefault("targetResourceRegion", "")
+
+
+def _scope_type(scopes: Any) -> str | None:
+    for scope in scopes or []:
+        rp = parse_resource(split(str(scope)))
+        if rp is not None:
+            return rp.full_type
+    return None
+
+
+def is_diagnostics(resource_id: str) -> bool:
+    return "/providers/microsoft.insights/diagnosticsettings/" in id_key(resource_id)

@@ -1,0 +1,1082 @@
+"""Microsoft.Network behaviour that is code: address spaces, subnets in use, appliances, private
+endpoints and private DNS.
+
+Called by :mod:`lzengine.emulator.hooks` (itself called by the backend with its lock held) at
+fixed points of a PUT/DELETE and when a body is rendered. What it models:
+
+* VNets and subnets: CIDR syntax, subnets inside the address space (``NetcfgSubnetRangeOutsideVnet``)
+  and not overlapping (``NetcfgSubnetRangesOverlap``), references to NSGs / route tables
+  (``InvalidResourceReference``), in-use subnets refused deletion (``InUseSubnetCannotBeDeleted``).
+* Back-references computed at read time, never stored: a subnet's ``ipConfigurations``,
+  ``privateEndpoints``, ``applicationGatewayIPConfigurations`` and ``serviceAssociationLinks``;
+  an NSG's and a route table's ``subnets``; a public IP's ``ipConfiguration``; a firewall policy's
+  ``firewalls`` and ``ruleCollectionGroups``; a private DNS zone's record and link counts.
+* Peerings: overlap refused (``VnetAddressSpacesOverlap``,
+  ``VnetAddressSpaceOverlapsWithAlreadyPeeredVnet``), ``Initiated`` until the reverse peering
+  exists, ``remoteAddressSpace`` and sync level.
+* Appliances: Azure Firewall (``AzureFirewallSubnet`` /26 or larger, Standard static public IP,
+  a private IP from that subnet), Bastion (``AzureBastionSubnet`` /26 or larger), Application
+  Gateway (a subnet of its own), rule collection groups (an empty collection is a bad request).
+* Private endpoints: an auto-created NIC with an IP from the subnet, auto-approved connections,
+  ``customDnsConfigs``; zone groups write A records into the private DNS zones and report them.
+
+Error codes not seen in public material are marked [unconfirmed] where they are raised.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
+from lzengine.emulator.rp_common import find, local, props, ref, require, stable_guid
+from lzengine.emulator.store import Resource
+
+if TYPE_CHECKING:
+    from lzengine.emulator.backend import Backend, Operation
+
+VNET = "microsoft.network/virtualnetworks"
+SUBNET = "microsoft.network/virtualnetworks/subnets"
+PEERING = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
+NSG = "microsoft.network/networksecuritygroups"
+RULE = "microsoft.network/networksecuritygroups/securityrules"
+ROUTE_TABLE = "microsoft.network/routetables"
+ROUTE = "microsoft.network/routetables/routes"
+PE = "microsoft.network/privateendpoints"
+ZONE_GROUP = "microsoft.network/privateendpoints/privatednszonegroups"
+NIC = "microsoft.network/networkinterfaces"
+PIP = "microsoft.network/publicipaddresses"
+FIREWALL = "microsoft.network/azurefirewalls"
+FW_POLICY = "microsoft.network/firewallpolicies"
+RCG = "microsoft.network/firewallpolicies/rulecollectiongroups"
+BASTION = "microsoft.network/bastionhosts"
+APPGW = "microsoft.network/applicationgateways"
+ZONE = "microsoft.network/privatednszones"
+ZONE_LINK = "microsoft.network/privatednszones/virtualnetworklinks"
+RECORD_TYPES = ("a", "aaaa", "cname", "mx", "ptr", "soa", "srv", "txt")
+SITE = "microsoft.web/sites"
+COGNITIVE = "microsoft.cognitiveservices/accounts"
+SEARCH = "microsoft.search/searchservices"
+
+_NEXT_HOP_TYPES = ("virtualnetworkgateway", "vnetlocal", "internet", "virtualappliance", "none")
+
+
+# ---------------------------------------------------------------------------- address helpers
+def check_cidr(value: Any, what: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(str(value), strict=True)
+    except ValueError as exc:
+        raise errors.bad_request(
+            "InvalidAddressPrefixFormat" if "/" in str(value) else "InvalidCIDRNotation",
+            f"The {what} {value} is not a valid CIDR prefix ({exc}).",
+            target=what,
+        ) from None
+
+
+def _nets(values: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    out = []
+    for v in values or []:
+        try:
+            out.append(ipaddress.ip_network(str(v), strict=False))
+        except ValueError:
+            continue
+    return out
+
+
+def vnet_space(body: dict[str, Any]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return _nets((props(body).get("addressSpace") or {}).get("addressPrefixes"))
+
+
+def subnet_prefixes(p: dict[str, Any]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    values = [p["addressPrefix"]] if p.get("addressPrefix") else []
+    values += list(p.get("addressPrefixes") or [])
+    return _nets(values)
+
+
+def _inside(net: Any, space: list[Any]) -> bool:
+    return any(net.version == s.version and net.subnet_of(s) for s in space)
+
+
+def _overlap(a: list[Any], b: list[Any]) -> list[str]:
+    return sorted({str(x) if x.prefixlen >= y.prefixlen else str(y)
+                   for x in a for y in b if x.version == y.version and x.overlaps(y)})  # fmt: skip
+
+
+def _vnet_name(vnet_id: str) -> str:
+    return vnet_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _check_subnet_layout(vnet_id: str, space: list[Any], subnets: list[tuple[str, dict[str, Any]]]) -> None:
+    """Every subnet inside the address space, no two overlapping."""
+    seen: list[tuple[str, list[Any]]] = []
+    for name, sp in subnets:
+        nets = subnet_prefixes(sp)
+        if space and any(not _inside(n, space) for n in nets):
+            raise errors.bad_request(
+                "NetcfgSubnetRangeOutsideVnet",
+                f"Subnet '{name}' is not valid because its IP address range is outside the IP address "
+                f"range of virtual network '{_vnet_name(vnet_id)}'.",
+            )
+        for _other, other_nets in seen:
+            if _overlap(nets, other_nets):
+                raise errors.bad_request(
+                    "NetcfgSubnetRangesOverlap",
+                    f"Subnet '{name}' is not valid because its IP address range overlaps with that of an "
+                    f"existing subnet in virtual network '{_vnet_name(vnet_id)}'.",
+                )
+        seen.append((name, nets))
+
+
+# ---------------------------------------------------------------------------- subnet users
+def subnet_users(backend: Backend, subnet_key: str) -> dict[str, list[Any]]:
+    """What uses a subnet, as the subnet's read-only back-reference properties."""
+    out: dict[str, list[Any]] = {"ipConfigurations": [], "privateEndpoints": [],
+                                 "applicationGatewayIPConfigurations": [], "serviceAssociationLinks": []}
+    store = backend.store
+    for nic in store.of_type(NIC):
+        for cfg in props(nic.body).get("ipConfigurations") or []:
+            if id_key(ref(props(cfg).get("subnet"))) == subnet_key:
+                out["ipConfigurations"].append({"id": cfg.get("id")})
+    for t in (FIREWALL, BASTION):
+        for res in store.of_type(t):
+            for cfg in props(res.body).get("ipConfigurations") or []:
+                if id_key(ref(props(cfg).get("subnet"))) == subnet_key:
+                    out["ipConfigurations"].append({"id": cfg.get("id")})
+    for pe in store.of_type(PE):
+        if id_key(ref(props(pe.body).get("subnet"))) == subnet_key:
+            out["privateEndpoints"].append({"id": pe.id})
+    for gw in store.of_type(APPGW):
+        for cfg in props(gw.body).get("gatewayIPConfigurations") or []:
+            if id_key(ref(props(cfg).get("subnet"))) == subnet_key:
+                out["applicationGatewayIPConfigurations"].append({"id": cfg.get("id")})
+    farms = []
+    for site in store.of_type(SITE):
+        sp = props(site.body)
+        if id_key(str(sp.get("virtualNetworkSubnetId") or "")) == subnet_key:
+            farm = str(sp.get("serverFarmId") or "")
+            if farm.lower() not in [f.lower() for f in farms]:
+                farms.append(farm)
+    subnet = store.get(subnet_key)
+    for farm in farms:
+        sal_id = f"{subnet.id if subnet else subnet_key}/serviceAssociationLinks/AppServiceLink"
+        out["serviceAssociationLinks"].append({
+            "name": "AppServiceLink", "id": sal_id,
+            "type": "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks",
+            "properties": {"provisioningState": "Succeeded", "linkedResourceType": "Microsoft.Web/serverfarms",
+                           "link": farm, "enabledForArmDeployments": False, "allowDelete": False,
+                           "locations": []},
+        })  # fmt: skip
+    return out
+
+
+def used_ips(backend: Backend, subnet_key: str) -> set[str]:
+    ips: set[str] = set()
+    for t in (NIC, FIREWALL):
+        for res in backend.store.of_type(t):
+            for cfg in props(res.body).get("ipConfigurations") or []:
+                cp = props(cfg)
+                if id_key(ref(cp.get("subnet"))) == subnet_key and cp.get("privateIPAddress"):
+                    ips.add(str(cp["privateIPAddress"]))
+    return ips
+
+
+def allocate_ip(backend: Backend, subnet_id: str, by_id: str) -> str | None:
+    """The first free address of a subnet (Azure keeps the first four and the last one)."""
+    subnet = find(backend, subnet_id)
+    if subnet is None:
+        return None
+    nets = [n for n in subnet_prefixes(props(subnet.body)) if n.version == 4]
+    if not nets:
+        return None
+    taken = used_ips(backend, subnet.key)
+    net = nets[0]
+    for i in range(4, net.num_addresses - 1):
+        candidate = str(net[i])
+        if candidate not in taken:
+            return candidate
+    raise errors.bad_request(  # [unconfirmed] code
+        "SubnetIsFull", f"Subnet {subnet_id} has no free IP address left for {by_id}.")
+
+
+def check_subnet_removal(backend: Backend, subnet: Resource) -> None:
+    users = subnet_users(backend, subnet.key)
+    for key in ("ipConfigurations", "applicationGatewayIPConfigurations", "serviceAssociationLinks"):
+        if users[key]:
+            raise errors.bad_request(
+                "InUseSubnetCannotBeDeleted",
+                f"Subnet {subnet.body.get('name')} is in use by {users[key][0]['id']} and cannot be deleted. "
+                "In order to delete the subnet, delete all the resources within the subnet. See "
+                "aka.ms/deletesubnet.",
+            )
+
+
+# ---------------------------------------------------------------------------- validation
+def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None,
+                 parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    if t == VNET:
+        _validate_vnet(backend, rp, body, existing)
+    elif t == SUBNET:
+        _validate_subnet(backend, rp, p, parent_body)
+    elif t == NSG:
+        rules = [(str(r.get("name")), props(r)) for r in p.get("securityRules") or [] if isinstance(r, dict)]
+        _check_rules(rules)
+    elif t == RULE:
+        nsg_key = id_key(rp.parent_id)
+        rules = [(c.body["name"], props(c.body)) for c in backend.store.children(nsg_key, RULE)
+                 if c.body["name"].lower() != rp.name.lower()]
+        if parent_body is None:
+            _check_rules([*rules, (rp.name, p)])
+        else:
+            _check_rules([(rp.name, p)])
+    elif t == ROUTE:
+        _validate_route(rp.name, p)
+    elif t == PEERING:
+        _validate_peering(backend, rp, p)
+    elif t == FIREWALL:
+        _validate_firewall(backend, rp, body)
+    elif t == BASTION:
+        _validate_bastion(backend, rp, body)
+    elif t == APPGW:
+        _validate_app_gateway(backend, rp, body)
+    elif t == RCG:
+        _validate_rule_collection_group(rp, p)
+    elif t == PE:
+        _validate_private_endpoint(backend, rp, body)
+    elif t == ZONE_GROUP:
+        for cfg in p.get("privateDnsZoneConfigs") or []:
+            require(backend, str(props(cfg).get("privateDnsZoneId") or ""), rp.id)
+    elif t == ZONE_LINK:
+        _validate_zone_link(backend, rp, p)
+    elif t == PIP:
+        sku = str((body.get("sku") or {}).get("name") or "Standard").lower()
+        method = str(p.get("publicIPAllocationMethod") or "Static").lower()
+        if sku == "standard" and method != "static":  # [unconfirmed] code
+            raise errors.bad_request(
+                "StandardSkuPublicIPAddressesMustBeStatic",
+                f"Standard sku publicIp {rp.id} must have AllocationMethod set to Static.")
+
+
+def _validate_vnet(backend: Backend, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
+    p = props(body)
+    for prefix in (p.get("addressSpace") or {}).get("addressPrefixes") or []:
+        check_cidr(prefix, "addressSpace.addressPrefixes")
+    space = vnet_space(body)
+    if isinstance(p.get("subnets"), list):
+        inline = [(str(s.get("name")), props(s)) for s in p["subnets"] if isinstance(s, dict)]
+        for _name, sp in inline:
+            for prefix in ([sp["addressPrefix"]] if sp.get("addressPrefix") else []) + list(
+                    sp.get("addressPrefixes") or []):
+                check_cidr(prefix, "addressPrefix")
+        _check_subnet_layout(rp.id, space, inline)
+    elif existing is not None and backend.request_api_version[:10] >= "2023-09-01":
+        # from 2023-09-01 an omitted 'subnets' keeps them: they must still fit the new space
+        kept = [(c.body["name"], props(c.body)) for c in backend.store.children(existing.key, SUBNET)]
+        _check_subnet_layout(rp.id, space, kept)
+
+
+def _validate_subnet(backend: Backend, rp: ResourcePath, p: dict[str, Any], parent_body: dict[str, Any] | None) -> None:
+    prefixes = [p["addressPrefix"]] if p.get("addressPrefix") else []
+    prefixes += list(p.get("addressPrefixes") or [])
+    for prefix in prefixes:
+        check_cidr(prefix, "addressPrefix")
+    vnet = parent_body if parent_body is not None else (find(backend, rp.parent_id).body
+                                                        if find(backend, rp.parent_id) else None)
+    location = str(vnet.get("location") or "") if vnet else None
+    for key in ("networkSecurityGroup", "routeTable", "natGateway"):
+        require(backend, ref(p.get(key)), rp.id, location=location)
+    if parent_body is None and vnet is not None:
+        siblings = [(c.body["name"], props(c.body)) for c in backend.store.children(id_key(rp.parent_id), SUBNET)
+                    if c.body["name"].lower() != rp.name.lower()]
+        _check_subnet_layout(rp.parent_id, vnet_space(vnet), [(rp.name, p), *siblings])
+
+
+def _check_rules(rules: list[tuple[str, dict[str, Any]]]) -> None:
+    seen: dict[tuple[int, str], str] = {}
+    for name, rp in rules:
+        try:
+            priority = int(rp.get("priority"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            priority = -1
+        if not 100 <= priority <= 4096:
+            raise errors.bad_request(
+                "SecurityRuleInvalidPriority",
+                f"Security rule {name} has invalid Priority. Value provided: {rp.get('priority')} Allowed "
+                "range 100-4096.")
+        key = (priority, str(rp.get("direction") or "").lower())
+        if key in seen:
+            raise errors.bad_request(
+                "SecurityRuleConflict",
+                f"Security rule {name} conflicts with rule {seen[key]}. Rules cannot have the same Priority "
+                "and Direction.")
+        seen[key] = name
+
+
+def _validate_route(name: str, p: dict[str, Any]) -> None:
+    prefix = str(p.get("addressPrefix") or "")
+    if "/" in prefix or prefix.replace(".", "").isdigit():
+        check_cidr(prefix, "addressPrefix")
+    hop = str(p.get("nextHopType") or "")
+    if hop.lower() not in _NEXT_HOP_TYPES:
+        raise errors.bad_request(
+            "InvalidRequestFormat", f"Route {name} has an invalid nextHopType '{hop}'.")
+    ip = p.get("nextHopIpAddress")
+    if hop.lower() == "virtualappliance":
+        try:
+            ipaddress.ip_address(str(ip))
+        except ValueError:  # [unconfirmed] code
+            raise errors.bad_request(
+                "InvalidNextHopIpAddress",
+                f"Route {name} has nextHopType VirtualAppliance and needs a valid nextHopIpAddress; got "
+                f"'{ip}'.") from None
+    elif ip:  # [unconfirmed] code
+        raise errors.bad_request(
+            "NextHopIpAddressNotAllowed",
+            f"Route {name} has nextHopIpAddress specified, but nextHopType is {hop}: only VirtualAppliance "
+            "routes take a next hop address.")
+
+
+def _validate_peering(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+    local_vnet = find(backend, rp.parent_id)
+    remote_id = ref(p.get("remoteVirtualNetwork"))
+    remote = find(backend, remote_id) if remote_id and local(backend, remote_id) else None
+    if local_vnet is None or remote is None:
+        return
+    mine, theirs = vnet_space(local_vnet.body), vnet_space(remote.body)
+    clash = _overlap(mine, theirs)
+    if clash:
+        raise errors.bad_request(
+            "VnetAddressSpacesOverlap",
+            f"Cannot create or update peering {rp.id}. Virtual networks {local_vnet.id} and {remote.id} cannot "
+            f"be peered because their address spaces overlap. Overlapping address prefixes: {', '.join(clash)}.")
+    for first, second, second_id in ((mine, remote, remote.id), (theirs, local_vnet, local_vnet.id)):
+        for other in backend.store.children(second.key, PEERING):
+            third_id = ref(props(other.body).get("remoteVirtualNetwork"))
+            third = find(backend, third_id)
+            if third is None or third.key in (local_vnet.key, remote.key):
+                continue
+            clash = _overlap(first, vnet_space(third.body))
+            if clash:
+                a = local_vnet.id if second is remote else remote.id
+                raise errors.bad_request(
+                    "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+                    f"Cannot create or update peering {rp.id}. Virtual networks {a} and {second_id} cannot be "
+                    f"peered because address space of the first virtual network overlaps with address space "
+                    f"of virtual network {third.id} already peered with the second virtual network. "
+                    f"Overlapping address prefixes: {', '.join(clash)}.")
+
+
+def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, code: str, service: str,
+                    location: str | None) -> Resource | None:
+    subnet = require(backend, subnet_id, by_id)
+    name = subnet_id.rstrip("/").rsplit("/", 1)[-1]
+    if subnet_id and name.lower() != wanted.lower():
+        raise errors.bad_request(
+            code, f"Subnet name {subnet_id} is invalid for {service}. {service} can only be created in subnet "
+            f"with name '{wanted}'.")
+    if subnet is None:
+        return None
+    vnet = find(backend, subnet.id.rsplit("/subnets/", 1)[0])
+    if location and vnet is not None and str(vnet.body.get("location", "")).lower() != location.lower():
+        raise errors.bad_request(
+            "InvalidResourceReference",
+            f"Resource {subnet_id} referenced by resource {by_id} was not found. Please make sure that the "
+            "referenced resource exists, and that both resources are in the same region.")
+    nets = subnet_prefixes(props(subnet.body))
+    if nets and min(n.prefixlen for n in nets) > 26:  # [unconfirmed] code
+        raise errors.bad_request(
+            f"{wanted}PrefixTooSmall",
+            f"Subnet {subnet_id} of {service} {by_id} must be /26 or larger; its prefix is "
+            f"{', '.join(str(n) for n in nets)}.")
+    return subnet
+
+
+def _check_public_ip(backend: Backend, by_id: str, pip_id: str, service: str) -> None:
+    pip = require(backend, pip_id, by_id)
+    if pip is None:
+        return
+    sku = str((pip.body.get("sku") or {}).get("name") or "").lower()
+    method = str(props(pip.body).get("publicIPAllocationMethod") or "").lower()
+    if sku != "standard" or method != "static":  # [unconfirmed] code
+        raise errors.bad_request(
+            "PublicIpAddressMustBeStandardStatic",
+            f"{service} {by_id} needs a public IP address of SKU Standard with static allocation; "
+            f"{pip_id} is {sku or 'basic'}/{method or 'dynamic'}.")
+    owner = pip_owner(backend, pip.key)
+    if owner and not id_key(owner).startswith(id_key(by_id) + "/"):
+        raise errors.bad_request(
+            "PublicIPAddressInUse",
+            f"Resource {by_id} is referencing public IP address {pip_id} that is already allocated to "
+            f"resource {owner}.")
+
+
+def pip_owner(backend: Backend, pip_key: str) -> str | None:
+    """The ip configuration that uses a public IP (its ``ipConfiguration`` back-reference)."""
+    for t, key in ((FIREWALL, "ipConfigurations"), (BASTION, "ipConfigurations"), (APPGW, "frontendIPConfigurations"),
+                   (NIC, "ipConfigurations")):
+        for res in backend.store.of_type(t):
+            for cfg in props(res.body).get(key) or []:
+                if id_key(ref(props(cfg).get("publicIPAddress"))) == pip_key:
+                    return str(cfg.get("id") or res.id)
+    return None
+
+
+def _validate_firewall(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+    p = props(body)
+    sku = p.get("sku") or {}
+    if str(sku.get("name") or "AZFW_VNet").lower() != "azfw_vnet":
+        return  # virtual hub firewalls have no subnet
+    configs = [c for c in p.get("ipConfigurations") or [] if isinstance(c, dict)]
+    if not configs:  # [unconfirmed] code
+        raise errors.bad_request(
+            "AzureFirewallMustHaveIpConfiguration",
+            f"Azure Firewall {rp.id} of SKU AZFW_VNet needs an ipConfiguration in AzureFirewallSubnet.")
+    location = str(body.get("location") or "")
+    for i, cfg in enumerate(configs):
+        cp = props(cfg)
+        if i == 0 or cp.get("subnet"):
+            _special_subnet(backend, rp.id, ref(cp.get("subnet")), "AzureFirewallSubnet",
+                            "SubnetNameMustBeAzureFirewallSubnet", "Azure Firewall", location)  # [unconfirmed]
+        _check_public_ip(backend, rp.id, ref(cp.get("publicIPAddress")), "Azure Firewall")
+    mgmt = p.get("managementIpConfiguration")
+    if str(sku.get("tier") or "").lower() == "basic" and not mgmt:  # [unconfirmed] code
+        raise errors.bad_request(
+            "AzureFirewallBasicRequiresManagementIpConfiguration",
+            f"Azure Firewall {rp.id} of tier Basic needs a managementIpConfiguration in "
+            "AzureFirewallManagementSubnet.")
+    if isinstance(mgmt, dict):
+        mp = props(mgmt)
+        _special_subnet(backend, rp.id, ref(mp.get("subnet")), "AzureFirewallManagementSubnet",
+                        "SubnetNameMustBeAzureFirewallManagementSubnet", "Azure Firewall", location)
+        _check_public_ip(backend, rp.id, ref(mp.get("publicIPAddress")), "Azure Firewall")
+    require(backend, ref(p.get("firewallPolicy")), rp.id)
+
+
+def _validate_bastion(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+    p = props(body)
+    sku = str((body.get("sku") or {}).get("name") or "Basic").lower()
+    configs = [c for c in p.get("ipConfigurations") or [] if isinstance(c, dict)]
+    if not configs and sku != "developer":
+        raise errors.bad_request(
+            "InvalidRequestFormat", f"Bastion host {rp.id} needs one ipConfiguration in AzureBastionSubnet.")
+    for cfg in configs:
+        cp = props(cfg)
+        _special_subnet(backend, rp.id, ref(cp.get("subnet")), "AzureBastionSubnet",
+                        "SubnetNameMustBeAzureBastionSubnet", "Azure Bastion", str(body.get("location") or ""))
+        _check_public_ip(backend, rp.id, ref(cp.get("publicIPAddress")), "Azure Bastion")
+
+
+def _validate_app_gateway(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+    p = props(body)
+    for cfg in p.get("gatewayIPConfigurations") or []:
+        subnet_id = ref(props(cfg).get("subnet"))
+        subnet = require(backend, subnet_id, rp.id)
+        if subnet is None:
+            continue
+        users = subnet_users(backend, subnet.key)
+        others = [u["id"] for k in ("ipConfigurations", "privateEndpoints", "serviceAssociationLinks")
+                  for u in users[k]]
+        others += [u["id"] for u in users["applicationGatewayIPConfigurations"]
+                   if not id_key(str(u["id"])).startswith(id_key(rp.id) + "/")]
+        if others:
+            raise errors.bad_request(
+                "ApplicationGatewaySubnetCannotBeUsedByOtherResources",
+                f"Subnet {subnet_id} cannot be used for application gateway {rp.id} since subnet is used by "
+                f"other resources: {', '.join(str(o) for o in others)}. An application gateway needs a subnet "
+                "of its own.")
+    for cfg in p.get("frontendIPConfigurations") or []:
+        pip_id = ref(props(cfg).get("publicIPAddress"))
+        if pip_id:
+            _check_public_ip(backend, rp.id, pip_id, "Application Gateway")
+    require(backend, ref(p.get("firewallPolicy")), rp.id)
+
+
+def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None:
+    problems = []
+    try:
+        priority = int(p.get("priority"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        priority = 0
+    if not 100 <= priority <= 65000:
+        problems.append(f"priority {p.get('priority')} is outside 100-65000")
+    for coll in p.get("ruleCollections") or []:
+        name = coll.get("name") if isinstance(coll, dict) else None
+        rules = coll.get("rules") if isinstance(coll, dict) else None
+        if not rules:
+            problems.append(f"rule collection {name} has no rules")
+            continue
+        for rule in rules:
+            kind = str(rule.get("ruleType") or "")
+            if kind == "ApplicationRule" and not (rule.get("targetFqdns") or rule.get("fqdnTags")
+                                                  or rule.get("targetUrls") or rule.get("webCategories")):
+                problems.append(f"application rule {rule.get('name')} has no targetFqdns")
+            if kind == "NetworkRule" and not (rule.get("destinationAddresses") or rule.get("destinationIpGroups")
+                                              or rule.get("destinationFqdns")):
+                problems.append(
+                    f"Firewall Policy Network Rule {rule.get('name')} must have one of destinationAddresses, "
+                    "destinationIpGroups or destinationFqdns specified")
+    if problems:
+        raise errors.ArmError(400, "BadRequest", "The request is invalid.",
+                              details=[{"code": "InvalidRuleCollectionGroup", "target": rp.id, "message": m}
+                                       for m in problems])  # fmt: skip
+
+
+def _validate_private_endpoint(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+    p = props(body)
+    subnet_id = ref(p.get("subnet"))
+    subnet = require(backend, subnet_id, rp.id, location=str(body.get("location") or "") or None)
+    if subnet is not None and subnet_users(backend, subnet.key)["applicationGatewayIPConfigurations"]:
+        raise errors.bad_request(
+            "ApplicationGatewaySubnetCannotBeUsedByOtherResources",
+            f"Subnet {subnet_id} is used by an application gateway and cannot hold private endpoint {rp.id}.")
+    for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+        for conn in p.get(key) or []:
+            target_id = str(props(conn).get("privateLinkServiceId") or "")
+            target = require(backend, target_id, rp.id)
+            if target is not None and target.type.lower() == COGNITIVE:
+                state = str(props(target.body).get("provisioningState") or "Succeeded")
+                if state.lower() not in ("succeeded", "failed", "canceled"):
+                    raise errors.ArmError(
+                        409, "AccountProvisioningStateInvalid",
+                        f"Call to Microsoft.CognitiveServices/accounts failed. Error message: Account "
+                        f"{target.id} in state {state}.")
+    for cfg in p.get("ipConfigurations") or []:
+        ip = props(cfg).get("privateIPAddress")
+        if ip and subnet is not None:
+            nets = subnet_prefixes(props(subnet.body))
+            try:
+                addr = ipaddress.ip_address(str(ip))
+            except ValueError:
+                addr = None
+            if addr is None or not any(addr in n for n in nets):  # [unconfirmed] code
+                raise errors.bad_request(
+                    "PrivateIPAddressNotInSubnet",
+                    f"Private static IP address {ip} does not belong to the range of subnet {subnet_id}.")
+
+
+def _validate_zone_link(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+    vnet_id = ref(p.get("virtualNetwork"))
+    require(backend, vnet_id, rp.id)
+    for other in backend.store.children(id_key(rp.parent_id), ZONE_LINK):
+        if other.body["name"].lower() == rp.name.lower():
+            continue
+        if vnet_id and id_key(ref(props(other.body).get("virtualNetwork"))) == id_key(vnet_id):
+            raise errors.ArmError(  # [unconfirmed] code
+                409, "Conflict",
+                f"A virtual network cannot be linked to the same private DNS zone more than once: {vnet_id} is "
+                f"already linked to {rp.parent_id} by {other.id}.")
+
+
+# ---------------------------------------------------------------------------- computed fields
+def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None,
+              op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    old = props(existing.body) if existing else {}
+    if t == VNET:
+        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("vnet", res.id)
+        p.setdefault("enableDdosProtection", False)
+        p.setdefault("privateEndpointVNetPolicies", "Disabled")
+        if existing is not None and vnet_space(existing.body) != vnet_space(res.body):
+            _mark_peerings_out_of_sync(backend, res)
+    elif t == SUBNET:
+        p.setdefault("privateEndpointNetworkPolicies", "Disabled")
+        p.setdefault("privateLinkServiceNetworkPolicies", "Enabled")
+        p.setdefault("delegations", [])
+        for d in p["delegations"]:
+            if isinstance(d, dict) and d.get("name"):
+                d["id"] = f"{res.id}/delegations/{d['name']}"
+                d.setdefault("type", "Microsoft.Network/virtualNetworks/subnets/delegations")
+                dp = d.setdefault("properties", {})
+                dp["provisioningState"] = "Succeeded"
+                dp.setdefault("actions", _DELEGATION_ACTIONS.get(str(dp.get("serviceName", "")).lower(), []))
+    elif t == NSG:
+        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("nsg", res.id)
+        p["defaultSecurityRules"] = _default_rules(res.id, state)
+    elif t == ROUTE_TABLE:
+        p.setdefault("disableBgpRoutePropagation", False)
+        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("rt", res.id)
+    elif t == PIP:
+        res.body.setdefault("sku", {"name": "Standard", "tier": "Regional"})
+        p.setdefault("publicIPAllocationMethod", "Static")
+        p.setdefault("publicIPAddressVersion", "IPv4")
+        p.setdefault("idleTimeoutInMinutes", 4)
+        p["ipAddress"] = old.get("ipAddress") or _fake_public_ip(res.id)
+        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("pip", res.id)
+        p.setdefault("ipTags", [])
+    elif t == PEERING:
+        _peering(backend, res, existing)
+    elif t in (FIREWALL, BASTION):
+        _appliance(backend, t, res, old)
+    elif t == APPGW:
+        _app_gateway(res, state)
+    elif t == FW_POLICY:
+        p.setdefault("sku", {"tier": "Standard"})
+        p.setdefault("threatIntelMode", "Alert")
+        p.setdefault("childPolicies", [])
+    elif t == RCG:
+        for coll in p.get("ruleCollections") or []:
+            if isinstance(coll, dict):
+                for rule in coll.get("rules") or []:
+                    if isinstance(rule, dict) and rule.get("ruleType") == "ApplicationRule":
+                        rule.setdefault("terminateTLS", False)
+    elif t == PE:
+        _private_endpoint(backend, rp, res, old, state)
+    elif t == ZONE_GROUP:
+        _zone_group(backend, res, existing)
+    elif t == ZONE:
+        p["internalId"] = old.get("internalId") or stable_guid("zone", res.id)
+        p["maxNumberOfRecordSets"] = 25000
+        p["maxNumberOfVirtualNetworkLinks"] = 1000
+        p["maxNumberOfVirtualNetworkLinksWithRegistration"] = 100
+        if existing is None:
+            _write_record(backend, res.id, "SOA", "@", {
+                "ttl": 3600, "soaRecord": {"email": "azureprivatedns-host.microsoft.com", "expireTime": 2419200,
+                                           "host": "azureprivatedns.net", "minimumTtl": 10, "refreshTime": 3600,
+                                           "retryTime": 300, "serialNumber": 1}}, None)  # fmt: skip
+    elif t == ZONE_LINK:
+        p.setdefault("registrationEnabled", False)
+        p.setdefault("resolutionPolicy", "Default")
+        p["virtualNetworkLinkState"] = "Completed"
+    elif t.startswith(ZONE + "/") and t.rsplit("/", 1)[-1] in RECORD_TYPES:
+        zone_name = rp.names[0]
+        name = rp.name
+        p["fqdn"] = f"{zone_name}." if name == "@" else f"{name}.{zone_name}."
+        p.setdefault("ttl", 3600)
+        p["isAutoRegistered"] = False
+
+
+_DELEGATION_ACTIONS = {
+    "microsoft.web/serverfarms": ["Microsoft.Network/virtualNetworks/subnets/action"],
+    "microsoft.app/environments": ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+    "microsoft.network/dnsresolvers": ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+}
+
+
+def _fake_public_ip(resource_id: str) -> str:
+    n = uuid.UUID(stable_guid("pip", resource_id)).int
+    return f"20.{(n >> 16) % 250 + 1}.{(n >> 8) % 256}.{n % 250 + 2}"
+
+
+def _mark_peerings_out_of_sync(backend: Backend, vnet: Resource) -> None:
+    for peering in backend.store.children(vnet.key, PEERING):
+        props(peering.body)["peeringSyncLevel"] = "LocalNotInSync"
+        backend.store.put(peering)
+    for other in backend.store.of_type(PEERING):
+        if id_key(ref(props(other.body).get("remoteVirtualNetwork"))) == vnet.key:
+            props(other.body)["peeringSyncLevel"] = "RemoteNotInSync"
+            backend.store.put(other)
+
+
+def _appliance(backend: Backend, t: str, res: Resource, old: dict[str, Any]) -> None:
+    p = res.body["properties"]
+    kind = "azureFirewallIpConfigurations" if t == FIREWALL else "bastionHostIpConfigurations"
+    old_ips = {str(c.get("name")).lower(): props(c).get("privateIPAddress") for c in old.get("ipConfigurations") or []
+               if isinstance(c, dict)}
+    for cfg in p.get("ipConfigurations") or []:
+        if not isinstance(cfg, dict) or not cfg.get("name"):
+            continue
+        cfg["id"] = f"{res.id}/{kind}/{cfg['name']}"
+        cfg.setdefault("type", f"Microsoft.Network/{'azureFirewalls' if t == FIREWALL else 'bastionHosts'}/{kind}")
+        cp = cfg.setdefault("properties", {})
+        cp["provisioningState"] = "Succeeded"
+        cp.setdefault("privateIPAllocationMethod", "Dynamic")
+        if t == FIREWALL and cp.get("subnet"):
+            previous = old_ips.get(str(cfg["name"]).lower())
+            cp["privateIPAddress"] = previous or allocate_ip(backend, ref(cp["subnet"]), res.id)
+    if t == FIREWALL:
+        p.setdefault("sku", {"name": "AZFW_VNet", "tier": "Standard"})
+        p.setdefault("threatIntelMode", "Alert")
+        p.setdefault("additionalProperties", {})
+        for key in ("applicationRuleCollections", "natRuleCollections", "networkRuleCollections", "ipGroups"):
+            p.setdefault(key, [])
+    else:
+        res.body.setdefault("sku", {"name": "Basic"})
+        p.setdefault("scaleUnits", 2)
+        p["dnsName"] = old.get("dnsName") or f"bst-{stable_guid('bastion', res.id)}.bastion.azure.com"
+
+
+_APPGW_COLLECTIONS = (
+    "gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools",
+    "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates",
+    "urlPathMaps", "redirectConfigurations", "rewriteRuleSets", "authenticationCertificates",
+    "trustedRootCertificates",
+)  # fmt: skip
+
+
+def _app_gateway(res: Resource, state: str) -> None:
+    p = res.body["properties"]
+    for coll in _APPGW_COLLECTIONS:
+        items = p.get(coll)
+        if items is None:
+            p[coll] = []
+            continue
+        for item in items:
+            if isinstance(item, dict) and item.get("name"):
+                item["id"] = f"{res.id}/{coll}/{item['name']}"
+                item.setdefault("type", f"Microsoft.Network/applicationGateways/{coll}")
+                item.setdefault("properties", {})["provisioningState"] = "Succeeded"
+    p["operationalState"] = "Running"
+    p["resourceGuid"] = p.get("resourceGuid") or stable_guid("agw", res.id)
+
+
+_RULES = (
+    ("AllowVnetInBound", "Inbound", "Allow", 65000, "VirtualNetwork", "VirtualNetwork",
+     "Allow inbound traffic from all VMs in VNET"),
+    ("AllowAzureLoadBalancerInBound", "Inbound", "Allow", 65001, "AzureLoadBalancer", "*",
+     "Allow inbound traffic from azure load balancer"),
+    ("DenyAllInBound", "Inbound", "Deny", 65500, "*", "*", "Deny all inbound traffic"),
+    ("AllowVnetOutBound", "Outbound", "Allow", 65000, "VirtualNetwork", "VirtualNetwork",
+     "Allow outbound traffic from all VMs to all VMs in VNET"),
+    ("AllowInternetOutBound", "Outbound", "Allow", 65001, "*", "Internet",
+     "Allow outbound traffic from all VMs to Internet"),
+    ("DenyAllOutBound", "Outbound", "Deny", 65500, "*", "*", "Deny all outbound traffic"),
+)  # fmt: skip
+
+
+def _default_rules(nsg_id: str, state: str) -> list[dict[str, Any]]:
+    out = []
+    for name, direction, access, priority, src, dst, desc in _RULES:
+        out.append({
+            "name": name,
+            "id": f"{nsg_id}/defaultSecurityRules/{name}",
+            "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
+            "properties": {
+                "provisioningState": state, "description": desc, "protocol": "*", "sourcePortRange": "*",
+                "destinationPortRange": "*", "sourceAddressPrefix": src, "destinationAddressPrefix": dst,
+                "access": access, "priority": priority, "direction": direction, "sourcePortRanges": [],
+                "destinationPortRanges": [], "sourceAddressPrefixes": [], "destinationAddressPrefixes": [],
+            },
+        })  # fmt: skip
+    return out
+
+
+def _vnet_of(peering: Resource) -> str:
+    return peering.id.rsplit("/virtualNetworkPeerings/", 1)[0]
+
+
+def reverse_peering(backend: Backend, peering: Resource) -> Resource | None:
+    remote_id = ref(props(peering.body).get("remoteVirtualNetwork"))
+    if not remote_id:
+        return None
+    local_vnet = id_key(_vnet_of(peering))
+    for other in backend.store.children(id_key(remote_id), PEERING):
+        if id_key(ref(props(other.body).get("remoteVirtualNetwork"))) == local_vnet:
+            return other
+    return None
+
+
+def _peering(backend: Backend, res: Resource, existing: Resource | None) -> None:
+    p = res.body["properties"]
+    old = props(existing.body) if existing else {}
+    remote = find(backend, ref(p.get("remoteVirtualNetwork")))
+    sync = bool(backend.request_query.get("syncRemoteAddressSpace", "").lower() == "true")
+    stale = str(old.get("peeringSyncLevel") or "FullyInSync") != "FullyInSync"
+    if existing is not None and stale and not sync:
+        p["remoteAddressSpace"] = old.get("remoteAddressSpace") or {"addressPrefixes": []}
+        p["peeringSyncLevel"] = old.get("peeringSyncLevel")
+    else:
+        space = (props(remote.body).get("addressSpace") if remote else None) or {"addressPrefixes": []}
+        p["remoteAddressSpace"] = space
+        p["peeringSyncLevel"] = "FullyInSync"
+        if sync and existing is not None:
+            rev = reverse_peering(backend, res)
+            if rev is not None and props(rev.body).get("peeringSyncLevel") == "RemoteNotInSync":
+                props(rev.body)["peeringSyncLevel"] = "FullyInSync"
+                backend.store.put(rev)
+    p["remoteVirtualNetworkAddressSpace"] = p["remoteAddressSpace"]
+    p["resourceGuid"] = old.get("resourceGuid") or stable_guid("peering", res.id)
+    p.setdefault("allowVirtualNetworkAccess", True)
+    p.setdefault("allowForwardedTraffic", False)
+    p.setdefault("allowGatewayTransit", False)
+    p.setdefault("useRemoteGateways", False)
+    reverse = reverse_peering(backend, res)
+    if reverse is not None:
+        p["peeringState"] = "Connected"
+        props(reverse.body)["peeringState"] = "Connected"
+        backend.store.put(reverse)
+    else:
+        p["peeringState"] = "Initiated"
+
+
+# ---------------------------------------------------------------------------- private endpoints
+_FQDN_SUFFIX = {
+    SEARCH: ("search.windows.net",),
+    SITE: ("azurewebsites.net", "scm.azurewebsites.net"),
+    "microsoft.keyvault/vaults": ("vault.azure.net",),
+}
+_ZONE_FOR_SUFFIX = {"vault.azure.net": "privatelink.vaultcore.azure.net"}
+
+
+def target_fqdns(backend: Backend, target_id: str, group_ids: list[str]) -> list[str]:
+    """The host names a private endpoint to ``target_id`` resolves (for DNS records)."""
+    target = find(backend, target_id)
+    t = (target.type if target else "").lower()
+    name = target_id.rstrip("/").rsplit("/", 1)[-1].lower()
+    if t == COGNITIVE and target is not None:
+        tp = props(target.body)
+        sub = str(tp.get("customSubDomainName") or name).lower()
+        kind = str(target.body.get("kind") or "").lower()
+        if kind == "openai":
+            return [f"{sub}.openai.azure.com"]
+        if kind == "aiservices":
+            return [f"{sub}.cognitiveservices.azure.com", f"{sub}.openai.azure.com", f"{sub}.services.ai.azure.com"]
+        return [f"{sub}.cognitiveservices.azure.com"]
+    if t == SITE:
+        return [f"{name}.azurewebsites.net", f"{name}.scm.azurewebsites.net"]
+    if t in _FQDN_SUFFIX:
+        return [f"{name}.{s}" for s in _FQDN_SUFFIX[t]]
+    if t == "microsoft.storage/storageaccounts":
+        return [f"{name}.{g.lower()}.core.windows.net" for g in group_ids or ["blob"]]
+    return []
+
+
+def _private_endpoint(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any], state: str) -> None:
+    """Auto-approved connections, an auto-created NIC with an address from the subnet."""
+    p = res.body["properties"]
+    fqdns: list[str] = []
+    for key, status, desc in (("privateLinkServiceConnections", "Approved", "Auto-Approved"),
+                              ("manualPrivateLinkServiceConnections", "Pending", "Awaiting approval")):
+        conns = p.get(key)
+        if conns is None:
+            p[key] = []
+            continue
+        for i, conn in enumerate(conns):
+            name = conn.get("name") or f"{res.body['name']}-connection-{i}"
+            conn["name"] = name
+            conn["id"] = f"{res.id}/{key}/{name}"
+            conn.setdefault("type", f"Microsoft.Network/privateEndpoints/{key}")
+            cp = conn.setdefault("properties", {})
+            cp["privateLinkServiceConnectionState"] = {"status": status, "description": desc,
+                                                       "actionsRequired": "None"}
+            cp["provisioningState"] = state
+            cp.setdefault("groupIds", [])
+            fqdns += target_fqdns(backend, str(cp.get("privateLinkServiceId") or ""), list(cp["groupIds"]))
+    p.setdefault("applicationSecurityGroups", [])
+    p.setdefault("ipConfigurations", [])
+    subnet_id = ref(p.get("subnet"))
+    nic_name = p.get("customNetworkInterfaceName") or f"{res.body['name']}.nic.{stable_guid('nic', res.id)}"
+    nic_id = "/".join([rp.scope, "providers/Microsoft.Network/networkInterfaces", str(nic_name)])
+    p["networkInterfaces"] = [{"id": nic_id}]
+    nic = find(backend, nic_id)
+    ip = None
+    if nic is not None:
+        cfgs = props(nic.body).get("ipConfigurations") or []
+        ip = props(cfgs[0]).get("privateIPAddress") if cfgs else None
+    static = [props(c).get("privateIPAddress") for c in p["ipConfigurations"] if props(c).get("privateIPAddress")]
+    if static:
+        ip = static[0]
+    if ip is None and find(backend, subnet_id) is not None:
+        ip = allocate_ip(backend, subnet_id, res.id)
+    p["customDnsConfigs"] = [{"fqdn": f, "ipAddresses": [ip]} for f in fqdns] if ip else []
+    ipconfig_id = f"{nic_id}/ipConfigurations/privateEndpointIpConfig.{stable_guid('ipc', res.id)}"
+    nic_body = {
+        "id": nic_id, "name": nic_name, "type": "Microsoft.Network/networkInterfaces",
+        "location": res.body.get("location"),
+        "properties": {
+            "provisioningState": "Succeeded",
+            "privateEndpoint": {"id": res.id},
+            "ipConfigurations": [{
+                "name": ipconfig_id.rsplit("/", 1)[-1], "id": ipconfig_id,
+                "type": "Microsoft.Network/networkInterfaces/ipConfigurations",
+                "properties": {"provisioningState": "Succeeded", "privateIPAddress": ip,
+                               "privateIPAllocationMethod": "Static" if static else "Dynamic",
+                               "subnet": {"id": subnet_id}, "primary": True,
+                               "privateIPAddressVersion": "IPv4",
+                               "privateLinkConnectionProperties": {"fqdns": fqdns}},
+            }],
+            "dnsSettings": {"dnsServers": [], "appliedDnsServers": []},
+            "enableIPForwarding": False,
+            "nicType": "Standard",
+        },
+    }  # fmt: skip
+    etag = nic.etag if nic is not None else f'W/"{uuid.uuid4()}"'
+    backend.store.put(Resource(id=nic_id, type="Microsoft.Network/networkInterfaces", body=nic_body,
+                               root_key=id_key(nic_id), etag=etag))
+
+
+def pe_ip(backend: Backend, pe: Resource) -> str | None:
+    for nic_ref in props(pe.body).get("networkInterfaces") or []:
+        nic = find(backend, ref(nic_ref))
+        for cfg in props(nic.body).get("ipConfigurations") or [] if nic else []:
+            if props(cfg).get("privateIPAddress"):
+                return str(props(cfg)["privateIPAddress"])
+    return None
+
+
+def _zone_records(backend: Backend, pe: Resource, zone_id: str) -> list[str]:
+    """Record names a PE gets in a zone: the part of each target host name before the zone suffix."""
+    zone_name = zone_id.rstrip("/").rsplit("/", 1)[-1].lower()
+    names = []
+    for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+        for conn in props(pe.body).get(key) or []:
+            cp = props(conn)
+            target_id = str(cp.get("privateLinkServiceId") or "")
+            for fqdn in target_fqdns(backend, target_id, list(cp.get("groupIds") or [])):
+                host, _, suffix = fqdn.partition(".")
+                if suffix.startswith("scm."):
+                    host, suffix = f"{host}.scm", suffix[4:]
+                wanted = _ZONE_FOR_SUFFIX.get(suffix, f"privatelink.{suffix}")
+                if wanted == zone_name and host not in names:
+                    names.append(host)
+    return names
+
+
+def _write_record(backend: Backend, zone_id: str, rtype: str, name: str, record_props: dict[str, Any],
+                  metadata: dict[str, str] | None) -> str:
+    rid = f"{zone_id}/{rtype}/{name}"
+    zone_name = zone_id.rstrip("/").rsplit("/", 1)[-1]
+    body = {
+        "id": rid, "name": name, "type": f"Microsoft.Network/privateDnsZones/{rtype}",
+        "properties": {**record_props, "fqdn": f"{zone_name}." if name == "@" else f"{name}.{zone_name}.",
+                       "isAutoRegistered": False, "provisioningState": "Succeeded"},
+    }  # fmt: skip
+    if metadata:
+        body["properties"]["metadata"] = metadata
+    zone_key = id_key(zone_id)
+    backend.store.put(Resource(id=rid, type=f"Microsoft.Network/privateDnsZones/{rtype}", body=body,
+                               root_key=zone_key, etag=str(uuid.uuid4())))
+    return id_key(rid)
+
+
+def _zone_group(backend: Backend, res: Resource, existing: Resource | None) -> None:
+    p = res.body["properties"]
+    pe = find(backend, res.id.rsplit("/privateDnsZoneGroups/", 1)[0])
+    ip = pe_ip(backend, pe) if pe is not None else None
+    written: list[str] = []
+    for cfg in p.get("privateDnsZoneConfigs") or []:
+        if not isinstance(cfg, dict):
+            continue
+        cp = cfg.setdefault("properties", {})
+        zone_id = str(cp.get("privateDnsZoneId") or "")
+        cfg.setdefault("name", zone_id.rsplit("/", 1)[-1].replace(".", "-"))
+        cfg["id"] = f"{res.id}/privateDnsZoneConfigs/{cfg['name']}"
+        zone = find(backend, zone_id)
+        records = []
+        if pe is not None and ip and zone is not None:
+            for name in _zone_records(backend, pe, zone_id):
+                creator = f"created by private endpoint {pe.body['name']} with resource guid {stable_guid('pe', pe.id)}"
+                record = {"ttl": 10, "aRecords": [{"ipv4Address": ip}]}
+                written.append(_write_record(backend, zone.id, "A", name, record, {"creator": creator}))
+                zone_name = zone.body["name"]
+                records.append({"recordType": "A", "recordSetName": name, "fqdn": f"{name}.{zone_name}",
+                                "ttl": 10, "ipAddresses": [ip], "provisioningState": "Succeeded"})
+        cp["recordSets"] = records
+    for key in (existing.extra.get("records") or []) if existing else []:
+        if key not in written:
+            backend.store.remove(key)
+    res.extra["records"] = written
+
+
+# ---------------------------------------------------------------------------- read-time fields
+def render(backend: Backend, res: Resource, body: dict[str, Any]) -> None:
+    """Add back-references to a rendered body (``body["properties"]`` is already a copy)."""
+    t = res.type.lower()
+    p = body.get("properties")
+    if not isinstance(p, dict):
+        return
+    if t == SUBNET:
+        for key, items in subnet_users(backend, res.key).items():
+            if items:
+                p[key] = items
+    elif t in (NSG, ROUTE_TABLE):
+        key = "networkSecurityGroup" if t == NSG else "routeTable"
+        used = [{"id": s.id} for s in backend.store.of_type(SUBNET)
+                if id_key(ref(props(s.body).get(key))) == res.key]
+        if used:
+            p["subnets"] = used
+    elif t == PIP:
+        owner = pip_owner(backend, res.key)
+        if owner:
+            p["ipConfiguration"] = {"id": owner}
+    elif t == FW_POLICY:
+        p["firewalls"] = [{"id": f.id} for f in backend.store.of_type(FIREWALL)
+                          if id_key(ref(props(f.body).get("firewallPolicy"))) == res.key]
+        p["ruleCollectionGroups"] = [{"id": c.id} for c in backend.store.children(res.key, RCG)]
+    elif t == ZONE:
+        records = [c for rt in RECORD_TYPES for c in backend.store.children(res.key, f"{ZONE}/{rt}")]
+        links = backend.store.children(res.key, ZONE_LINK)
+        p["numberOfRecordSets"] = len(records)
+        p["numberOfVirtualNetworkLinks"] = len(links)
+        p["numberOfVirtualNetworkLinksWithRegistration"] = sum(
+            1 for link in links if props(link.body).get("registrationEnabled"))
+    elif t in (COGNITIVE, SEARCH, SITE):
+        conns = private_endpoint_connections(backend, res)
+        p["privateEndpointConnections"] = conns
+
+
+def private_endpoint_connections(backend: Backend, target: Resource) -> list[dict[str, Any]]:
+    """The target side of private endpoints: ``properties.privateEndpointConnections``."""
+    out = []
+    collection = {SEARCH: "privateEndpointConnections"}.get(target.type.lower(), "privateEndpointConnections")
+    for pe in backend.store.of_type(PE):
+        for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+            for conn in props(pe.body).get(key) or []:
+                cp = props(conn)
+                if id_key(str(cp.get("privateLinkServiceId") or "")) != target.key:
+                    continue
+                name = f"{pe.body['name']}.{stable_guid('pec', pe.id)}"
+                out.append({
+                    "id": f"{target.id}/{collection}/{name}", "name": name,
+                    "type": f"{target.type}/{collection}",
+                    "properties": {"privateEndpoint": {"id": pe.id}, "groupIds": cp.get("groupIds") or [],
+                                   "privateLinkServiceConnectionState": cp.get("privateLinkServiceConnectionState"),
+                                   "provisioningState": "Succeeded"},
+                })  # fmt: skip
+    return out
+
+
+def virtual_list(backend: Backend, rp: ResourcePath) -> list[dict[str, Any]] | None:
+    """``GET {zone}/ALL``: every record set of a private DNS zone."""
+    if rp.full_type.lower() == f"{ZONE}/all":
+        zone_key = id_key(rp.parent_id)
+        return [backend.render(c) for rt in RECORD_TYPES for c in backend.store.children(zone_key, f"{ZONE}/{rt}")]
+    return None
+
+
+# ---------------------------------------------------------------------------- removal
+def check_removal(backend: Backend, res: Resource) -> None:
+    """Refuse to remove what something else still uses (subnets, NSGs, route tables, public IPs)."""
+    t = res.type.lower()
+    if t == SUBNET:
+        check_subnet_removal(backend, res)
+    elif t == VNET:
+        for subnet in backend.store.children(res.key, SUBNET):
+            check_subnet_removal(backend, subnet)
+    elif t in (NSG, ROUTE_TABLE):
+        key = "networkSecurityGroup" if t == NSG else "routeTable"
+        users = [s.id for s in backend.store.of_type(SUBNET) if id_key(ref(props(s.body).get(key))) == res.key]
+        if users:
+            kind, code = (("Network security group", "InUseNetworkSecurityGroupCannotBeDeleted") if t == NSG
+                          else ("Route table", "InUseRouteTableCannotBeDeleted"))
+            raise errors.bad_request(
+                code, f"{kind} {res.id} cannot be deleted because it is in use by the following resources: "
+                f"{', '.join(users)}. In order to delete the {kind.lower()}, remove the association with the "
+                "resource(s).")
+    elif t == PIP:
+        owner = pip_owner(backend, res.key)
+        if owner:
+            raise errors.bad_request(
+                "PublicIPAddressCannotBeDeleted",
+                f"Public IP address {res.id} can not be deleted since it is still allocated to resource {owner}. "
+                "In order to delete the public IP, disassociate/detach the Public IP address from the resource.")
+
+
+def on_removed(backend: Backend, res: Resource) -> None:
+    t = res.type.lower()
+    if t == PE:
+        for nic in props(res.body).get("networkInterfaces") or []:
+            backend.store.remove(id_key(ref(nic)))
+    elif t == ZONE_GROUP:
+        for key in res.extra.get("records") or []:
+            backend.store.remove(key)
+    elif t == PEERING:
+        remote = reverse_peering(backend, res)
+        if remote is not None:
+            props(remote.body)["peeringState"] = "Disconnected"
+            backend.store.put(remote)
+
+
+def parse(resource_id: str) -> ResourcePath | None:
+    return parse_resource(split(resource_id))
