@@ -90,7 +90,7 @@ class Executor:
                         sorter.done(address)
                         continue
                     node = graph.nodes[address]
-                    running[pool.submit(self._converge, node, changeset.changes[address], outputs)] = address
+                    running[pool.submit(self._converge, node, changeset.changes[address], outputs, reverse)] = address
                 if not running:
                     continue
                 finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -108,13 +108,15 @@ class Executor:
 
     # -- one node ------------------------------------------------------------------------------
     def _converge(
-        self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None]
+        self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None], reverse: bool = False
     ) -> tuple[Outcome, dict[str, Any] | None]:
+        """Carry out one change. In a forward walk a no-op whose body holds references is decided
+        again with its dependencies' fresh outputs; a reverse (delete) walk never writes bodies."""
         started = self.clock()
         attempts = Attempts()
         observed = outputs.get(node.address)
         try:
-            if change.action is Action.NOOP and not refs.find(node.body):
+            if change.action is Action.NOOP and (reverse or not refs.find(node.body)):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
             if not change.allowed:
                 return replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=change.blocked), observed

@@ -45,3 +45,19 @@ def test_long_chains_start_first_when_workers_are_scarce() -> None:
     outcomes = executor.run(graph, ChangeSet(changes=changes, observed=dict.fromkeys(graph.nodes)))
     assert adapter.writes[0] == "gateway"
     assert [o.address for o in outcomes] == list(graph.nodes)
+
+
+def test_destroy_of_absent_resources_never_resolves_their_references() -> None:
+    from lzengine.refs import Ref
+    from lzengine.report import Status
+
+    rg = KINDS_BY_NAME["resource_group"]
+    graph = Graph()
+    graph.add(Node("identity", rg, "identity", {}))
+    graph.add(Node("role", rg, "role", {"properties": {"principalId": Ref("identity", "identity.principalId")}},
+                   frozenset({"identity"})))
+    changes = {a: Change(Action.NOOP, a, a, "t", reason="already absent") for a in graph.nodes}
+    adapter = RecordingAdapter()
+    executor = Executor(adapter, RetryPolicy(sleep=lambda s: None), parallelism=2, reporter=NilReporter())
+    outcomes = executor.run(graph, ChangeSet(changes=changes, observed=dict.fromkeys(graph.nodes)), reverse=True)
+    assert {o.status for o in outcomes} == {Status.OK} and adapter.writes == []
