@@ -108,6 +108,17 @@ class Graph:
                     stack.append(child)
         return found
 
+    def ancestors(self, address: str) -> set[str]:
+        """Everything ``address`` depends on, directly or not."""
+        found: set[str] = set()
+        stack = [address]
+        while stack:
+            for dep in self.nodes[stack.pop()].depends_on:
+                if dep in self.nodes and dep not in found:
+                    found.add(dep)
+                    stack.append(dep)
+        return found
+
     def missing_dependencies(self) -> list[tuple[str, str]]:
         """(node, dependency) pairs whose dependency is not in the graph."""
         return [(n.address, d) for n in self.nodes.values() for d in sorted(n.depends_on) if d not in self.nodes]

@@ -39,6 +39,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     governance.diagnostics,
     governance.policies,
     governance.roles,
+    governance.policies_before_resources,
 )
 
 

@@ -10,6 +10,7 @@ attach to resources the earlier steps added.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from lzengine.compile import workload
@@ -100,6 +101,25 @@ def policies(ctx: Context) -> None:
             ctx.add(f"policy.{name}.{label}", KINDS_BY_NAME["policy_assignment"],
                     f"{scope_id}/providers/Microsoft.Authorization/policyAssignments/{name}", {"properties": props},
                     {scope_address} if scope_address else set(), PLATFORM)
+
+
+def policies_before_resources(ctx: Context) -> None:
+    """Make every resource wait for the plan's policy assignments over it, so Azure evaluates
+    the plan's own Deny/Modify/Append policies on it every time, not depending on timing.
+
+    Role and policy assignments are not evaluated by Azure Policy and do not wait; neither does
+    anything the assignment itself waits for (its resource group)."""
+    graph = ctx.graph
+    assignment_type = KINDS_BY_NAME["policy_assignment"].arm_type
+    exempt = {assignment_type, KINDS_BY_NAME["role_assignment"].arm_type}
+    for policy_node in [n for n in graph if n.kind.arm_type == assignment_type]:
+        scope = policy_node.arm_id.rpartition("/providers/Microsoft.Authorization/")[0].lower()
+        upstream = graph.ancestors(policy_node.address)
+        for node in list(graph):
+            if node.kind.arm_type in exempt or node.address in upstream or node.address == policy_node.address:
+                continue
+            if node.arm_id.lower().startswith(scope + "/"):
+                graph.nodes[node.address] = replace(node, depends_on=node.depends_on | {policy_node.address})
 
 
 def assignment_name(assignment: PolicyAssignment, definition_id: str) -> str:

@@ -156,3 +156,16 @@ def test_raw_resource_refs_become_edges() -> None:
     assert node.arm_id.endswith("/virtualNetworks/vnet-lz-raw-hub/subnets/snet-extra")
     assert {"hub.route_table.egress", "hub.vnet", "hub.resource_group"} <= node.depends_on
     assert "location" not in node.body and "tags" not in node.body
+
+
+def test_resources_wait_for_the_policy_assignments_over_them() -> None:
+    graph = compiled(MULTI)
+    assignments = kinds(graph, "policy_assignment")
+    assert assignments
+    for assignment in assignments:
+        scope = assignment.arm_id.rpartition("/providers/Microsoft.Authorization/")[0].lower()
+        for node in graph:
+            exempt = node.kind.name in ("policy_assignment", "role_assignment") or node.address in \
+                graph.ancestors(assignment.address)
+            if node.arm_id.lower().startswith(scope + "/") and not exempt:
+                assert assignment.address in node.depends_on, (node.address, assignment.address)
