@@ -107,7 +107,7 @@ def _converge(zone: Zone, graph: Graph) -> dict[str, dict[str, Any]]:
 
 
 def test_full_landing_zone_converges_with_computed_fields(zone: Zone) -> None:
-    state = _converge(zone, zone.graph_file(PLANS / "full-landing-zone.yaml"))
+    state = _converge(zone, zone.graph_file(PLANS / "ai-landing-zone.yaml"))
     subnets = {b["name"]: b for b in _of(state, "Microsoft.Network/virtualNetworks/subnets")}
     # the firewall got its private IP from AzureFirewallSubnet, and the default route points at it
     (fw,) = _of(state, "Microsoft.Network/azureFirewalls")

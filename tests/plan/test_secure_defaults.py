@@ -11,7 +11,7 @@ from lzengine.plan.naming import NAME_RULES
 from lzengine.refs import Ref, find
 from tests.plan.helpers import REPO, SUBSCRIPTION, compiled
 
-FULL = REPO / "plans" / "full-landing-zone.yaml"
+FULL = REPO / "plans" / "ai-landing-zone.yaml"
 MULTI = REPO / "plans" / "multi-spoke.yaml"
 
 

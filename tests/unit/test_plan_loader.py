@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_valid_plan_loads_and_normalises_location() -> None:
 
 
 def test_shipped_plan_is_valid() -> None:
-    plan = load_plan("plans/ai-landing-zone.yaml")
+    plan = load_plan(Path(__file__).resolve().parents[2] / "plans" / "ai-landing-zone.yaml")
     assert plan.name == "contoso-ai"
 
 
