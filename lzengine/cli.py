@@ -52,6 +52,10 @@ def _target_options(func: Any) -> Any:
                      help="Bearer token for --endpoint (env LZENGINE_TOKEN)."),
         click.option("--time-scale", type=float, default=DEFAULT_LOCAL_TIME_SCALE, show_default=True,
                      help="Local target only: multiply Azure's provisioning durations by this."),
+        click.option("--policy-dir", envvar="LZENGINE_POLICY_DIR", default=None,
+                     type=click.Path(file_okay=False, exists=True),
+                     help="Local target only: built-in policy definitions to load, so the emulator enforces "
+                          "them (env LZENGINE_POLICY_DIR)."),
         click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
                      help="How many resources are converged at once."),
         click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True),
@@ -234,12 +238,15 @@ def emulator() -> None:
 @click.option("--faults", default=None, help='e.g. "rate=0.1,kinds=500+429+reset,types=Microsoft.Network/*"')
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--throttle", type=click.Choice(["on", "off", "scaled"]), default="on", show_default=True)
-def serve(port: int, state_file: str | None, time_scale: float, faults: str | None, seed: int, throttle: str) -> None:
+@click.option("--policy-dir", "policy_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder of built-in policy definition JSON files to preload (repeatable).")
+def serve(port: int, state_file: str | None, time_scale: float, faults: str | None, seed: int, throttle: str,
+          policy_dirs: tuple[str, ...]) -> None:
     """Serve the ARM protocol on https://127.0.0.1 until SIGINT/SIGTERM."""
     from lzengine.emulator.serve import serve_forever
 
     sys.exit(serve_forever(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
-                           faults=faults, seed=seed))
+                           faults=faults, seed=seed, policy_dir=list(policy_dirs) or None))
 
 
 # -- composition root ------------------------------------------------------------------------------
@@ -327,7 +334,7 @@ def _open_target(options: dict[str, Any], plan_model: Any) -> Iterator[Target]:
         connection = Connection(subscription, DefaultAzureCredential(), polling_interval=5.0)
         yield Target(f"azure (subscription {subscription})", connection)
         return
-    with _local_emulator(options["time_scale"]) as emu:
+    with _local_emulator(options["time_scale"], options.get("policy_dir")) as emu:
         connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
                                 ca_file=emu.ca_file, polling_interval=0.02)
         state = Path(LOCAL_STATE_DIR) / "emulator.sqlite"
@@ -336,12 +343,13 @@ def _open_target(options: dict[str, Any], plan_model: Any) -> Iterator[Target]:
 
 
 @contextlib.contextmanager
-def _local_emulator(time_scale: float) -> Iterator[Any]:
+def _local_emulator(time_scale: float, policy_dir: str | None) -> Iterator[Any]:
     from lzengine.emulator import Emulator
 
     state_dir = Path(LOCAL_STATE_DIR)
     state_dir.mkdir(exist_ok=True)
-    emu = Emulator(state_file=str(state_dir / "emulator.sqlite"), time_scale=time_scale, throttle="scaled")
+    emu = Emulator(state_file=str(state_dir / "emulator.sqlite"), time_scale=time_scale, throttle="scaled",
+                   policy_dirs=[policy_dir] if policy_dir else None)
     emu.start()
     try:
         yield emu
