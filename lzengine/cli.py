@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +178,7 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
     as_json = options["output"] == "json"
     with _session(file, options) as session:
         engine = session.engine
+        started = time.monotonic()
         changeset = engine.plan(session.graph)
         prune_graph, prune_changes = engine.plan_prune(session.graph, session.plan.name) if prune else (None, None)
         shown = list(changeset.changes.values()) + (list(prune_changes.changes.values()) if prune_changes else [])
@@ -192,6 +194,7 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
             report.outcomes += engine.prune(prune_graph, prune_changes)
         engine.reporter.close()
         report.target = session.target.label
+        report.duration_s = time.monotonic() - started  # reads and preflight included
         if as_json:
             click.echo(json.dumps(report.as_dict(), indent=2))
         else:
@@ -213,6 +216,7 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
     as_json = options["output"] == "json"
     with _session(file, options) as session:
         graph, engine, target = session.graph, session.engine, session.target
+        started = time.monotonic()
         changeset = engine.plan_destroy(graph)
         if any(c.allowed for c in changeset.pending()) and not yes:
             click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
@@ -222,6 +226,7 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
         report = engine.destroy(graph, changeset)
         engine.reporter.close()
         report.target = target.label
+        report.duration_s = time.monotonic() - started
         click.echo(json.dumps(report.as_dict(), indent=2) if as_json else render_report_text(report, "Destroy"))
     sys.exit(report.exit_code)
 
