@@ -173,7 +173,7 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
 def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
     """Converge Azure to the plan: create and update what differs, in dependency order."""
     from lzengine.diff import Action
-    from lzengine.report import render_plan_text, render_report_text
+    from lzengine.report import render_report_text
 
     as_json = options["output"] == "json"
     with _session(file, options) as session:
@@ -184,11 +184,8 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
         shown = list(changeset.changes.values()) + (list(prune_changes.changes.values()) if prune_changes else [])
         destructive = [c for c in shown if c.action in (Action.REPLACE, Action.DELETE) and c.allowed]
         if destructive and not yes:
-            click.echo(render_plan_text(shown), err=as_json)
-            if not sys.stdin.isatty() or as_json or not click.confirm("Replace/delete the resources above?"):
-                click.echo("error: this apply would replace or delete resources; re-run with --yes to allow it",
-                           err=True)
-                sys.exit(1)
+            _confirm(shown, as_json, "Replace/delete the resources above?",
+                     "this apply would replace or delete resources")
         report = engine.apply(session.graph, changeset)
         if prune_graph is not None and prune_changes is not None:
             report.outcomes += engine.prune(prune_graph, prune_changes)
@@ -210,19 +207,17 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
               help="Also purge soft-deleted Cognitive Services accounts, which otherwise keep their name for 48 h.")
 def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
     """Delete every resource of the plan that exists, dependents first."""
-    options["purge"] = purge
-    from lzengine.report import render_plan_text, render_report_text
+    from lzengine.report import render_report_text
 
+    options["purge"] = purge
     as_json = options["output"] == "json"
     with _session(file, options) as session:
         graph, engine, target = session.graph, session.engine, session.target
         started = time.monotonic()
         changeset = engine.plan_destroy(graph)
         if any(c.allowed for c in changeset.pending()) and not yes:
-            click.echo(render_plan_text(list(changeset.changes.values())), err=as_json)
-            if not sys.stdin.isatty() or as_json or not click.confirm("Delete the resources above?"):
-                click.echo("error: destroy deletes resources; re-run with --yes to allow it", err=True)
-                sys.exit(1)
+            _confirm(list(changeset.changes.values()), as_json, "Delete the resources above?",
+                     "destroy deletes resources")
         report = engine.destroy(graph, changeset)
         engine.reporter.close()
         report.target = target.label
@@ -252,6 +247,16 @@ def serve(port: int, state_file: str | None, time_scale: float, faults: str | No
 
     sys.exit(serve_forever(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
                            faults=faults, seed=seed, policy_dir=list(policy_dirs) or None))
+
+
+def _confirm(changes: list[Any], as_json: bool, question: str, what: str) -> None:
+    """Show the destructive changes and ask on a TTY; without one (or with JSON output), stop."""
+    from lzengine.report import render_plan_text
+
+    click.echo(render_plan_text(changes), err=as_json)
+    if not sys.stdin.isatty() or as_json or not click.confirm(question):
+        click.echo(f"error: {what}; re-run with --yes to allow it", err=True)
+        sys.exit(1)
 
 
 # -- composition root ------------------------------------------------------------------------------

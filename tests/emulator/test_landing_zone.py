@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +24,12 @@ from lzengine.engine import Engine, EngineOptions
 from lzengine.graph import Graph
 from lzengine.plan import load_plan, load_plan_text
 from lzengine.retry import RetryPolicy
+from tests.engine.conftest import VirtualClock
 
 from .conftest import SHARED_DATA, Clients
 
 PLANS = Path(__file__).resolve().parents[2] / "plans"
 POLICIES = SHARED_DATA / "azure-policy"
-
-
-@dataclass
-class VirtualClock:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
