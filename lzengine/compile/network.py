@@ -67,8 +67,9 @@ def resource_groups(ctx: Context) -> None:
     ctx.add("hub.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.hub_rg()),
             {"location": ctx.plan.location, "tags": ctx.tags()})
     for spoke in ctx.plan.spokes:
+        # Hub before spokes: every spoke resource waits, at least, for the hub's resource group.
         ctx.add(f"spokes.{spoke.name}.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.spoke_rg(spoke)),
-                {"location": ctx.plan.location, "tags": ctx.tags()}, owner=spoke.owner)
+                {"location": ctx.plan.location, "tags": ctx.tags()}, {"hub.resource_group"}, owner=spoke.owner)
 
 
 def hub_route_tables(ctx: Context) -> None:

@@ -169,3 +169,11 @@ def test_resources_wait_for_the_policy_assignments_over_them() -> None:
                 graph.ancestors(assignment.address)
             if node.arm_id.lower().startswith(scope + "/") and not exempt:
                 assert assignment.address in node.depends_on, (node.address, assignment.address)
+
+
+def test_the_hub_comes_before_every_spoke_resource() -> None:
+    for plan_file in (FULL, MULTI):
+        graph = compiled(plan_file)
+        for node in graph:
+            if node.address.startswith("spokes."):
+                assert "hub.resource_group" in graph.ancestors(node.address), node.address
