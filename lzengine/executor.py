@@ -10,6 +10,7 @@ raised; the root cause of a failure is reported once, on the resource that faile
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import threading
 import time
@@ -143,7 +144,7 @@ class Executor:
                 return Outcome.of(change, Status.OK, 0, self.clock() - started), observed
             self.reporter.started(current)
             if current.action is Action.REPLACE:
-                self._with_retries(node, attempts, lambda: self.adapter.delete(node.kind, node.arm_id))
+                self._with_retries(node, attempts, lambda: self._delete(node))
             progress: dict[str, Any] = {}
             body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress))
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
@@ -154,25 +155,18 @@ class Executor:
                     error.message = error.message.replace(value, "(sensitive)")
             return (
                 Outcome.of(
-                    change, Status.FAILED, max(attempts.count, 1), self.clock() - started,
+                    change, Status.FAILED, attempts.count, self.clock() - started,  # 0: refused before any call
                     error=error, hint=hint_for(error),
                 ),
                 None,
             )
 
     def _write(self, node: Node, desired: dict[str, Any], progress: dict[str, Any]) -> dict[str, Any]:
-        lock = self._lock_for(node, desired)
-        if lock is None:
-            return self.adapter.write(node.kind, node.arm_id, desired, progress)
-        with lock:
+        with self._lock_for(node, desired) or contextlib.nullcontext():
             return self.adapter.write(node.kind, node.arm_id, desired, progress)
 
     def _delete(self, node: Node) -> None:
-        lock = self._lock_for(node)
-        if lock is None:
-            self.adapter.delete(node.kind, node.arm_id)
-            return
-        with lock:
+        with self._lock_for(node) or contextlib.nullcontext():
             self.adapter.delete(node.kind, node.arm_id)
 
     def _with_retries(self, node: Node, attempts: Attempts, operation: Callable[[], Any]) -> Any:
