@@ -16,7 +16,7 @@ from typing import Any
 
 from lzengine.ids import looks_like_id
 from lzengine.kinds.base import ResourceKind
-from lzengine.refs import UNKNOWN, Ref
+from lzengine.refs import UNKNOWN, Ref, get_path
 
 
 class Action(enum.Enum):
@@ -80,6 +80,10 @@ def decide(
     if observed is None:
         return Change(Action.CREATE, address, arm_id, kind.arm_type, reason="does not exist", owner=owner)
     items = tuple(compare(desired, observed, kind, ignore=(*kind.ignore_paths, *ignore_paths)))
+    if kind.repair is not None:
+        live = get_path(observed, kind.repair.path)
+        if live is not None and str(live).lower() != kind.repair.healthy.lower():
+            items += (DiffItem(kind.repair.path, live, kind.repair.healthy),)
     if not items:
         return Change(Action.NOOP, address, arm_id, kind.arm_type, owner=owner)
     forcing = [i.path for i in items if any(_under(i.path, p) for p in kind.replace_on)]
@@ -150,6 +154,13 @@ def _scalar_equal(desired: Any, observed: Any, kind: ResourceKind, path: str) ->
     if isinstance(desired, bool) or isinstance(observed, bool):
         return desired is observed
     return desired == observed
+
+
+def repairs(change: Change, kind: ResourceKind) -> dict[str, str]:
+    """Extra SDK arguments the write of ``change`` needs to restore the kind's live state."""
+    if kind.repair is None or not any(i.path == kind.repair.path for i in change.items):
+        return {}
+    return dict(kind.repair.write_options)
 
 
 def secret_paths(body: Any, path: str = "") -> frozenset[str]:

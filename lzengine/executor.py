@@ -21,7 +21,7 @@ from typing import Any
 
 from lzengine import ids, refs
 from lzengine.adapters.base import Adapter
-from lzengine.diff import Action, Change, decide
+from lzengine.diff import Action, Change, decide, repairs
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import PARENT
@@ -59,6 +59,7 @@ class Executor:
         self.clock = clock
         self.purge = purge
         self._locks: dict[str, threading.Lock] = {}
+        self._written: set[str] = set()  # addresses written in this run
         self._locks_guard = threading.Lock()
 
     def run(self, graph: Graph, changeset: ChangeSet, *, reverse: bool = False) -> list[Outcome]:
@@ -103,6 +104,9 @@ class Executor:
                         blocked[address] = address
                     else:
                         outputs[address] = body
+                        if outcome.action is not Action.NOOP and outcome.status is Status.OK:
+                            with self._locks_guard:
+                                self._written.add(address)
                     self.reporter.done(outcome)
                     sorter.done(address)
         return [outcomes[a] for a in graph.nodes if a in outcomes]
@@ -117,8 +121,11 @@ class Executor:
         attempts = Attempts()
         observed = outputs.get(node.address)
         try:
-            if change.action is Action.NOOP and (reverse or not refs.find(node.body)):
+            recheck = self._upstream_written(node) and node.kind.repair is not None
+            if change.action is Action.NOOP and (reverse or not (refs.find(node.body) or recheck)):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
+            if recheck and not reverse:  # an upstream write may have changed this resource's live state
+                observed = self._with_retries(node, Attempts(), lambda: self.adapter.read(node.kind, node.arm_id))
             if not change.allowed:
                 return replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=change.blocked), observed
             if change.failure is not None:
@@ -146,7 +153,8 @@ class Executor:
             if current.action is Action.REPLACE:
                 self._with_retries(node, attempts, lambda: self._delete(node))
             progress: dict[str, Any] = {}
-            body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress))
+            options = repairs(current, node.kind)
+            body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress, options))
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
         except ProviderError as error:
             secrets = [refs.resolve(r, outputs) for r in refs.find(node.body) if r.secret]
@@ -161,9 +169,15 @@ class Executor:
                 None,
             )
 
-    def _write(self, node: Node, desired: dict[str, Any], progress: dict[str, Any]) -> dict[str, Any]:
+    def _write(
+        self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str]
+    ) -> dict[str, Any]:
         with self._lock_for(node, desired) or contextlib.nullcontext():
-            return self.adapter.write(node.kind, node.arm_id, desired, progress)
+            return self.adapter.write(node.kind, node.arm_id, desired, progress, options or None)
+
+    def _upstream_written(self, node: Node) -> bool:
+        with self._locks_guard:
+            return any(dep in self._written for dep in node.depends_on)
 
     def _delete(self, node: Node) -> None:
         with self._lock_for(node) or contextlib.nullcontext():

@@ -260,7 +260,8 @@ class AzureSdkAdapter:
             raise error from None
 
     def write(
-        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None
+        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None,
+        options: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """PUT and wait. ``progress`` carries the LRO's continuation token between attempts, so a
         retry after a failed poll resumes polling instead of sending the PUT again; an operation
@@ -268,14 +269,15 @@ class AzureSdkAdapter:
         progress = {} if progress is None else progress
         method = self._operation(kind, kind.put)
         args = self._args(kind, arm_id)
+        extra = {**self._version(kind), **(options or {})}
         try:
             if not kind.is_lro_put:
-                return method(*args, body, cls=_raw_json, **self._version(kind)) or {}
+                return method(*args, body, cls=_raw_json, **extra) or {}
             token = progress.get("continuation_token")
             if token:
-                poller = method(*args, body, cls=_raw_json, continuation_token=token, **self._version(kind))
+                poller = method(*args, body, cls=_raw_json, continuation_token=token, **extra)
             else:
-                poller = method(*args, body, cls=_raw_json, **self._version(kind))
+                poller = method(*args, body, cls=_raw_json, **extra)
                 progress["continuation_token"] = poller.continuation_token()
             result = poller.result()
         except Exception as exc:  # noqa: BLE001

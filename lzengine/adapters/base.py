@@ -20,12 +20,14 @@ class Adapter(Protocol):
         """The live body, or None when the resource (or its parent) does not exist."""
 
     def write(
-        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None
+        self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None,
+        options: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create or replace; waits for the long-running operation; returns the final body.
 
         The caller passes the same ``progress`` dict to every attempt at one write, so the adapter
-        can resume an operation already accepted instead of starting it again."""
+        can resume an operation already accepted instead of starting it again. ``options`` are
+        extra keyword arguments of the SDK operation (a kind's Repair)."""
 
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         """Delete and wait; deleting what is already gone succeeds."""

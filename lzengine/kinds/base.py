@@ -19,6 +19,18 @@ PARENT = "parent"
 
 
 @dataclass(frozen=True)
+class Repair:
+    """A live state a resource must be in that no body field can express, and the write that
+    restores it: e.g. a peering whose remote VNet's address space changed stays
+    ``RemoteNotInSync`` until it is PUT again with ``syncRemoteAddressSpace=true``."""
+
+    path: str  # dotted path of the live state, e.g. "properties.peeringSyncLevel"
+    healthy: str  # the value that needs nothing, e.g. "FullyInSync"
+    write_options: tuple[tuple[str, str], ...]  # SDK keyword arguments of the restoring write
+    reason: str
+
+
+@dataclass(frozen=True)
 class ResourceKind:
     """One resource type.
 
@@ -68,6 +80,9 @@ class ResourceKind:
     #: arguments ("location" is the resource's region; other entries name id segments), e.g.
     #: ``deleted_accounts.begin_purge(location, resource_group, account)``
     purge: tuple[str, str, tuple[str, ...]] | None = None
+    #: a live state to restore with a special write (see Repair); the executor re-reads such a
+    #: resource when something it depends on was written in the same run
+    repair: Repair | None = None
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

@@ -8,7 +8,7 @@ a constructor value. All ``begin_*`` calls are LROs accepting 200/201; the WAF p
 ``create_or_update`` is not an LRO.
 """
 
-from lzengine.kinds.base import PARENT, ResourceKind
+from lzengine.kinds.base import PARENT, Repair, ResourceKind
 
 NETWORK_CLIENT = "azure.mgmt.network:NetworkManagementClient"
 NETWORK_API = "2024-05-01"
@@ -51,6 +51,10 @@ VIRTUAL_NETWORK_PEERING = _kind(
     "virtual_network_peerings", "virtualNetworks", "virtualNetworkPeerings",
     ignore_paths=("etag", "properties.peeringState", "properties.peeringSyncLevel", "properties.remoteAddressSpace",
                   "properties.remoteVirtualNetworkAddressSpace"),
+    repair=Repair(
+        "properties.peeringSyncLevel", "FullyInSync", (("sync_remote_address_space", "true"),),
+        "a peered VNet's address space changed; the peering must be synced",
+    ),
     **_CHILD,
 )
 FIREWALL_POLICY = _kind(

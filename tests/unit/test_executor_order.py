@@ -23,7 +23,7 @@ class RecordingAdapter:
     def read(self, kind, arm_id):
         return None
 
-    def write(self, kind, arm_id, body, progress=None):
+    def write(self, kind, arm_id, body, progress=None, options=None):
         self.writes.append(arm_id)
         return dict(body)
 
