@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -272,26 +273,24 @@ class LiveReporter:
         self._console = Console()
         self._running: dict[str, tuple[Change, float]] = {}
         self._lock = threading.Lock()
-        self._live = Live(self._render(), console=self._console, refresh_per_second=8, transient=True)
+        # get_renderable: rich redraws the running table on every refresh, so elapsed times tick.
+        self._live = Live(get_renderable=self._render, console=self._console, refresh_per_second=8, transient=True)
         self._live.start()
 
     def _render(self) -> Any:
-        import time as _time
-
         from rich.table import Table
 
         table = Table.grid(padding=(0, 1))
-        now = _time.monotonic()
-        for change, since in list(self._running.values()):
+        now = time.monotonic()
+        with self._lock:
+            running = list(self._running.values())
+        for change, since in running:
             table.add_row("[cyan]…[/]", f"{change.action.label}", change.address, f"{now - since:5.1f}s")
         return table
 
     def started(self, change: Change) -> None:
-        import time as _time
-
         with self._lock:
-            self._running[change.address] = (change, _time.monotonic())
-            self._live.update(self._render())
+            self._running[change.address] = (change, time.monotonic())
 
     def retrying(self, address: str, error: BaseException, delay_s: float) -> None:
         code = error.code if isinstance(error, ProviderError) else type(error).__name__
@@ -300,7 +299,6 @@ class LiveReporter:
     def done(self, outcome: Outcome) -> None:
         with self._lock:
             self._running.pop(outcome.address, None)
-            self._live.update(self._render())
         if outcome.action is Action.NOOP and outcome.status is Status.OK:
             return
         style = {Status.OK: "[green]✓[/]", Status.FAILED: "[red]✗[/]", Status.SKIPPED: "[dim]-[/]",
