@@ -60,6 +60,7 @@ class Executor:
         self.purge = purge
         self._locks: dict[str, threading.Lock] = {}
         self._written: set[str] = set()  # addresses written in this run
+        self._replaced: set[str] = set()  # addresses deleted and created again in this run
         self._locks_guard = threading.Lock()
 
     def run(self, graph: Graph, changeset: ChangeSet, *, reverse: bool = False) -> list[Outcome]:
@@ -107,6 +108,11 @@ class Executor:
                         if outcome.action is not Action.NOOP and outcome.status is Status.OK:
                             with self._locks_guard:
                                 self._written.add(address)
+                                # created although it existed when the run began: its parent was replaced
+                                planned = changeset.changes[address].action
+                                recreated = outcome.action is Action.CREATE and planned is not Action.CREATE
+                                if outcome.action is Action.REPLACE or recreated:
+                                    self._replaced.add(address)
                     self.reporter.done(outcome)
                     sorter.done(address)
         return [outcomes[a] for a in graph.nodes if a in outcomes]
@@ -121,10 +127,14 @@ class Executor:
         attempts = Attempts()
         observed = outputs.get(node.address)
         try:
-            recheck = self._upstream_written(node) and node.kind.repair is not None
+            # What was observed before the run is stale when something upstream was replaced (its
+            # children went with it) or, for kinds with a Repair, written (their live state moved).
+            recheck = self._upstream_in(node, self._replaced) or (
+                node.kind.repair is not None and self._upstream_in(node, self._written)
+            )
             if change.action is Action.NOOP and (reverse or not (refs.find(node.body) or recheck)):
                 return Outcome.of(change, Status.OK, 0, 0.0), observed
-            if recheck and not reverse:  # an upstream write may have changed this resource's live state
+            if recheck and not reverse:
                 observed = self._with_retries(node, Attempts(), lambda: self.adapter.read(node.kind, node.arm_id))
             if not change.allowed:
                 return replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=change.blocked), observed
@@ -175,9 +185,9 @@ class Executor:
         with self._lock_for(node, desired) or contextlib.nullcontext():
             return self.adapter.write(node.kind, node.arm_id, desired, progress, options or None)
 
-    def _upstream_written(self, node: Node) -> bool:
+    def _upstream_in(self, node: Node, addresses: set[str]) -> bool:
         with self._locks_guard:
-            return any(dep in self._written for dep in node.depends_on)
+            return any(dep in addresses for dep in node.depends_on)
 
     def _delete(self, node: Node) -> None:
         with self._lock_for(node) or contextlib.nullcontext():
