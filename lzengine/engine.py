@@ -12,16 +12,17 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
-from lzengine import preflight, refs
+from lzengine import ids, preflight, refs
 from lzengine.adapters.base import Adapter
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.diff import Action, Change, decide, secret_paths
 from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
-from lzengine.report import NilReporter, Reporter, RunReport
+from lzengine.report import NilReporter, Outcome, Reporter, RunReport
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
 #: how long registering the resource providers of a change set may take
@@ -119,7 +120,7 @@ class Engine:
         as a graph of deletions (children before what contains them). Nothing else is touched:
         a resource group that still holds resources of anyone else is reported, not deleted."""
         declared = {node.arm_id.lower() for node in graph}
-        listing = run_with_retries(self.adapter.list_resources, self.options.retry, deadline_s=600, attempts=Attempts())
+        listing = self._with_retries(lambda: self.adapter.list_resources((ZONE_TAG, zone)))
         orphans = [
             item for item in listing
             if (item.get("tags") or {}).get(MANAGED_BY_TAG) == "lzengine"
@@ -135,8 +136,10 @@ class Engine:
             containers = frozenset(f"prune:{orphan_ids[o]}" for o in orphan_ids if lowered.startswith(o + "/"))
             address = f"prune:{arm_id}"
             prune_graph.add(Node(address, kind, arm_id, {}, containers))
-            inside = [str(item["id"]) for item in listing if str(item["id"]).lower().startswith(lowered + "/")]
-            foreign = [i for i in inside if i.lower() not in orphan_ids]
+            foreign = []
+            if arm_type.lower() == "microsoft.resources/resourcegroups":
+                contents = self._with_retries(partial(self.adapter.list_resource_group, ids.parse_name(arm_id)))
+                foreign = [str(i["id"]) for i in contents if str(i["id"]).lower() not in orphan_ids]
             change = Change(Action.DELETE, address, arm_id, kind.arm_type, reason="no longer in the plan")
             if foreign:
                 reason = f"not deleted: it holds {len(foreign)} resource(s) this landing zone does not manage, " \
@@ -145,7 +148,11 @@ class Engine:
             changes[address] = change
         return prune_graph, ChangeSet(changes=changes, observed={a: {} for a in changes})
 
-    def prune(self, prune_graph: Graph, changeset: ChangeSet) -> list:
+    def _with_retries(self, operation: Callable[[], Any]) -> Any:
+        """A read that is not about one node (lists), retried like any other."""
+        return run_with_retries(operation, self.options.retry, deadline_s=600, attempts=Attempts())
+
+    def prune(self, prune_graph: Graph, changeset: ChangeSet) -> list[Outcome]:
         """Delete what ``plan_prune`` found, dependents first; returns the outcomes."""
         return self._executor().run(prune_graph, changeset, reverse=True)
 

@@ -155,16 +155,26 @@ class AzureSdkAdapter:
                 return
             raise error from None
 
-    def list_resources(self) -> list[dict[str, Any]]:
+    def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         client = self.client(RESOURCES_CLIENT)
         scope = f"/subscriptions/{self.connection.subscription_id}"
+        query = {"filter": "tagName eq '{}' and tagValue eq '{}'".format(*(t.replace("'", "''") for t in tag))} \
+            if tag else {}
         try:
             groups = [{**_rest_keys(g), "type": "Microsoft.Resources/resourceGroups"}
-                      for g in client.resource_groups.list()]
-            items = [_rest_keys(r) for r in client.resources.list()]
+                      for g in client.resource_groups.list(**query)]
+            items = [_rest_keys(r) for r in client.resources.list(**query)]
         except Exception as exc:  # noqa: BLE001
             raise to_provider_error(exc, scope, "list") from None
         return [*groups, *items]
+
+    def list_resource_group(self, name: str) -> list[dict[str, Any]]:
+        client = self.client(RESOURCES_CLIENT)
+        try:
+            return [_rest_keys(r) for r in client.resources.list_by_resource_group(name)]
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/resourceGroups/{name}",
+                                    "list") from None
 
     def latest_api_version(self, arm_type: str) -> str:
         namespace, _, resource_type = arm_type.partition("/")

@@ -35,9 +35,12 @@ class Adapter(Protocol):
     def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
         """Purge a soft-deleted resource (kinds that declare ``purge``); purging what is gone succeeds."""
 
-    def list_resources(self) -> list[dict[str, Any]]:
-        """Every resource group and top-level resource of the subscription, as ARM list items
-        (``id``, ``type``, ``tags``)."""
+    def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+        """The subscription's resource groups and top-level resources as ARM list items (``id``,
+        ``type``, ``tags``); with ``tag`` (name, value), only those carrying it."""
+
+    def list_resource_group(self, name: str) -> list[dict[str, Any]]:
+        """Every top-level resource in one resource group, whoever manages it."""
 
     def latest_api_version(self, arm_type: str) -> str:
         """The newest stable api-version the provider offers for ``arm_type``."""

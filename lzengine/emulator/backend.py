@@ -31,6 +31,7 @@ from urllib.parse import quote
 from lzengine.emulator import errors, hooks, registry
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.governance import Governance
+from lzengine.emulator.listfilter import compile_filter
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
@@ -869,7 +870,8 @@ class Backend:
                                                    "sku", "identity", "managedBy", "zones")
                         if k in res.body}  # fmt: skip
                 items.append(item)
-            return self._page(items, ctx, path)
+            keep = compile_filter(ctx.query.get("$filter"))
+            return self._page([i for i in items if keep(i)], ctx, path)
 
     # ------------------------------------------------------------------ resource groups
     def rg_id(self, sub: str, rg: str) -> str:
@@ -962,7 +964,8 @@ class Backend:
         with self.lock:
             self._check_subscription(sub)
             items = [self.render(r) for r in self.store.of_type(RG_TYPE.lower(), f"/subscriptions/{sub}".lower())]
-            return self._page(items, ctx, path)
+            keep = compile_filter(ctx.query.get("$filter"))
+            return self._page([i for i in items if keep(i)], ctx, path)
 
     # ------------------------------------------------------------------ admin views
     def dump(self) -> list[dict[str, Any]]:
