@@ -80,7 +80,7 @@ class Engine:
             secret = secret_paths(node.body)
             if secret:
                 change = replace(change, secret_paths=secret)
-            if self.options.team is not None and node.owner != self.options.team:
+            if change.action is not Action.NOOP and self.options.team not in (None, node.owner):
                 change = replace(change, blocked=_foreign_team(node.owner))
             changes[address] = change
         if self.options.policy_preflight and any(c.action is not Action.NOOP for c in changes.values()):
@@ -104,7 +104,7 @@ class Engine:
             reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else "already absent"
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type, reason=reason,
                                       owner=node.owner,
-                                      blocked="" if self.options.team in (None, node.owner)
+                                      blocked="" if action is Action.NOOP or self.options.team in (None, node.owner)
                                       else _foreign_team(node.owner))
         return ChangeSet(changes=changes, observed=observed)
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from lzengine.diff import Action
 from lzengine.report import Status
+from tests.conftest import PLANS
 
 HUB = """\
 name: contoso-ai
@@ -107,3 +108,12 @@ def test_team_option_reads_but_never_writes_other_teams_resources(harness, emula
     assert {o.status for o in report.outcomes} == {Status.NOT_APPLIED}
     assert emulator.resources() == {}
     assert report.summary()["not_applied"] == len(graph)
+
+
+def test_team_option_on_a_converged_zone_reports_nothing_to_do(harness, emulator) -> None:
+    # the whole zone: its route tables carry references (the firewall's IP) that are re-checked
+    graph = harness.graph((PLANS / "ai-landing-zone.yaml").read_text(encoding="utf-8"))
+    assert harness.engine().apply(graph).exit_code == 0
+    report = harness.engine(team="chat-team").apply(graph)
+    assert {o.status for o in report.outcomes} == {Status.OK}
+    assert report.summary()["not_applied"] == 0 and report.summary()["noop"] == len(graph)
