@@ -305,7 +305,12 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
         try:
             yield Session(plan_model, graph, engine, target)
         except LzengineError as exc:
+            from lzengine.errors import ProviderError
+            from lzengine.retry import hint_for
+
             click.echo(f"error: {exc}", err=True)
+            if isinstance(exc, ProviderError) and hint_for(exc):
+                click.echo(f"    hint: {hint_for(exc)}", err=True)
             sys.exit(1)
         finally:
             reporter.close()

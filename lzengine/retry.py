@@ -107,6 +107,7 @@ HINTS: dict[str, str] = {
     ),
     "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
+    "authenticationfailed": "sign in (az login) or configure a managed/workload identity; see DefaultAzureCredential",
     "noregisteredproviderfound": "the api-version or location is not supported for this type",
     "inusesubnetcannotbedeleted": "delete the resources inside the subnet first",
     "unresolvedreference": "the referenced resource does not return that field; check the path in the plan",

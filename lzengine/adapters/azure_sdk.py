@@ -319,10 +319,18 @@ class AzureSdkAdapter:
 
 def to_provider_error(exc: BaseException, arm_id: str, operation: str) -> ProviderError:
     """Turn an azure-core exception into a ProviderError with the ARM code and Retry-After."""
-    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+    from azure.core.exceptions import (
+        ClientAuthenticationError,
+        HttpResponseError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
 
     if isinstance(exc, ProviderError):
         return exc
+    if isinstance(exc, ClientAuthenticationError) and exc.status_code is None:
+        # no token could be had (no az login, no managed identity ...): retrying will not help
+        return ProviderError("AuthenticationFailed", _first_line(exc), status=401, arm_id=arm_id, operation=operation)
     if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
         return ProviderError("ConnectionError", _first_line(exc), arm_id=arm_id, operation=operation)
     if isinstance(exc, HttpResponseError):

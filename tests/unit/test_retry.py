@@ -90,3 +90,14 @@ def test_backoff_grows_and_scales() -> None:
     delays = [policy.delay(n, None) for n in range(1, 7)]
     assert all(d <= 8 * 0.5 for d in delays)
     assert delays[3] > delays[0]
+
+
+def test_a_missing_credential_is_fatal_not_retried() -> None:
+    from azure.identity import CredentialUnavailableError
+
+    from lzengine.adapters.azure_sdk import to_provider_error
+    from lzengine.retry import hint_for
+
+    error = to_provider_error(CredentialUnavailableError("no az login"), "/subscriptions/s", "read")
+    assert (error.code, error.status) == ("AuthenticationFailed", 401)
+    assert classify(error) is Classification.FATAL and "az login" in hint_for(error)
