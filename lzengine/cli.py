@@ -68,7 +68,23 @@ def _target_options(func: Any) -> Any:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Click's group, but usage errors exit 1: exit 2 means "changes" for plan --detailed-exitcode."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(1)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lzengine")
 def main() -> None:
     """Converge a secure AI landing zone on Azure from a short YAML plan.
@@ -373,7 +389,9 @@ def _local_emulator(time_scale: float, policy_dir: str | None) -> Iterator[Any]:
 
 
 def _fail_target(message: str) -> None:
-    raise click.UsageError(message)
+    """A target that cannot be used: exit 1 (2 is reserved for plan --detailed-exitcode's changes)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -111,3 +111,26 @@ def test_readme_run_line_applies_then_reports_no_changes(tmp_path: Path) -> None
     assert second.returncode == 0, second.stderr
     assert "No changes:" in second.stdout and " 0 created" in second.stdout
     assert REPO.exists()
+
+
+def test_endpoint_without_subscription_exits_1_not_2(plan_file, monkeypatch) -> None:
+    """A drift check must never mistake a configuration error for drift (exit 2)."""
+    from click.testing import CliRunner
+
+    from lzengine.cli import main
+
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID", raising=False)
+    result = CliRunner().invoke(main, ["plan", plan_file(HUB), "--detailed-exitcode",
+                                       "--endpoint", "https://127.0.0.1:1", "--token", "t"])
+    assert result.exit_code == 1
+    assert "--endpoint needs --subscription" in result.stderr
+
+
+def test_usage_errors_exit_1_so_exit_2_only_ever_means_changes() -> None:
+    from click.testing import CliRunner
+
+    from lzengine.cli import main
+
+    result = CliRunner().invoke(main, ["plan", "--detailed-exitcode", "--no-such-option", "x.yaml"])
+    assert result.exit_code == 1 and "No such option" in result.output
+    assert CliRunner().invoke(main, ["--help"]).exit_code == 0
