@@ -274,8 +274,9 @@ class LiveReporter:
         self._running: dict[str, tuple[Change, float]] = {}
         self._lock = threading.Lock()
         # get_renderable: rich redraws the running table on every refresh, so elapsed times tick.
+        # Started on the first event, not here: a confirmation question comes before any event
+        # and must not be drawn over.
         self._live = Live(get_renderable=self._render, console=self._console, refresh_per_second=8, transient=True)
-        self._live.start()
 
     def _render(self) -> Any:
         from rich.table import Table
@@ -291,6 +292,8 @@ class LiveReporter:
     def started(self, change: Change) -> None:
         with self._lock:
             self._running[change.address] = (change, time.monotonic())
+            if not self._live.is_started:
+                self._live.start()
 
     def retrying(self, address: str, error: BaseException, delay_s: float) -> None:
         code = error.code if isinstance(error, ProviderError) else type(error).__name__
