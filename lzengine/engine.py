@@ -84,9 +84,8 @@ class Engine:
                 change = replace(change, blocked=_foreign_team(node.owner))
             changes[address] = change
         if self.options.policy_preflight and any(c.action is not Action.NOOP for c in changes.values()):
-            found = run_with_retries(
-                lambda: preflight.denials(graph, changes, desired, self.adapter, self.adapter.subscription_id),
-                self.options.retry, deadline_s=600, attempts=Attempts(),
+            found = self._with_retries(
+                lambda: preflight.denials(graph, changes, desired, self.adapter, self.adapter.subscription_id)
             )
             for address, failure in found.items():
                 changes[address] = replace(changes[address], failure=failure)
@@ -149,7 +148,7 @@ class Engine:
         return prune_graph, ChangeSet(changes=changes, observed={a: {} for a in changes})
 
     def _with_retries(self, operation: Callable[[], Any]) -> Any:
-        """A read that is not about one node (lists), retried like any other."""
+        """Reads that are not about one node (lists, the policy preflight), retried like any other."""
         return run_with_retries(operation, self.options.retry, deadline_s=600, attempts=Attempts())
 
     def prune(self, prune_graph: Graph, changeset: ChangeSet) -> list[Outcome]:

@@ -81,11 +81,13 @@ def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter) -> 
 
 def _definitions(assignments: list[policy.Assignment], adapter: Adapter) -> dict[str, policy.Definition]:
     definitions: dict[str, policy.Definition] = {}
+    fetched: set[str] = set()  # read once each, found or not
     queue = [a.policy_definition_id for a in assignments]
     while queue:
         definition_id = queue.pop()
-        if definition_id.lower() in definitions:
+        if definition_id.lower() in fetched:
             continue
+        fetched.add(definition_id.lower())
         body = adapter.get_policy_definition(definition_id)
         if body is None:
             continue  # the assignment's own PUT will report the missing definition
