@@ -8,6 +8,7 @@ Azure SDK or the emulator: it talks to whatever ``Adapter`` it is given.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,8 @@ class EngineOptions:
     policy_preflight: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
+    #: when set, operations in flight finish and no new one starts (reconcile on SIGTERM)
+    stop: threading.Event | None = None
 
 
 class Engine:
@@ -159,7 +162,7 @@ class Engine:
         return Executor(
             self.adapter, self.options.retry,
             parallelism=self.options.parallelism, reporter=self.reporter, clock=self.options.clock,
-            purge=self.options.purge,
+            purge=self.options.purge, stop=self.options.stop,
         )
 
     def apply(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:
