@@ -29,9 +29,10 @@ from lzengine.drift import DriftReport, drift_report
 from lzengine.errors import Diagnostic, LzengineError, PlanError
 from lzengine.report import Outcome, RunReport, Status, plan_summary
 from lzengine.targets import Target, open_target
+from lzengine.verify import VerifyReport
 
 if TYPE_CHECKING:
-    from lzengine.plan.model import Plan
+    from lzengine.plan.models import Plan
 
 __all__ = [
     "ApplyResult", "ConfirmationRefused", "Event", "LandingZone", "PlanResult", "Target", "load_plan", "open_target",
@@ -217,6 +218,20 @@ class LandingZone:
         with self._engine(policy_preflight=False) as engine:
             changeset = engine.plan(self.graph)
         return drift_report(list(changeset.changes.values()), len(self.graph.nodes), self.target.label)
+
+    def verify(self) -> VerifyReport:
+        """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing."""
+        from lzengine.retry import Attempts, run_with_retries
+        from lzengine.verify import run_checks
+
+        with self._engine(policy_preflight=False) as engine:
+            changeset = engine.plan(self.graph)
+
+            def read(operation: Callable[[], Any]) -> Any:
+                return run_with_retries(operation, engine.options.retry, deadline_s=600, attempts=Attempts())
+
+            checks = run_checks(self.graph, changeset.observed, changeset.desired, engine.adapter, read)
+        return VerifyReport(tuple(checks), self.target.label)
 
     # -- writes ---------------------------------------------------------------------------------
     def apply(

@@ -63,7 +63,7 @@ def open_target(
     configured one, does not by itself choose Azure over the local emulator. Raises
     ``TargetError`` when the combination cannot work.
     """
-    from lzengine.adapters.azure_sdk import Connection, StaticTokenCredential
+    from lzengine.adapters.azure_sdk import Connection, StaticTokenCredential, default_credential
 
     env = os.environ if env is None else env
     subscription_id = subscription_id or env.get("AZURE_SUBSCRIPTION_ID") or None
@@ -88,9 +88,7 @@ def open_target(
         if not subscription_id:
             raise TargetError("--target azure needs --subscription or AZURE_SUBSCRIPTION_ID")
         if credential is None:
-            from azure.identity import DefaultAzureCredential
-
-            credential = DefaultAzureCredential()
+            credential = default_credential()
         yield Target(f"azure (subscription {subscription_id})", Connection(subscription_id, credential,
                                                                           polling_interval=5.0))
         return
