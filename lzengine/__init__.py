@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         open_target,
     )
     from lzengine.diff import Action, Change
-    from lzengine.drift import DriftReport, DriftedResource
+    from lzengine.drift import DriftedResource, DriftReport
     from lzengine.errors import LzengineError, PlanError, ProviderError, TargetError
     from lzengine.plan.models import Plan
     from lzengine.report import Outcome, Status

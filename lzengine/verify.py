@@ -164,7 +164,8 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
                 continue
             record_id = f"{zone_id}/A/{names[0]}"
             record = read(lambda record_id=record_id: adapter.invoke("GET", record_id, PRIVATE_DNS_API))
-            addresses = {r.get("ipv4Address") for r in get_path(record, "properties.aRecords") or []} if record else set()
+            records = (get_path(record, "properties.aRecords") or []) if record else []
+            addresses = {r.get("ipv4Address") for r in records}
             if record is None:
                 problems.append(f"A record {names[0]} is missing from zone {zone}")
             elif not addresses & ips:
@@ -263,8 +264,8 @@ def _diagnostics(graph: Graph, by_type: dict[str, list[str]], live: Any, desired
         live_workspace = str(get_path(body, "properties.workspaceId") or "")
         if live_workspace.lower() != workspace.lower():
             problems.append(f"sends to {live_workspace or 'no workspace'}, not {workspace.rsplit('/', 1)[-1]}")
-        enabled = [e for e in [*(get_path(body, "properties.logs") or []), *(get_path(body, "properties.metrics") or [])]
-                   if e.get("enabled")]
+        categories = [*(get_path(body, "properties.logs") or []), *(get_path(body, "properties.metrics") or [])]
+        enabled = [e for e in categories if e.get("enabled")]
         if not enabled:
             problems.append("no log or metric category is enabled")
         found.append(_check("diagnostics", resource, problems,
@@ -338,8 +339,8 @@ def _compliance(adapter: Adapter, read: Any) -> VerifyCheck:
     assignments = [str(a.get("policyAssignmentId", "")).rsplit("/", 1)[-1]
                    for a in (summary.get("value") or [{}])[0].get("policyAssignments") or []
                    if int((a.get("results") or {}).get("nonCompliantResources") or 0)]
-    return VerifyCheck("policy-compliance", scope, "fail",
-                       f"{count} non-compliant resource(s)" + (f" under {', '.join(assignments)}" if assignments else ""))
+    under = f" under {', '.join(assignments)}" if assignments else ""
+    return VerifyCheck("policy-compliance", scope, "fail", f"{count} non-compliant resource(s){under}")
 
 
 def render_verify_text(report: VerifyReport) -> str:
