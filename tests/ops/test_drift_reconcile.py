@@ -105,20 +105,26 @@ def test_drift_on_an_empty_subscription_reports_everything_missing(cli) -> None:
 
 
 def test_drift_never_shows_a_secret(cli, emulator) -> None:
-    """The App Insights connection string flows into app settings: drift in them shows as sensitive."""
+    """The App Insights connection string flows into app settings; no drift output carries it."""
     assert cli.json("apply", REFERENCE)[0] == 0
-    site = next(i for i in emulator.resources() if i.endswith("/providers/microsoft.web/sites/" + i.rsplit("/", 1)[-1])
-                and "/sites/" in i)
-    secret = None
+    component = next(b for i, b in emulator.resources().items() if "/microsoft.insights/components/" in i)
+    secret = component["properties"]["ConnectionString"]
+    public_access_reenabled(emulator)
+    for args in (("--output", "json"), ("--log-format", "json"), ()):
+        result = cli("drift", REFERENCE, *args)
+        assert result.exit_code == 2
+        assert secret not in result.output
 
-    def drop_settings(body: dict) -> None:
-        nonlocal secret
-        settings = body["properties"]["siteConfig"].get("appSettings") or []
-        secret = next((s["value"] for s in settings if "ConnectionString" in s["name"]), None)
-        body["properties"]["siteConfig"]["appSettings"] = []
 
-    edit(emulator, site, "2024-11-01", drop_settings)
-    result = cli("drift", REFERENCE, "--output", "json")
-    assert result.exit_code == 2
-    assert secret and secret not in result.output
-    assert "(sensitive)" in result.output
+def test_a_drifted_secret_field_is_shown_as_sensitive() -> None:
+    from lzengine.diff import Action, Change, DiffItem
+    from lzengine.drift import drift_report
+
+    change = Change(Action.UPDATE, "spokes.chat.app_service.app", "/x", "Microsoft.Web/sites",
+                    (DiffItem("properties.siteConfig.appSettings[CONN]", "old-secret", "new-secret"),
+                     DiffItem("properties.httpsOnly", False, True)),
+                    secret_paths=frozenset({"properties.siteConfig.appSettings[CONN].value"}))
+    (entry,) = drift_report([change], 1).as_dict()["drifted"]
+    assert entry["diff"][0] == {"path": "properties.siteConfig.appSettings[CONN]", "expected": "(sensitive)",
+                                "actual": "(sensitive)"}
+    assert entry["diff"][1] == {"path": "properties.httpsOnly", "expected": True, "actual": False}
