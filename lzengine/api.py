@@ -129,6 +129,8 @@ class ApplyResult:
     outcomes: list[Outcome]
     target: str = ""
     duration_s: float = 0.0
+    #: True: refused before its first write (a quota, model or live-address refusal)
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -144,7 +146,7 @@ class ApplyResult:
 
     @property
     def report(self) -> RunReport:
-        return RunReport(outcomes=self.outcomes, target=self.target, duration_s=self.duration_s)
+        return RunReport(outcomes=self.outcomes, target=self.target, duration_s=self.duration_s, refused=self.refused)
 
     def summary(self) -> dict[str, int]:
         return self.report.summary()
@@ -179,9 +181,6 @@ class LandingZone:
         stop: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
-        from lzengine.compile import compile_plan
-        from lzengine.graph import CycleError
-
         self.plan_model = plan
         self.target = target
         self.parallelism = parallelism
@@ -189,11 +188,7 @@ class LandingZone:
         self.on_progress = on_progress
         self.stop = stop
         self.clock = clock
-        try:
-            self.graph = compile_plan(plan, target.subscription_id)
-            self.graph.order()
-        except CycleError as exc:
-            raise PlanError([Diagnostic("<plan>", 1, 1, str(exc), code="cycle")]) from None
+        self.graph: Any = None  # compiled per operation, against the live VNets (see _engine)
 
     @property
     def name(self) -> str:
@@ -215,16 +210,16 @@ class LandingZone:
 
     def drift(self) -> DriftReport:
         """The live estate against the plan: one read per resource, no policy preflight, no writes."""
-        with self._engine(policy_preflight=False) as engine:
+        with self._engine(preflight=False) as engine:
             changeset = engine.plan(self.graph)
-        return drift_report(list(changeset.changes.values()), len(self.graph.nodes), self.target.label)
+        return drift_report(list(changeset.changes.values()), len(changeset.changes), self.target.label)
 
     def verify(self) -> VerifyReport:
         """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing."""
         from lzengine.retry import Attempts, run_with_retries
         from lzengine.verify import run_checks
 
-        with self._engine(policy_preflight=False) as engine:
+        with self._engine(preflight=False) as engine:
             changeset = engine.plan(self.graph)
 
             def read(operation: Callable[[], Any]) -> Any:
@@ -250,12 +245,14 @@ class LandingZone:
         with self._engine() as engine:
             if plan is None or plan._changeset is None or (prune and plan._prune is None):
                 plan = self._plan(engine, prune)
+            else:
+                engine.adapter.forget()
             self._confirm(plan.changes, plan.destructive, allow_destructive, confirm,
                           "this apply would replace or delete resources")
             report = engine.apply(self.graph, plan._changeset)
-            if prune and plan._prune is not None:
+            if prune and plan._prune is not None and not report.refused:
                 report.outcomes += engine.prune(*plan._prune)
-        return ApplyResult(report.outcomes, self.target.label, self.clock() - started)
+        return ApplyResult(report.outcomes, self.target.label, self.clock() - started, report.refused)
 
     def destroy(
         self, *, purge: bool = False, allow_destructive: bool = False, confirm: ConfirmCallback | None = None,
@@ -282,16 +279,72 @@ class LandingZone:
         raise ConfirmationRefused(what, destructive)
 
     @contextlib.contextmanager
-    def _engine(self, *, policy_preflight: bool = True, purge: bool = False) -> Iterator[Any]:
+    def _engine(self, *, preflight: bool = True, purge: bool = False) -> Iterator[Any]:
+        """An engine on a fresh adapter, with ``self.graph`` compiled against the live VNets
+        (existing subnets keep their prefixes). ``preflight=False`` (drift, verify) skips the
+        policy, quota and model checks, so each resource is read once and nothing else is."""
         from lzengine.adapters.azure_sdk import AzureSdkAdapter
         from lzengine.engine import Engine, EngineOptions
+        from lzengine.graph import CycleError
+        from lzengine.live_addresses import compile_against_live
         from lzengine.retry import RetryPolicy
 
-        adapter = AzureSdkAdapter(self.target.connection)
+        adapter = _ReadOnce(AzureSdkAdapter(self.target.connection))
+        retry = RetryPolicy(backoff_scale=self.target.backoff_scale)
         options = EngineOptions(parallelism=self.parallelism, team=self.team, purge=purge,
-                                policy_preflight=policy_preflight, stop=self.stop,
-                                retry=RetryPolicy(backoff_scale=self.target.backoff_scale))
+                                policy_preflight=preflight, run_preflight=preflight, stop=self.stop, retry=retry)
         try:
-            yield Engine(adapter, options, _CallbackReporter(self.on_progress))
+            try:
+                self.graph = compile_against_live(self.plan_model, self.target.subscription_id, adapter, retry)
+                self.graph.order()
+            except CycleError as exc:
+                raise PlanError([Diagnostic("<plan>", 1, 1, str(exc), code="cycle")]) from None
+            engine = Engine(adapter, options, _CallbackReporter(self.on_progress))
+            for name in ("plan", "plan_destroy"):
+                setattr(engine, name, _then_forget(getattr(engine, name), adapter))
+            yield engine
         finally:
-            adapter.close()
+            adapter.inner.close()
+
+
+def _then_forget(method: Callable[..., Any], adapter: _ReadOnce) -> Callable[..., Any]:
+    """``method``, after which the adapter stops sharing compile-time reads: later reads (the
+    executor's re-reads) go to Azure again."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        finally:
+            adapter.forget()
+
+    return wrapped
+
+
+class _ReadOnce:
+    """The adapter, but a resource read while compiling (the VNets whose live prefixes pin the
+    subnets) is not read again by the observation that follows: each resource is read once per
+    plan. ``forget`` ends the sharing once the plan is made."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self._seen: dict[str, Any] | None = {}
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def read(self, kind: Any, arm_id: str) -> Any:
+        key = arm_id.lower()
+        with self._lock:
+            seen = self._seen
+            if seen is not None and key in seen:
+                return seen.pop(key)
+        body = self.inner.read(kind, arm_id)
+        with self._lock:
+            if self._seen is not None and kind.arm_type.lower() == "microsoft.network/virtualnetworks":
+                self._seen[key] = body
+        return body
+
+    def forget(self) -> None:
+        with self._lock:
+            self._seen = None

@@ -172,7 +172,7 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
         else:
             click.echo(render_plan_text(changes))
     if result.refused:
-        session.log.error("Azure Policy would refuse some of these changes (see above)")
+        session.log.error("some of these changes would be refused (see above); nothing was written")
         sys.exit(1)
     if detailed_exitcode and result.has_changes:
         sys.exit(2)
@@ -399,13 +399,12 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
                              fallback_subscription_id=plan_model.subscription) as target:
             log.info("target", f"target: {target.label}", to_stderr=as_json, target=target.label)
             reporter = _reporter(as_json, log)
-            try:
-                zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],
-                                       on_progress=_forward(reporter), stop=stop)
-            except PlanError as exc:
-                _fail_plan(_relabel(exc, file), as_json)
+            zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],
+                                   on_progress=_forward(reporter), stop=stop)
             try:
                 yield Session(zone, target, reporter, log, as_json)
+            except PlanError as exc:  # a dependency cycle found while compiling
+                _fail_plan(_relabel(exc, file), as_json)
             except api.ConfirmationRefused as exc:
                 log.error(f"{exc}; re-run with --yes to allow it")
                 sys.exit(1)
