@@ -158,9 +158,29 @@ def _scalar_equal(desired: Any, observed: Any, kind: ResourceKind, path: str) ->
 
 def repairs(change: Change, kind: ResourceKind) -> dict[str, str]:
     """Extra SDK arguments the write of ``change`` needs to restore the kind's live state."""
-    if kind.repair is None or not any(i.path == kind.repair.path for i in change.items):
+    if kind.repair is None:
+        return {}
+    triggers = (kind.repair.path, *kind.repair.expects)
+    if not any(_under(i.path, t) for i in change.items for t in triggers):
         return {}
     return dict(kind.repair.write_options)
+
+
+def writable(body: Mapping[str, Any], kind: ResourceKind) -> dict[str, Any]:
+    """``body`` without the paths the kind's repair only expects (they are compared, never sent).
+    Copies along each removed path; ``body`` itself is left as it is."""
+    out = dict(body)
+    for path in kind.repair.expects if kind.repair is not None else ():
+        *heads, last = path.split(".")
+        parent: dict[str, Any] = out
+        for part in heads:
+            child = parent.get(part)
+            if not isinstance(child, Mapping):
+                break
+            parent[part] = parent = dict(child)
+        else:
+            parent.pop(last, None)
+    return out
 
 
 def secret_paths(body: Any, path: str = "") -> frozenset[str]:

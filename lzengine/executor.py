@@ -21,7 +21,7 @@ from typing import Any
 
 from lzengine import ids, refs
 from lzengine.adapters.base import Adapter
-from lzengine.diff import Action, Change, decide, repairs
+from lzengine.diff import Action, Change, decide, repairs, writable
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import PARENT
@@ -183,7 +183,7 @@ class Executor:
         self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str]
     ) -> dict[str, Any]:
         with self._lock_for(node, desired) or contextlib.nullcontext():
-            return self.adapter.write(node.kind, node.arm_id, desired, progress, options or None)
+            return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind), progress, options or None)
 
     def _upstream_in(self, node: Node, addresses: set[str]) -> bool:
         with self._locks_guard:

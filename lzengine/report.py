@@ -108,7 +108,28 @@ class RunReport:
         }
 
 
+#: What a run would do with one change, as ``disposition`` in plan JSON.
+WRITE = "write"  # this run would send the write (or delete)
+NOTHING = "nothing"  # in sync: no write needed
+NOT_APPLIED = "not-applied"  # a difference reported, deliberately not written (--team, prune blocked)
+REFUSED = "refused"  # would fail: refused before any write (policy, quota, model, addresses)
+
+
+def disposition(change: Change) -> str:
+    """Whether this run would write ``change``, or only report it, and in which way."""
+    if change.action is Action.NOOP:
+        return NOTHING
+    if not change.allowed:
+        return NOT_APPLIED
+    if change.failure is not None:
+        return REFUSED
+    return WRITE
+
+
 def change_as_dict(change: Change) -> dict[str, Any]:
+    """One change of a ``plan`` (nothing has been applied): ``will_write`` says whether this run
+    would write it; ``disposition`` and ``not_written_because`` say why not."""
+    shown = disposition(change)
     return {
         "id": change.arm_id,
         "address": change.address,
@@ -116,7 +137,10 @@ def change_as_dict(change: Change) -> dict[str, Any]:
         "action": change.action.label,
         "reason": change.reason or None,
         "owner": change.owner,
-        "applied": change.allowed,
+        "will_write": shown == WRITE,
+        "disposition": shown,
+        "not_written_because": change.blocked or (change.failure[1] if change.failure else None)
+        if shown in (NOT_APPLIED, REFUSED) else None,
         "failure": {"code": change.failure[0], "message": change.failure[1]} if change.failure else None,
         "items": [
             {"path": i.path, "before": _shown(i.before, i.path, change), "after": _shown(i.after, i.path, change)}
@@ -228,9 +252,29 @@ def render_plan_text(changes: list[Change]) -> str:
     lines.append(
         "Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace", "delete"))
         + f", {counts['noop']} unchanged."
-        + (f" {counts['failed']} would be refused by Azure Policy." if counts["failed"] else "")
+        + "".join(f" {n} would be refused {why}." for why, n in _refusals(changes).items())
     )
     return "\n".join(lines)
+
+
+#: How a refusal found before any write is described in the plan's last line, by ARM code.
+REFUSAL_LABELS = {
+    "RequestDisallowedByPolicy": "by Azure Policy",
+    "InsufficientQuota": "for lack of quota",
+    "DeploymentModelNotSupported": "by the regional model catalogue",
+    "ModelVersionDeprecated": "by the regional model catalogue",
+    "InUseSubnetCannotBeUpdated": "to protect live addresses",
+    "VnetAddressSpaceCannotChangeDueToSubnetReference": "to protect live addresses",
+}
+
+
+def _refusals(changes: list[Change]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for change in changes:
+        if change.failure is not None and change.allowed:
+            label = REFUSAL_LABELS.get(change.failure[0], "before any write")
+            counts[label] = counts.get(label, 0) + 1
+    return counts
 
 
 def render_report_text(report: RunReport, verb: str = "Apply") -> str:

@@ -480,7 +480,7 @@ class Backend:
 
     def _check_match(self, res: Resource | None, ctx: RequestContext) -> None:
         if ctx.if_none_match is not None and ctx.if_none_match.strip() == "*" and res is not None:
-            raise errors.precondition_failed(self.etag_of(res), "*")
+            raise errors.precondition_failed(self.etag_of(res), "*", "If-None-Match")
         if ctx.if_match is None:
             return
         sent = ctx.if_match.strip()

@@ -286,6 +286,7 @@ _SPECS: list[TypeSpec] = [
         conflict_code="RequestConflict",
     ),
     _sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
+    _sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
     _sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
     _sync(
         "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from azure.core.exceptions import HttpResponseError
 
 from tests.refdata import read_json
 
@@ -85,13 +86,27 @@ CASES: dict[str, Case] = {
         c.cognitive.accounts.begin_create("rg1", p["accountName"], b).result(),
     "Microsoft.CognitiveServices/PutDeployment.json": lambda c, a, p, b: (
         ensure_account(c, p["accountName"]),
+        retired_model_refused(c, p, b),
         c.cognitive.deployments.begin_create_or_update(
-            "rg1", p["accountName"], p["deploymentName"], b).result())[1],
+            "rg1", p["accountName"], p["deploymentName"], current_model(b)).result())[2],
     "Microsoft.Web/CreateOrUpdateAppServicePlan.json": lambda c, a, p, b:
         c.web.app_service_plans.begin_create_or_update("rg1", p["name"], b).result(),
     "Microsoft.Resources/CreateResourceGroup.json": lambda c, a, p, b:
         c.resource.resource_groups.create_or_update(p["resourceGroupName"], b),
 }  # fmt: skip
+
+
+def retired_model_refused(c: Any, p: dict[str, Any], b: dict[str, Any]) -> None:
+    """The specification's example deploys ``ada`` version 1, which Azure no longer deploys."""
+    with pytest.raises(HttpResponseError) as exc:
+        c.cognitive.deployments.begin_create_or_update("rg1", p["accountName"], p["deploymentName"], b).result()
+    assert exc.value.error.code == "DeploymentModelNotSupported"
+
+
+def current_model(b: dict[str, Any]) -> dict[str, Any]:
+    """The example's body with a model version the region offers for its SKU."""
+    return {**b, "properties": {**b["properties"], "model": {"format": "OpenAI", "name": "gpt-4o",
+                                                            "version": "2024-11-20"}}}
 
 
 def as_dict(model: Any) -> dict[str, Any]:
