@@ -315,6 +315,7 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
         engine = Engine(
             adapter,
             EngineOptions(parallelism=options["parallelism"], team=options["team"], purge=options.get("purge", False),
+                          landing_zone=plan_model.name,
                           retry=RetryPolicy(backoff_scale=target.backoff_scale)),
             reporter,
         )
