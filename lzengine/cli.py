@@ -174,7 +174,7 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
         else:
             click.echo(render_plan_text(changes))
     if any(c.failure for c in changes):
-        click.echo("error: Azure Policy would refuse some of these changes (see above)", err=True)
+        click.echo("error: some of these changes would be refused (see above); nothing was written", err=True)
         sys.exit(1)
     if detailed_exitcode and any(c.allowed and c.action.label != "noop" for c in changes):
         sys.exit(2)
@@ -203,7 +203,7 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
             _confirm(shown, as_json, "Replace/delete the resources above?",
                      "this apply would replace or delete resources")
         report = engine.apply(session.graph, changeset)
-        if prune_graph is not None and prune_changes is not None:
+        if prune_graph is not None and prune_changes is not None and not report.refused:
             report.outcomes += engine.prune(prune_graph, prune_changes)
         engine.reporter.close()
         report.target = session.target.label
@@ -299,24 +299,26 @@ def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
     with _open_target(options, plan_model) as target:
         click.echo(f"target: {target.label}", err=as_json)
         from lzengine.adapters.azure_sdk import AzureSdkAdapter
-        from lzengine.compile import compile_plan
         from lzengine.engine import Engine, EngineOptions
         from lzengine.graph import CycleError
+        from lzengine.live_addresses import compile_against_live
         from lzengine.report import LineReporter, LiveReporter, NilReporter
         from lzengine.retry import RetryPolicy
 
-        try:
-            graph = compile_plan(plan_model, target.connection.subscription_id)
-        except CycleError as exc:
-            click.echo(f"{file}: error[cycle]: {exc}", err=True)
-            sys.exit(1)
         adapter = AzureSdkAdapter(target.connection)
+        retry = RetryPolicy(backoff_scale=target.backoff_scale)
+        try:  # compiled against the live VNets: existing subnets keep their prefixes
+            graph = compile_against_live(plan_model, target.connection.subscription_id, adapter, retry)
+        except (CycleError, LzengineError) as exc:
+            adapter.close()
+            click.echo(f"{file}: error[cycle]: {exc}" if isinstance(exc, CycleError) else f"error: {exc}", err=True)
+            sys.exit(1)
         reporter: Any = NilReporter() if as_json else LiveReporter() if sys.stdout.isatty() else LineReporter()
         engine = Engine(
             adapter,
             EngineOptions(parallelism=options["parallelism"], team=options["team"], purge=options.get("purge", False),
                           landing_zone=plan_model.name,
-                          retry=RetryPolicy(backoff_scale=target.backoff_scale)),
+                          retry=retry),
             reporter,
         )
         try:

@@ -58,6 +58,9 @@ class Change:
     #: (ARM code, message) of a refusal known before any write (an Azure Policy deny found by the
     #: preflight): apply fails the resource without sending it.
     failure: tuple[str, str] | None = None
+    #: True: ``failure`` stops the whole apply before its first write (a quota, model or
+    #: live-address refusal), not only this resource and its dependents
+    stops_run: bool = False
 
     @property
     def allowed(self) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from lzengine import ids, preflight, prune, refs
+from lzengine import address_guard, ids, model_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
@@ -25,7 +25,7 @@ from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
 from lzengine.ownership import Ownership, needs_record
-from lzengine.report import NilReporter, Outcome, Reporter, RunReport, Status
+from lzengine.report import NilReporter, Outcome, Reporter, RunReport, Status, refused_run
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
 #: how long registering the resource providers of a change set may take
@@ -95,6 +95,14 @@ class Engine:
             )
             for address, failure in found.items():
                 changes[address] = replace(changes[address], failure=failure)
+        if any(c.action is not Action.NOOP and c.allowed for c in changes.values()):
+            # refusals that stop the whole apply: live addresses, quota and the model catalogue
+            refused = address_guard.refusals(changes, observed, desired)
+            refused |= self._with_retries(
+                lambda: model_preflight.refusals(graph, changes, desired, observed, self.adapter)
+            )
+            for address, failure in refused.items():
+                changes[address] = replace(changes[address], failure=failure, stops_run=True)
         return ChangeSet(changes=changes, observed=observed, desired=desired)
 
     def plan_destroy(self, graph: Graph) -> ChangeSet:
@@ -203,6 +211,8 @@ class Engine:
         """Converge every node; ``changeset`` from an earlier ``plan`` avoids reading twice."""
         started = self.options.clock()
         changeset = changeset or self.plan(graph)
+        if any(c.stops_run and c.failure and c.allowed for c in changeset.pending()):
+            return RunReport(outcomes=refused_run(changeset), duration_s=self.options.clock() - started, refused=True)
         namespaces = {c.arm_type.split("/")[0] for c in changeset.pending() if c.allowed}
         namespaces.discard("Microsoft.Resources")
         if namespaces:

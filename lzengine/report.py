@@ -11,7 +11,7 @@ import enum
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any, Protocol
 
 from lzengine.diff import Action, Change, is_sensitive
@@ -81,6 +81,8 @@ class RunReport:
     outcomes: list[Outcome]
     target: str = ""
     duration_s: float = 0.0
+    #: True: the run was refused before its first write (see ``refused_run``)
+    refused: bool = False
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(SUMMARY_KEYS, 0)
@@ -103,6 +105,7 @@ class RunReport:
         return {
             "target": self.target,
             "duration_s": round(self.duration_s, 3),
+            "refused": self.refused,
             "outcomes": [o.as_dict() for o in self.outcomes],
             "summary": self.summary(),
         }
@@ -124,6 +127,23 @@ def disposition(change: Change) -> str:
     if change.failure is not None:
         return REFUSED
     return WRITE
+
+
+def refused_run(changeset: Any) -> list[Outcome]:
+    """Outcomes of an apply refused before its first write: the refusals fail (0 attempts), every
+    other pending change is reported as not applied, and nothing is written."""
+    outcomes = []
+    for change in changeset.changes.values():
+        if change.action is Action.NOOP:
+            outcomes.append(Outcome.of(change, Status.OK, 0, 0.0))
+        elif change.failure is not None and change.stops_run and change.allowed:
+            outcomes.append(Outcome(change.address, change.arm_id, change.arm_type, change.action, Status.FAILED, 0,
+                                    0.0, error=f"{change.failure[0]}: {change.failure[1]}",
+                                    error_code=change.failure[0], hint="refused before any write"))
+        else:
+            reason = change.blocked or "not written: this apply was refused before its first write (see the errors)"
+            outcomes.append(replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=reason))
+    return outcomes
 
 
 def change_as_dict(change: Change) -> dict[str, Any]:
@@ -262,9 +282,12 @@ REFUSAL_LABELS = {
     "RequestDisallowedByPolicy": "by Azure Policy",
     "InsufficientQuota": "for lack of quota",
     "DeploymentModelNotSupported": "by the regional model catalogue",
-    "ModelVersionDeprecated": "by the regional model catalogue",
+    "InvalidResourceProperties": "by the regional model catalogue",
+    "ServiceModelDeprecated": "by the regional model catalogue",
+    "ServiceModelDeprecating": "by the regional model catalogue",
+    "InUsePrefixCannotBeDeleted": "to protect live addresses",
     "InUseSubnetCannotBeUpdated": "to protect live addresses",
-    "VnetAddressSpaceCannotChangeDueToSubnetReference": "to protect live addresses",
+    "NetcfgSubnetRangeOutsideVnet": "to protect live addresses",
 }
 
 
@@ -286,7 +309,9 @@ def render_report_text(report: RunReport, verb: str = "Apply") -> str:
         if outcome.hint:
             lines.append(f"    hint: {outcome.hint}")
     foreign = [o for o in report.outcomes if o.status is Status.NOT_APPLIED]
-    if foreign:
+    if report.refused:
+        lines.append(f"Refused before any write: nothing was written; {len(foreign)} other change(s) not applied.")
+    elif foreign:
         lines.append(f"{len(foreign)} change(s) reported but not applied:")
         lines.extend(f"    {o.address}: {o.error}" for o in foreign)
     skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]

@@ -27,6 +27,7 @@ MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
 POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
 PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
+COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
@@ -217,6 +218,21 @@ class AzureSdkAdapter:
             if error.status == 404:
                 return None
             raise error from None
+
+    def list_model_usages(self, location: str) -> list[dict[str, Any]]:
+        return self._list_cognitive("usages", location)
+
+    def list_models(self, location: str) -> list[dict[str, Any]]:
+        return self._list_cognitive("models", location)
+
+    def _list_cognitive(self, operations: str, location: str) -> list[dict[str, Any]]:
+        client = self.client(COGNITIVE_CLIENT)
+        scope = (f"/subscriptions/{self.connection.subscription_id}/providers/Microsoft.CognitiveServices/"
+                 f"locations/{location}/{operations}")
+        try:
+            return [dict(_as_rest(item)) for item in getattr(client, operations).list(location)]
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, scope, "list") from None
 
     def register_providers(self, namespaces: set[str]) -> None:
         """Register resource providers that are not yet registered (idempotent, waits)."""

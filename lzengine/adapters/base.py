@@ -67,6 +67,15 @@ class Adapter(Protocol):
     def list_txt_records(self, resource_group: str, zone: str) -> list[dict[str, Any]]:
         """Every TXT record set of a private DNS zone; [] when the zone does not exist."""
 
+    def list_model_usages(self, location: str) -> list[dict[str, Any]]:
+        """Cognitive Services quota in a region: the usages API's items (``name.value`` such as
+        ``OpenAI.GlobalStandard.gpt-4o``, ``currentValue``, ``limit``)."""
+
+    def list_models(self, location: str) -> list[dict[str, Any]]:
+        """The regional model catalogue (``locations/{location}/models``): items with ``kind``,
+        ``skuName`` and ``model`` (``name``, ``version``, ``format``, ``skus``, ``deprecation``,
+        ``lifecycleStatus``)."""
+
     def register_providers(self, namespaces: set[str]) -> None:
         """Make sure the subscription is registered for these resource providers."""
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from lzengine.emulator import errors, registry, rp_authorization, rp_cognitive, rp_web
+from lzengine.emulator import errors, linked_access, registry, rp_authorization, rp_cognitive, rp_web
 from lzengine.emulator.auth import Authorizer, Principal
 from lzengine.emulator.backend import (
     RG_TYPE,
@@ -240,7 +240,7 @@ class EmulatorApp:
         if route.sub is not None:
             self.backend._check_subscription(route.sub)
         if not principal.admin:
-            self._authorize(principal, route, method)
+            self._authorize(principal, route, method, request)
 
         ctx = RequestContext(
             base_url=self.base_url(request),
@@ -314,7 +314,7 @@ class EmulatorApp:
             return spec.delete.transient is not None
         return False
 
-    def _authorize(self, principal: Principal, route: Route, method: str) -> None:
+    def _authorize(self, principal: Principal, route: Route, method: str, request: Request) -> None:
         verb = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write",
                 "DELETE": "delete"}.get(method, "action")  # fmt: skip
         sub = route.sub or self.backend.subscription_id
@@ -350,6 +350,13 @@ class EmulatorApp:
             custom = rp_authorization.custom_permissions(self.backend) if arm else {}
         if not self.auth.allowed(principal, action, scope, arm, custom):
             raise errors.authorization_failed(principal.object_id, action, scope)
+        if method in ("PUT", "PATCH") and route.kind == "resource" and route.rp is not None \
+                and not route.rp.is_collection:
+            body = _json_body(request)
+            missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
+                       if not self.auth.allowed(principal, a, rid, arm, custom)]
+            if missing:
+                raise errors.linked_authorization_failed(principal.object_id, action, scope, missing)
 
     def _inject(self, fault: str, route: Route, ctx: RequestContext, request: Request) -> None:
         scale = self.backend.time_scale

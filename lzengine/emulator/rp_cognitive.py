@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, model_catalog
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import norm_loc, props, stable_guid
 from lzengine.emulator.store import Resource
@@ -33,6 +33,7 @@ ACCOUNT = "microsoft.cognitiveservices/accounts"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
 DELETED_ACCOUNT = "microsoft.cognitiveservices/locations/resourcegroups/deletedaccounts"
 USAGES = "microsoft.cognitiveservices/locations/usages"
+MODELS = "microsoft.cognitiveservices/locations/models"
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -205,6 +206,7 @@ def _subdomain(body: dict[str, Any]) -> str:
 def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
     if t == DEPLOYMENT:
         _validate_deployment(body, rp)
+        _check_model(backend, rp, body, existing)
         _check_quota(backend, rp, body)
         return
     if t != ACCOUNT:
@@ -234,12 +236,6 @@ def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any
                 "by a resource. If the resource using the name was deleted in the last 48 hours, you may need to "
                 "purge the deleted resource.",
             )  # fmt: skip
-    if existing is not None:
-        old_sub = _subdomain(existing.body)
-        if old_sub and sub != old_sub:  # [unconfirmed] code
-            raise errors.bad_request(
-                "CustomSubDomainNameCannotBeChanged",
-                f"The customSubDomainName of account {rp.id} is '{old_sub}' and cannot be changed.")
 
 
 def _validate_deployment(body: dict[str, Any], rp: ResourcePath) -> None:
@@ -250,6 +246,51 @@ def _validate_deployment(body: dict[str, Any], rp: ResourcePath) -> None:
     sku = body.get("sku") or {}
     if not isinstance(sku, dict) or not sku.get("name"):
         raise errors.bad_request("InvalidResourceProperties", f"Deployment {rp.name} needs a sku with a name.")
+
+
+def _model_key(body: dict[str, Any]) -> tuple[str, str, str, str]:
+    model = props(body).get("model") or {}
+    return (str(model.get("format") or "").lower(), str(model.get("name") or "").lower(),
+            str(model.get("version") or "").lower(), str((body.get("sku") or {}).get("name") or "").lower())
+
+
+def _check_model(backend: Backend, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
+    """A new deployment, or one that changes model, version or SKU, must name a model version the
+    account's region offers for that SKU (:mod:`lzengine.emulator.model_catalog`) that is neither
+    retired nor deprecating. Codes as Azure answers them: ``DeploymentModelNotSupported`` (a model that
+    cannot be deployed any more, Azure/bicep-registry-modules#450), ``ServiceModelDeprecated`` and
+    ``ServiceModelDeprecating`` (Azure-Samples/llama-index-python#46, Azure/azure-dev#7900), and
+    ``InvalidResourceProperties`` for a SKU the region does not offer [message wording unconfirmed]."""
+    if existing is not None and _model_key(existing.body) == _model_key(body):
+        return  # an update of capacity or options keeps the deployed model
+    account = backend.store.get(id_key(rp.parent_id))
+    if account is None:
+        return
+    location = norm_loc(str(account.body.get("location") or ""))
+    model = props(body).get("model") or {}
+    fmt, name = str(model.get("format") or "OpenAI"), str(model.get("name") or "")
+    version = str(model.get("version") or "")
+    sku = str((body.get("sku") or {}).get("name") or "")
+    entry = model_catalog.find(name, version, fmt) if version else model_catalog.default_version(name)
+    label = f"Format:{fmt},Name:{name},Version:{version or (entry.version if entry else '')}"
+    if entry is not None and not entry.deployable:
+        raise errors.bad_request(
+            "DeploymentModelNotSupported",
+            f"Creating account deployment is not supported by the model '{name}'. This is usually because there "
+            "are better models available for the similar functionality.")
+    if entry is not None and model_catalog.retired(entry):
+        since = entry.retires[5:7] + "/" + entry.retires[8:10] + "/" + entry.retires[:4]
+        raise errors.bad_request(
+            "ServiceModelDeprecated", f"The model '{label}' has been deprecated since {since} 00:00:00.")
+    if entry is not None and entry.lifecycle.lower() in ("deprecating", "deprecated"):
+        raise errors.bad_request(
+            "ServiceModelDeprecating",
+            f"The model '{label}' is in deprecating state and cannot be used for new deployments.")
+    if entry is None or model_catalog.sku_in(entry, sku, location) is None:
+        raise errors.bad_request(
+            "InvalidResourceProperties",
+            f"The specified SKU '{sku}' for model '{name} {version}' is not supported in this region "
+            f"'{location}'.")
 
 
 def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
@@ -333,6 +374,8 @@ def virtual_list(backend: Backend, rp: ResourcePath) -> list[dict[str, Any]] | N
     t = rp.full_type.lower()
     if t == USAGES:
         return usages(backend, rp.names[0])
+    if t == MODELS:
+        return model_catalog.entries(norm_loc(rp.names[0]))
     if t == "microsoft.cognitiveservices/deletedaccounts":
         return [backend.render(r) for r in backend.store.of_type(DELETED_ACCOUNT)
                 if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]

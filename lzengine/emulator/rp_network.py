@@ -25,11 +25,12 @@ Error codes not seen in public material are marked [unconfirmed] where they are 
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, locations, registry
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
 from lzengine.emulator.rp_common import find, local, props, ref, require, stable_guid
 from lzengine.emulator.store import Resource
@@ -171,15 +172,20 @@ def subnet_users(backend: Backend, subnet_key: str) -> dict[str, list[Any]]:
     return out
 
 
-def used_ips(backend: Backend, subnet_key: str) -> set[str]:
-    ips: set[str] = set()
+def ip_allocations(backend: Backend, subnet_key: str) -> list[tuple[str, str]]:
+    """(private IP, ip configuration id) of every address allocated in a subnet (NICs, firewalls)."""
+    out: list[tuple[str, str]] = []
     for t in (NIC, FIREWALL):
         for res in backend.store.of_type(t):
             for cfg in props(res.body).get("ipConfigurations") or []:
                 cp = props(cfg)
                 if id_key(ref(cp.get("subnet"))) == subnet_key and cp.get("privateIPAddress"):
-                    ips.add(str(cp["privateIPAddress"]))
-    return ips
+                    out.append((str(cp["privateIPAddress"]), str(cfg.get("id") or res.id)))
+    return out
+
+
+def used_ips(backend: Backend, subnet_key: str) -> set[str]:
+    return {ip for ip, _ in ip_allocations(backend, subnet_key)}
 
 
 def allocate_ip(backend: Backend, subnet_id: str, by_id: str) -> str | None:
@@ -287,10 +293,49 @@ def _validate_subnet(backend: Backend, rp: ResourcePath, p: dict[str, Any], pare
     location = str(vnet.get("location") or "") if vnet else None
     for key in ("networkSecurityGroup", "routeTable", "natGateway"):
         require(backend, ref(p.get(key)), rp.id, location=location)
+    current = backend.store.get(id_key(rp.id))
+    if current is not None and prefixes:
+        _check_prefix_change(backend, current, p)
     if parent_body is None and vnet is not None:
         siblings = [(c.body["name"], props(c.body)) for c in backend.store.children(id_key(rp.parent_id), SUBNET)
                     if c.body["name"].lower() != rp.name.lower()]
         _check_subnet_layout(rp.parent_id, vnet_space(vnet), [(rp.name, p), *siblings])
+
+
+def _check_prefix_change(backend: Backend, subnet: Resource, p: dict[str, Any]) -> None:
+    """A subnet's prefixes cannot drop addresses that are allocated, nor change under users that
+    hold no address of their own (Bastion, Application Gateway, App Service integration).
+
+    Azure answers ``InUsePrefixCannotBeDeleted`` ("IpPrefix X on Subnet Y has active allocations and
+    cannot be deleted", quoted by a maintainer in hashicorp/terraform-provider-azurerm#11211, 2025) for
+    the first; ``InUseSubnetCannotBeUpdated`` is the older, subnet-wide code still seen for the second
+    (handled by Azure PowerShell's own tests and by azapi retry lists). A change that keeps every
+    allocated address inside the new prefixes is accepted here [unconfirmed: Azure may refuse any
+    prefix change of a subnet with allocations].
+    """
+    old_nets = subnet_prefixes(props(subnet.body))
+    new_nets = subnet_prefixes(p)
+    if sorted(map(str, old_nets)) == sorted(map(str, new_nets)):
+        return
+    name = subnet.body.get("name")
+    for ip, cfg_id in ip_allocations(backend, subnet.key):
+        addr = ipaddress.ip_address(ip)
+        if any(addr.version == n.version and addr in n for n in new_nets):
+            continue
+        held = next((str(n) for n in old_nets if addr.version == n.version and addr in n), ip)
+        raise errors.bad_request(
+            "InUsePrefixCannotBeDeleted",
+            f"IpPrefix {held} on Subnet {name} has active allocations and cannot be deleted: {ip} is allocated "
+            f"to {cfg_id}. Remove the resources from the subnet first, or keep a prefix that contains their "
+            "addresses.")
+    users = subnet_users(backend, subnet.key)
+    holders = [u["id"] for k in ("applicationGatewayIPConfigurations", "serviceAssociationLinks") for u in users[k]]
+    holders += [u["id"] for u in users["ipConfigurations"] if "/bastionHostIpConfigurations/" in str(u["id"])]
+    if holders:
+        raise errors.bad_request(
+            "InUseSubnetCannotBeUpdated",
+            f"Subnet {name} is in use by {holders[0]} and its address prefix cannot be updated. Remove the "
+            "resources from the subnet first.")
 
 
 def _check_rules(rules: list[tuple[str, dict[str, Any]]]) -> None:
@@ -379,7 +424,7 @@ def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, c
     if subnet is None:
         return None
     vnet = find(backend, subnet.id.rsplit("/subnets/", 1)[0])
-    if location and vnet is not None and str(vnet.body.get("location", "")).lower() != location.lower():
+    if location and vnet is not None and not locations.same(str(vnet.body.get("location", "")), location):
         raise errors.bad_request(
             "InvalidResourceReference",
             f"Resource {subnet_id} referenced by resource {by_id} was not found. Please make sure that the "
@@ -491,6 +536,90 @@ def _validate_app_gateway(backend: Backend, rp: ResourcePath, body: dict[str, An
         if pip_id:
             _check_public_ip(backend, rp.id, pip_id, "Application Gateway")
     require(backend, ref(p.get("firewallPolicy")), rp.id)
+    _check_ssl_policy(backend, rp, p)
+    existing = find(backend, rp.id)
+    held = props(existing.body).get("sslCertificates") or [] if existing else []
+    known = {str(c.get("name")).lower() for c in held if isinstance(c, dict)}
+    for cert in p.get("sslCertificates") or []:
+        if isinstance(cert, dict):
+            _check_ssl_certificate(rp, cert, known)
+
+
+#: predefined policies whose minimum protocol is TLS 1.0 or 1.1 (application-gateway ssl-policy overview)
+_DEPRECATED_SSL_POLICIES = ("appgwsslpolicy20150501", "appgwsslpolicy20170401")
+_OLD_TLS = ("tlsv1_0", "tlsv1_1")
+
+
+def _check_ssl_policy(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+    """TLS 1.0 and 1.1 are refused since August 2025 with ``ApplicationGatewayDeprecatedTlsVersionUsedInSslPolicy``
+    (the 400 terraform-provider-azurerm's acceptance logs show for ``AppGwSslPolicy20150501``). An omitted
+    policy means that default: AppGwSslPolicy20150501 before api-version 2023-02-01, AppGwSslPolicy20220101
+    from it on (TLS policy overview docs)."""
+    policy = p.get("sslPolicy")
+    if not isinstance(policy, dict) or not policy:
+        if registry.api_version_at_least(backend.request_api_version or "2023-02-01", "2023-02-01"):
+            return
+        policy = {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}
+    kind = str(policy.get("policyType") or "").lower()
+    name = str(policy.get("policyName") or "")
+    if kind == "predefined":
+        deprecated = name.lower() in _DEPRECATED_SSL_POLICIES
+        label = name
+    elif kind in ("custom", "customv2"):
+        deprecated = str(policy.get("minProtocolVersion") or "TLSv1_0").lower() in _OLD_TLS
+        label = f"{policy.get('policyType')} (minProtocolVersion {policy.get('minProtocolVersion')})"
+    else:
+        disabled = {str(x).lower() for x in policy.get("disabledSslProtocols") or []}
+        deprecated = not set(_OLD_TLS) <= disabled
+        label = "with disabledSslProtocols " + (", ".join(sorted(disabled)) or "none")
+    if deprecated:
+        raise errors.bad_request(
+            "ApplicationGatewayDeprecatedTlsVersionUsedInSslPolicy",
+            f"The TLS policy {label} for Application Gateway {rp.id} is using a deprecated TLS version. Update "
+            "it to a supported version: a predefined policy such as AppGwSslPolicy20220101, or a custom policy "
+            "with minProtocolVersion TLSv1_2.")
+
+
+def _check_ssl_certificate(rp: ResourcePath, cert: dict[str, Any], known: set[str]) -> None:
+    """A listener certificate is a Key Vault secret reference or a base64 PFX with its password; the PFX must
+    open with that password (``ApplicationGatewaySslCertificateInvalidData``: "Data or Password for certificate
+    ... is invalid.", Azure/azure-rest-api-specs#1027). A certificate already on the gateway may be sent back
+    without its data (GET never returns it)."""
+    cp = props(cert)
+    cert_id = f"{rp.id}/sslCertificates/{cert.get('name')}"
+    if cp.get("keyVaultSecretId"):
+        return
+    data = cp.get("data")
+    if not data:
+        if str(cert.get("name")).lower() in known:
+            return
+        raise errors.bad_request(  # [unconfirmed] code
+            "ApplicationGatewaySslCertificateDataMustBeSpecified",
+            f"Data must be specified for certificate {cert_id}, or a keyVaultSecretId.")
+    if cp.get("password") in (None, ""):
+        raise errors.bad_request(  # message as azure-xplat-cli#2866 shows it; [unconfirmed] code
+            "ApplicationGatewaySslCertificatePasswordNotSpecified",
+            f"Password not specified for certificate {cert_id}.")
+    if _open_pfx(str(data), str(cp["password"])) is None:
+        raise errors.bad_request("ApplicationGatewaySslCertificateInvalidData",
+                                 f"Data or Password for certificate {cert_id} is invalid.")
+
+
+def _open_pfx(data: str, password: str) -> bytes | None:
+    """The DER of the PFX's certificate, or ``None`` when the data is not a PFX that opens with the password."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    try:
+        raw = base64.b64decode(data, validate=True)
+        key, certificate, _ = pkcs12.load_key_and_certificates(raw, password.encode())
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    if key is None or certificate is None:
+        return None
+    return certificate.public_bytes(Encoding.DER)
 
 
 def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None:
@@ -610,7 +739,7 @@ def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existin
     elif t in (FIREWALL, BASTION):
         _appliance(backend, t, res, old)
     elif t == APPGW:
-        _app_gateway(res, state)
+        _app_gateway(res, old, state)
     elif t == FW_POLICY:
         p.setdefault("sku", {"tier": "Standard"})
         p.setdefault("threatIntelMode", "Alert")
@@ -659,14 +788,51 @@ def _fake_public_ip(resource_id: str) -> str:
     return f"20.{(n >> 16) % 250 + 1}.{(n >> 8) % 256}.{n % 250 + 2}"
 
 
+def _space_of(vnet: Resource | None) -> dict[str, Any]:
+    space = (props(vnet.body).get("addressSpace") if vnet is not None else None) or {"addressPrefixes": []}
+    return {"addressPrefixes": list(space.get("addressPrefixes") or [])}
+
+
+def _same_space(a: Any, b: Any) -> bool:
+    def prefixes(x: Any) -> list[str]:
+        return sorted(str(v) for v in ((x or {}).get("addressPrefixes") or []))
+    return prefixes(a) == prefixes(b)
+
+
+def _sync_level(backend: Backend, peering: Resource, reverse: Resource | None) -> str:
+    """``FullyInSync`` / ``RemoteNotInSync`` (this side's view of the remote space is stale) /
+    ``LocalNotInSync`` (the remote side's view of this VNet is stale) / ``LocalAndRemoteNotInSync``."""
+    remote_ok = _same_space(props(peering.body).get("remoteAddressSpace"),
+                            _space_of(find(backend, ref(props(peering.body).get("remoteVirtualNetwork")))))
+    local_ok = reverse is None or _same_space(props(reverse.body).get("remoteAddressSpace"),
+                                              _space_of(find(backend, _vnet_of(peering))))
+    if remote_ok and local_ok:
+        return "FullyInSync"
+    if local_ok:
+        return "RemoteNotInSync"
+    return "LocalNotInSync" if remote_ok else "LocalAndRemoteNotInSync"
+
+
+def _refresh_sync_levels(backend: Backend, peering: Resource, reverse: Resource | None) -> None:
+    """Recompute ``peeringSyncLevel`` of a peering and of its reverse peering (stored if it exists)."""
+    pp = props(peering.body)
+    pp["peeringSyncLevel"] = _sync_level(backend, peering, reverse)
+    pp["remoteVirtualNetworkAddressSpace"] = pp.get("remoteAddressSpace")
+    if reverse is not None:
+        props(reverse.body)["peeringSyncLevel"] = _sync_level(backend, reverse, peering)
+        backend.store.put(reverse)
+
+
 def _mark_peerings_out_of_sync(backend: Backend, vnet: Resource) -> None:
-    for peering in backend.store.children(vnet.key, PEERING):
-        props(peering.body)["peeringSyncLevel"] = "LocalNotInSync"
+    """A VNet's address space changed: every peering from or to it recomputes its sync level."""
+    backend.store.put(vnet)  # the new address space must be visible to the computation below
+    touched = list(backend.store.children(vnet.key, PEERING))
+    touched += [o for o in backend.store.of_type(PEERING)
+                if id_key(ref(props(o.body).get("remoteVirtualNetwork"))) == vnet.key]
+    for peering in touched:
+        pp = props(peering.body)
+        pp["peeringSyncLevel"] = _sync_level(backend, peering, reverse_peering(backend, peering))
         backend.store.put(peering)
-    for other in backend.store.of_type(PEERING):
-        if id_key(ref(props(other.body).get("remoteVirtualNetwork"))) == vnet.key:
-            props(other.body)["peeringSyncLevel"] = "RemoteNotInSync"
-            backend.store.put(other)
 
 
 def _appliance(backend: Backend, t: str, res: Resource, old: dict[str, Any]) -> None:
@@ -705,8 +871,18 @@ _APPGW_COLLECTIONS = (
 )  # fmt: skip
 
 
-def _app_gateway(res: Resource, state: str) -> None:
+def _app_gateway(res: Resource, old: dict[str, Any], state: str) -> None:
     p = res.body["properties"]
+    # certificate data and passwords are write-only: keep the public part, never the secret
+    previous = {str(c.get("name")).lower(): props(c) for c in old.get("sslCertificates") or [] if isinstance(c, dict)}
+    for cert in p.get("sslCertificates") or []:
+        cp = props(cert)
+        data, _password = cp.pop("data", None), cp.pop("password", None)
+        if data and _password:
+            der = _open_pfx(str(data), str(_password))
+            cp["publicCertData"] = base64.b64encode(der).decode() if der else None
+        elif not cp.get("keyVaultSecretId"):
+            cp["publicCertData"] = previous.get(str(cert.get("name")).lower(), {}).get("publicCertData")
     for coll in _APPGW_COLLECTIONS:
         items = p.get(coll)
         if items is None:
@@ -768,23 +944,28 @@ def reverse_peering(backend: Backend, peering: Resource) -> Resource | None:
 
 
 def _peering(backend: Backend, res: Resource, existing: Resource | None) -> None:
+    """A peering's view of the remote address space, and the sync level of both sides.
+
+    A new peering, or a PUT with ``syncRemoteAddressSpace=true``, takes the remote VNet's current
+    address space; a sync also refreshes the reverse peering's view of this VNet, so the link is in
+    sync on both sides at once (the sync is an operation on the peering link). Any other PUT keeps
+    the remote space the peering had. ``peeringSyncLevel`` of both sides is then derived from the
+    data (:func:`_refresh_sync_levels`), so the two sides can never disagree.
+    """
     p = res.body["properties"]
     old = props(existing.body) if existing else {}
     remote = find(backend, ref(p.get("remoteVirtualNetwork")))
     sync = bool(backend.request_query.get("syncRemoteAddressSpace", "").lower() == "true")
-    stale = str(old.get("peeringSyncLevel") or "FullyInSync") != "FullyInSync"
-    if existing is not None and stale and not sync:
-        p["remoteAddressSpace"] = old.get("remoteAddressSpace") or {"addressPrefixes": []}
-        p["peeringSyncLevel"] = old.get("peeringSyncLevel")
+    if existing is not None and not sync and old.get("remoteAddressSpace") is not None:
+        p["remoteAddressSpace"] = old["remoteAddressSpace"]
     else:
-        space = (props(remote.body).get("addressSpace") if remote else None) or {"addressPrefixes": []}
-        p["remoteAddressSpace"] = space
-        p["peeringSyncLevel"] = "FullyInSync"
-        if sync and existing is not None:
-            rev = reverse_peering(backend, res)
-            if rev is not None and props(rev.body).get("peeringSyncLevel") == "RemoteNotInSync":
-                props(rev.body)["peeringSyncLevel"] = "FullyInSync"
-                backend.store.put(rev)
+        p["remoteAddressSpace"] = _space_of(remote)
+    rev = reverse_peering(backend, res)
+    if sync and rev is not None:
+        rp_ = props(rev.body)
+        rp_["remoteAddressSpace"] = _space_of(find(backend, _vnet_of(res)))
+        rp_["remoteVirtualNetworkAddressSpace"] = rp_["remoteAddressSpace"]
+    _refresh_sync_levels(backend, res, rev)
     p["remoteVirtualNetworkAddressSpace"] = p["remoteAddressSpace"]
     p["resourceGuid"] = old.get("resourceGuid") or stable_guid("peering", res.id)
     p.setdefault("allowVirtualNetworkAccess", True)
