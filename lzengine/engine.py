@@ -8,6 +8,7 @@ Azure SDK or the emulator: it talks to whatever ``Adapter`` it is given.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,8 +39,12 @@ class EngineOptions:
     purge: bool = False
     #: evaluate Azure Policy assignments against every pending write before any write
     policy_preflight: bool = True
+    #: refuse the whole apply before any write on live-address, quota and model problems
+    run_preflight: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
+    #: when set, operations in flight finish and no new one starts (reconcile on SIGTERM)
+    stop: threading.Event | None = None
 
 
 class Engine:
@@ -89,7 +94,7 @@ class Engine:
             )
             for address, failure in found.items():
                 changes[address] = replace(changes[address], failure=failure)
-        if any(c.action is not Action.NOOP and c.allowed for c in changes.values()):
+        if self.options.run_preflight and any(c.action is not Action.NOOP and c.allowed for c in changes.values()):
             # refusals that stop the whole apply: live addresses, quota and the model catalogue
             refused = address_guard.refusals(changes, observed, desired)
             refused |= self._with_retries(
@@ -167,7 +172,7 @@ class Engine:
         return Executor(
             self.adapter, self.options.retry,
             parallelism=self.options.parallelism, reporter=self.reporter, clock=self.options.clock,
-            purge=self.options.purge,
+            purge=self.options.purge, stop=self.options.stop,
         )
 
     def apply(self, graph: Graph, changeset: ChangeSet | None = None) -> RunReport:

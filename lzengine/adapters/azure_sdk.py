@@ -48,6 +48,13 @@ class StaticTokenCredential:
         return AccessTokenInfo(self._token, int(time.time()) + 24 * 3600)
 
 
+def default_credential() -> Any:
+    """``DefaultAzureCredential``: az login, managed identity, environment, workload identity."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
 @dataclass
 class Connection:
     """Where and as whom to call ARM."""
@@ -326,6 +333,27 @@ class AzureSdkAdapter:
             if error.status == 404:
                 return
             raise error from None
+
+    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+        """A read-only ARM call by path (a POST action such as PolicyInsights ``summarize``, or a
+        GET of a listing with no typed client here); None on 404. Through the shared pipeline,
+        so authentication, the transport and error mapping are the same as every other call."""
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        client = self.client(RESOURCES_CLIENT)
+        request = HttpRequest(method, f"{path}?api-version={api_version}", json={} if method == "POST" else None)
+        try:
+            response = client.send_request(request)
+            if response.status_code == 404:
+                return None
+            if response.status_code >= 400:
+                from azure.mgmt.core.exceptions import ARMErrorFormat
+
+                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+            return response.json() if response.text() else {}
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, path, method.lower()) from None
 
     def close(self) -> None:
         with self._lock:

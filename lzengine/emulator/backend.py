@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from lzengine.emulator import errors, hooks, registry
+from lzengine.emulator import errors, hooks, immutables, locations, registry
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.governance import Governance
 from lzengine.emulator.listfilter import compile_filter
@@ -125,8 +125,7 @@ def _utcnow_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
-def normalize_location(loc: str) -> str:
-    return loc.replace(" ", "").lower()
+normalize_location = locations.normalize  # the one normaliser; kept under this name for the app
 
 
 class Backend:
@@ -532,12 +531,10 @@ class Backend:
         if existing is not None:
             old = existing.body.get("location")
             if isinstance(old, str) and normalize_location(old) != norm:
-                raise errors.bad_request(
-                    "LocationNotAllowed" if spec.type != RG_TYPE else "InvalidResourceGroupLocation",
-                    f"The location '{loc}' differs from the existing location '{old}'; the "
-                    "location of a resource cannot be changed.",
-                    target="location",
-                )
+                if spec.type == RG_TYPE:
+                    raise errors.rg_location_changed(existing.body.get("name", ""), old, loc)
+                raise errors.location_changed(existing.body.get("name", ""), old, loc,
+                                              existing.id.split("/")[4] if existing.id.count("/") > 4 else "")
         return norm if spec.normalize_location else loc
 
     def _op_location(self, rp: ResourcePath, body: dict[str, Any]) -> str:
@@ -578,6 +575,8 @@ class Backend:
             self._check_sent_state(body, existing)
             created = existing is None
             location = self._check_location(body, spec, created, existing)
+            if existing is not None:
+                immutables.check(spec.lower, rp.name, existing.body, body)
             hooks.validate_put(self, rp, spec, body, existing)
             self._validate_inline(rp, spec, body, existing, ctx)
             mode: PutMode = spec.create if created else spec.update
@@ -749,10 +748,8 @@ class Backend:
             self._check_match(res, ctx)
             if isinstance(patch.get("location"), str) and isinstance(res.body.get("location"), str):
                 if normalize_location(patch["location"]) != normalize_location(res.body["location"]):
-                    raise errors.bad_request(
-                        "LocationNotAllowed", "The location of a resource cannot be changed.",
-                        target="location",
-                    )  # fmt: skip
+                    raise errors.location_changed(rp.name, res.body["location"], patch["location"],
+                                                  rp.resource_group or "")
             body = copy.deepcopy(res.body)
             for k, v in patch.items():
                 if k.lower() in ("id", "name", "type", "location", "etag"):
@@ -761,6 +758,7 @@ class Backend:
                     body["tags"] = copy.deepcopy(v) if v is not None else {}
                 else:
                     body[k] = merge_patch(body.get(k), v)
+            immutables.check(spec.lower, rp.name, res.body, body)
             tags_only = bool(patch) and all(k.lower() == "tags" for k in patch)
             body, decision = self.policy.before_write(rp.id, rp.name, spec.type, body, "PATCH", ctx.api_version,
                                                       tags_only=tags_only)

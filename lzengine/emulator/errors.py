@@ -130,6 +130,25 @@ def linked_authorization_failed(object_id: str, action: str, scope: str,
     )
 
 
+def location_changed(name: str, old: str, new: str, rg: str) -> ArmError:
+    """A PUT/PATCH naming another region than the resource's: 409 ``InvalidResourceLocation`` (message as
+    quoted in several public reports, e.g. Azure/azure-cli extensions and terraform logs)."""
+    return ArmError(
+        409, "InvalidResourceLocation",
+        f"The resource '{name}' already exists in location '{old}' in resource group '{rg}'. A resource with "
+        f"the same name cannot be created in location '{new}'. Please select a new resource name.",
+        target="location",
+    )
+
+
+def rg_location_changed(name: str, old: str, new: str) -> ArmError:
+    return ArmError(
+        409, "InvalidResourceGroupLocation",
+        f"Invalid resource group location '{new}'. The Resource group already exists in location '{old}'.",
+        target="location",
+    )
+
+
 def subscription_not_found(subscription_id: str) -> ArmError:
     return ArmError(
         404, "SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found.",

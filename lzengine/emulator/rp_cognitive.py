@@ -236,12 +236,6 @@ def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any
                 "by a resource. If the resource using the name was deleted in the last 48 hours, you may need to "
                 "purge the deleted resource.",
             )  # fmt: skip
-    if existing is not None:
-        old_sub = _subdomain(existing.body)
-        if old_sub and sub != old_sub:  # [unconfirmed] code
-            raise errors.bad_request(
-                "CustomSubDomainNameCannotBeChanged",
-                f"The customSubDomainName of account {rp.id} is '{old_sub}' and cannot be changed.")
 
 
 def _validate_deployment(body: dict[str, Any], rp: ResourcePath) -> None:

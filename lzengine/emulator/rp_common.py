@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, locations
 from lzengine.emulator.paths import id_key
 from lzengine.emulator.store import Resource
 
@@ -75,7 +75,8 @@ def require(backend: Backend, ref_id: str, by_id: str, *, location: str | None =
 
 
 def norm_loc(loc: str) -> str:
-    return loc.replace(" ", "").lower()
+    """The region's programmatic name (:func:`lzengine.emulator.locations.normalize`)."""
+    return locations.normalize(loc)
 
 
 def type_of(resource_id: str) -> str:

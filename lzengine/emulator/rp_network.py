@@ -25,11 +25,12 @@ Error codes not seen in public material are marked [unconfirmed] where they are 
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, locations, registry
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
 from lzengine.emulator.rp_common import find, local, props, ref, require, stable_guid
 from lzengine.emulator.store import Resource
@@ -423,7 +424,7 @@ def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, c
     if subnet is None:
         return None
     vnet = find(backend, subnet.id.rsplit("/subnets/", 1)[0])
-    if location and vnet is not None and str(vnet.body.get("location", "")).lower() != location.lower():
+    if location and vnet is not None and not locations.same(str(vnet.body.get("location", "")), location):
         raise errors.bad_request(
             "InvalidResourceReference",
             f"Resource {subnet_id} referenced by resource {by_id} was not found. Please make sure that the "
@@ -535,6 +536,90 @@ def _validate_app_gateway(backend: Backend, rp: ResourcePath, body: dict[str, An
         if pip_id:
             _check_public_ip(backend, rp.id, pip_id, "Application Gateway")
     require(backend, ref(p.get("firewallPolicy")), rp.id)
+    _check_ssl_policy(backend, rp, p)
+    existing = find(backend, rp.id)
+    held = props(existing.body).get("sslCertificates") or [] if existing else []
+    known = {str(c.get("name")).lower() for c in held if isinstance(c, dict)}
+    for cert in p.get("sslCertificates") or []:
+        if isinstance(cert, dict):
+            _check_ssl_certificate(rp, cert, known)
+
+
+#: predefined policies whose minimum protocol is TLS 1.0 or 1.1 (application-gateway ssl-policy overview)
+_DEPRECATED_SSL_POLICIES = ("appgwsslpolicy20150501", "appgwsslpolicy20170401")
+_OLD_TLS = ("tlsv1_0", "tlsv1_1")
+
+
+def _check_ssl_policy(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+    """TLS 1.0 and 1.1 are refused since August 2025 with ``ApplicationGatewayDeprecatedTlsVersionUsedInSslPolicy``
+    (the 400 terraform-provider-azurerm's acceptance logs show for ``AppGwSslPolicy20150501``). An omitted
+    policy means that default: AppGwSslPolicy20150501 before api-version 2023-02-01, AppGwSslPolicy20220101
+    from it on (TLS policy overview docs)."""
+    policy = p.get("sslPolicy")
+    if not isinstance(policy, dict) or not policy:
+        if registry.api_version_at_least(backend.request_api_version or "2023-02-01", "2023-02-01"):
+            return
+        policy = {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}
+    kind = str(policy.get("policyType") or "").lower()
+    name = str(policy.get("policyName") or "")
+    if kind == "predefined":
+        deprecated = name.lower() in _DEPRECATED_SSL_POLICIES
+        label = name
+    elif kind in ("custom", "customv2"):
+        deprecated = str(policy.get("minProtocolVersion") or "TLSv1_0").lower() in _OLD_TLS
+        label = f"{policy.get('policyType')} (minProtocolVersion {policy.get('minProtocolVersion')})"
+    else:
+        disabled = {str(x).lower() for x in policy.get("disabledSslProtocols") or []}
+        deprecated = not set(_OLD_TLS) <= disabled
+        label = "with disabledSslProtocols " + (", ".join(sorted(disabled)) or "none")
+    if deprecated:
+        raise errors.bad_request(
+            "ApplicationGatewayDeprecatedTlsVersionUsedInSslPolicy",
+            f"The TLS policy {label} for Application Gateway {rp.id} is using a deprecated TLS version. Update "
+            "it to a supported version: a predefined policy such as AppGwSslPolicy20220101, or a custom policy "
+            "with minProtocolVersion TLSv1_2.")
+
+
+def _check_ssl_certificate(rp: ResourcePath, cert: dict[str, Any], known: set[str]) -> None:
+    """A listener certificate is a Key Vault secret reference or a base64 PFX with its password; the PFX must
+    open with that password (``ApplicationGatewaySslCertificateInvalidData``: "Data or Password for certificate
+    ... is invalid.", Azure/azure-rest-api-specs#1027). A certificate already on the gateway may be sent back
+    without its data (GET never returns it)."""
+    cp = props(cert)
+    cert_id = f"{rp.id}/sslCertificates/{cert.get('name')}"
+    if cp.get("keyVaultSecretId"):
+        return
+    data = cp.get("data")
+    if not data:
+        if str(cert.get("name")).lower() in known:
+            return
+        raise errors.bad_request(  # [unconfirmed] code
+            "ApplicationGatewaySslCertificateDataMustBeSpecified",
+            f"Data must be specified for certificate {cert_id}, or a keyVaultSecretId.")
+    if cp.get("password") in (None, ""):
+        raise errors.bad_request(  # message as azure-xplat-cli#2866 shows it; [unconfirmed] code
+            "ApplicationGatewaySslCertificatePasswordNotSpecified",
+            f"Password not specified for certificate {cert_id}.")
+    if _open_pfx(str(data), str(cp["password"])) is None:
+        raise errors.bad_request("ApplicationGatewaySslCertificateInvalidData",
+                                 f"Data or Password for certificate {cert_id} is invalid.")
+
+
+def _open_pfx(data: str, password: str) -> bytes | None:
+    """The DER of the PFX's certificate, or ``None`` when the data is not a PFX that opens with the password."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    try:
+        raw = base64.b64decode(data, validate=True)
+        key, certificate, _ = pkcs12.load_key_and_certificates(raw, password.encode())
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    if key is None or certificate is None:
+        return None
+    return certificate.public_bytes(Encoding.DER)
 
 
 def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None:
@@ -654,7 +739,7 @@ def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existin
     elif t in (FIREWALL, BASTION):
         _appliance(backend, t, res, old)
     elif t == APPGW:
-        _app_gateway(res, state)
+        _app_gateway(res, old, state)
     elif t == FW_POLICY:
         p.setdefault("sku", {"tier": "Standard"})
         p.setdefault("threatIntelMode", "Alert")
@@ -786,8 +871,18 @@ _APPGW_COLLECTIONS = (
 )  # fmt: skip
 
 
-def _app_gateway(res: Resource, state: str) -> None:
+def _app_gateway(res: Resource, old: dict[str, Any], state: str) -> None:
     p = res.body["properties"]
+    # certificate data and passwords are write-only: keep the public part, never the secret
+    previous = {str(c.get("name")).lower(): props(c) for c in old.get("sslCertificates") or [] if isinstance(c, dict)}
+    for cert in p.get("sslCertificates") or []:
+        cp = props(cert)
+        data, _password = cp.pop("data", None), cp.pop("password", None)
+        if data and _password:
+            der = _open_pfx(str(data), str(_password))
+            cp["publicCertData"] = base64.b64encode(der).decode() if der else None
+        elif not cp.get("keyVaultSecretId"):
+            cp["publicCertData"] = previous.get(str(cert.get("name")).lower(), {}).get("publicCertData")
     for coll in _APPGW_COLLECTIONS:
         items = p.get(coll)
         if items is None:

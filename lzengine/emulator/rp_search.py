@@ -45,12 +45,6 @@ def validate_put(backend: Backend, rp: ResourcePath, body: dict[str, Any], exist
     sku = str((body.get("sku") or {}).get("name") or "")
     if not sku:
         raise errors.bad_request("InvalidRequestContent", "The request must include a sku with a name.", "sku")
-    if existing is not None:
-        old_sku = str((existing.body.get("sku") or {}).get("name") or "")
-        if old_sku and old_sku.lower() != sku.lower():  # [unconfirmed] code
-            raise errors.bad_request(
-                "SkuUpdateNotSupported", f"The sku of search service '{name}' cannot be changed from "
-                f"'{old_sku}' to '{sku}'.")
     p = props(body)
     max_replicas, max_partitions = _SKU_LIMITS.get(sku.lower(), (12, 12))
     replicas = _int(p.get("replicaCount"), 1)
