@@ -21,7 +21,7 @@ from typing import Any
 
 from lzengine import ids, refs
 from lzengine.adapters.base import Adapter
-from lzengine.diff import Action, Change, decide, repairs, writable
+from lzengine.diff import Action, Change, refresh, repairs, writable
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import PARENT
@@ -51,6 +51,7 @@ class Executor:
         reporter: Reporter,
         clock: Callable[[], float] = time.monotonic,
         purge: bool = False,
+        stop: threading.Event | None = None,
     ):
         self.adapter = adapter
         self.retry = retry
@@ -58,6 +59,7 @@ class Executor:
         self.reporter = reporter
         self.clock = clock
         self.purge = purge
+        self.stop = stop
         self._locks: dict[str, threading.Lock] = {}
         self._written: set[str] = set()  # addresses written in this run
         self._replaced: set[str] = set()  # addresses deleted and created again in this run
@@ -84,6 +86,11 @@ class Executor:
                     address = heapq.heappop(ready)[2]
                     before = graph.prerequisites(address, reverse=reverse)
                     failed_dep = next((d for d in sorted(before) if d in blocked), None)
+                    if self.stop is not None and self.stop.is_set():
+                        outcomes[address] = Outcome.skipped(changeset.changes[address], "not run: stopping")
+                        self.reporter.done(outcomes[address])
+                        sorter.done(address)
+                        continue
                     if failed_dep is not None:
                         root = blocked[failed_dep]
                         blocked[address] = root
@@ -155,8 +162,7 @@ class Executor:
                     "; ".join(f"{ref} has no value after {ref.address} converged" for ref in missing),
                     arm_id=node.arm_id,
                 )
-            current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner,
-                             ignore_paths=node.ignore_paths)
+            current = refresh(change, node.kind, desired, observed, ignore_paths=node.ignore_paths)
             if current.action is Action.NOOP:
                 return Outcome.of(change, Status.OK, 0, self.clock() - started), observed
             self.reporter.started(current)

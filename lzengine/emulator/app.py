@@ -22,7 +22,15 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from lzengine.emulator import errors, linked_access, registry, rp_authorization, rp_cognitive, rp_web
+from lzengine.emulator import (
+    errors,
+    linked_access,
+    registry,
+    rp_authorization,
+    rp_cognitive,
+    rp_policyinsights,
+    rp_web,
+)
 from lzengine.emulator.auth import Authorizer, Principal
 from lzengine.emulator.backend import (
     RG_TYPE,
@@ -202,6 +210,10 @@ class EmulatorApp:
             return self.admin(request, path.rstrip("/")[len("/_emulator"):].lower())
 
         method = request.method.upper()
+        if rp_policyinsights.matches(path, method):  # compliance summary (ops' module; not a stored type)
+            self._authenticate(request)
+            with self.backend.lock:
+                return Reply(200, rp_policyinsights.summarize(self.backend.policy))
         try:
             route = classify(path)
         except ArmError:
