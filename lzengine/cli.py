@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -366,8 +367,10 @@ def _open_target(options: dict[str, Any], plan_model: Any) -> Iterator[Target]:
         yield Target(f"azure (subscription {subscription})", connection)
         return
     with _local_emulator(options["time_scale"], options.get("policy_dir")) as emu:
+        scale = options["time_scale"]
         connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
-                                ca_file=emu.ca_file, polling_interval=0.02)
+                                ca_file=emu.ca_file, polling_interval=0.02,
+                                pacing_speedup=1 / scale if scale > 0 else math.inf)  # its "scaled" throttling
         state = Path(LOCAL_STATE_DIR) / "emulator.sqlite"
         yield Target(f"local emulator (state {state}, time scale {options['time_scale']:g})", connection,
                      backoff_scale=options["time_scale"])

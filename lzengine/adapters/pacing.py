@@ -106,11 +106,11 @@ class Pacer:
                         return
                     budget.tokens = min(budget.capacity, budget.tokens + (now - budget.last) * budget.rate)
                     budget.last = now
-                    if budget.tokens >= 1 + self.reserve:
+                    if budget.tokens >= 1 + self.reserve - 1e-6:  # (float refill arithmetic)
                         budget.tokens -= 1
                         budget.in_flight += 1
                         return
-                    wait = (1 + self.reserve - budget.tokens) / budget.rate if budget.rate > 0 else 1.0
+                    wait = max(0.001, (1 + self.reserve - budget.tokens) / budget.rate) if budget.rate > 0 else 1.0
                 self.stats.waits += 1
                 self.stats.waited_s += wait
             self.sleep(wait)
