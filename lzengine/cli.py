@@ -1,21 +1,23 @@
-"""The ``lzengine`` command line, and the composition root that wires a target to the engine.
+"""The ``lzengine`` command line: a thin client of the library API (``lzengine.api``).
 
-Who uses it: people and CI (``lzengine ...`` / ``python -m lzengine ...``). It is the only module
-that chooses a concrete adapter and the only one that starts the embedded emulator. Heavy
-imports (Azure SDKs, the emulator) happen inside the commands that need them, so ``--help``
-and ``validate`` stay fast.
+Who uses it: people and CI (``lzengine ...`` / ``python -m lzengine ...``). Commands parse
+arguments, open a target and a ``LandingZone`` through the API, render its typed results as text
+or JSON, ask the terminal question before a replacement, and map results to exit codes. The
+workflows themselves (plan → prune plan → confirm → apply → prune, drift, verify, reconcile)
+live behind the API. Heavy imports (Azure SDKs, the emulator) happen inside the commands that
+need them, so ``--help`` and ``validate`` stay fast.
 
 Exit codes: 0 success; 1 failure (a plan error, a failed resource, a refused confirmation);
-2 from ``plan --detailed-exitcode`` when there are changes.
+2 from ``plan --detailed-exitcode`` when there are changes, from ``drift`` when there is drift
+and from ``verify`` when a check fails.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
+import signal
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +27,11 @@ import click
 
 from lzengine.errors import LzengineError, PlanError
 
-LOCAL_STATE_DIR = ".lzengine"
 DEFAULT_LOCAL_TIME_SCALE = 0.01
 
-
-@dataclass
-class Target:
-    """A resolved target: a human label, the adapter connection, and the time scale of waits."""
-
-    label: str
-    connection: Any
-    backoff_scale: float = 1.0
+_log_format_option = click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default=None,
+    help="json: every log record (target, progress, errors, reconcile cycles) as one JSON line on stderr.")
 
 
 def _target_options(func: Any) -> Any:
@@ -63,6 +59,7 @@ def _target_options(func: Any) -> Any:
         click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True),
         click.option("--team", default=None,
                      help="Converge only what this team owns; other teams' resources are read, never written."),
+        _log_format_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -87,7 +84,8 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lzengine")
-def main() -> None:
+@_log_format_option
+def main(log_format: str | None) -> None:
     """Converge a secure AI landing zone on Azure from a short YAML plan.
 
     \b
@@ -159,25 +157,24 @@ def graph(file: str, fmt: str, subscription: str | None) -> None:
 def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> None:
     """Show what apply would change, field by field. Writes nothing.
 
-    With --detailed-exitcode this is a drift check for schedulers: 0 in sync, 2 drifted, 1 error.
+    With --detailed-exitcode this is a drift check for schedulers: 0 in sync, 2 drifted, 1 error
+    (`lzengine drift` gives the drift alone, as its own report).
     """
     from lzengine.report import change_as_dict, plan_summary, render_plan_text
 
     with _session(file, options) as session:
-        changeset = session.engine.plan(session.graph)
-        changes = list(changeset.changes.values())
-        if prune:
-            changes += list(session.engine.plan_prune(session.graph, session.plan.name)[1].changes.values())
-        if options["output"] == "json":
+        result = session.zone.plan(prune=prune)
+        changes = result.changes
+        if session.as_json:
             document = {"target": session.target.label, "changes": [change_as_dict(c) for c in changes],
                         "summary": plan_summary(changes)}
             click.echo(json.dumps(document, indent=2, default=str))
         else:
             click.echo(render_plan_text(changes))
-    if any(c.failure for c in changes):
-        click.echo("error: Azure Policy would refuse some of these changes (see above)", err=True)
+    if result.refused:
+        session.log.error("some of these changes would be refused (see above); nothing was written")
         sys.exit(1)
-    if detailed_exitcode and any(c.allowed and c.action.label != "noop" for c in changes):
+    if detailed_exitcode and result.has_changes:
         sys.exit(2)
 
 
@@ -189,31 +186,14 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
               help="Delete resources tagged as managed by this landing zone that the plan no longer declares.")
 def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
     """Converge Azure to the plan: create and update what differs, in dependency order."""
-    from lzengine.diff import Action
     from lzengine.report import render_report_text
 
-    as_json = options["output"] == "json"
     with _session(file, options) as session:
-        engine = session.engine
-        started = time.monotonic()
-        changeset = engine.plan(session.graph)
-        prune_graph, prune_changes = engine.plan_prune(session.graph, session.plan.name) if prune else (None, None)
-        shown = list(changeset.changes.values()) + (list(prune_changes.changes.values()) if prune_changes else [])
-        destructive = [c for c in shown if c.action in (Action.REPLACE, Action.DELETE) and c.allowed]
-        if destructive and not yes:
-            _confirm(shown, as_json, "Replace/delete the resources above?",
-                     "this apply would replace or delete resources")
-        report = engine.apply(session.graph, changeset)
-        if prune_graph is not None and prune_changes is not None:
-            report.outcomes += engine.prune(prune_graph, prune_changes)
-        engine.reporter.close()
-        report.target = session.target.label
-        report.duration_s = time.monotonic() - started  # reads and preflight included
-        if as_json:
-            click.echo(json.dumps(report.as_dict(), indent=2))
-        else:
-            click.echo(render_report_text(report))
-    sys.exit(report.exit_code)
+        result = session.zone.apply(prune=prune, allow_destructive=yes,
+                                    confirm=_terminal_confirm(session, "Replace/delete the resources above?"))
+        session.reporter.close()
+        click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json else render_report_text(result.report))
+    sys.exit(result.exit_code)
 
 
 @main.command()
@@ -226,21 +206,110 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
     """Delete every resource of the plan that exists, dependents first."""
     from lzengine.report import render_report_text
 
-    options["purge"] = purge
-    as_json = options["output"] == "json"
     with _session(file, options) as session:
-        graph, engine, target = session.graph, session.engine, session.target
-        started = time.monotonic()
-        changeset = engine.plan_destroy(graph)
-        if any(c.allowed for c in changeset.pending()) and not yes:
-            _confirm(list(changeset.changes.values()), as_json, "Delete the resources above?",
-                     "destroy deletes resources")
-        report = engine.destroy(graph, changeset)
-        engine.reporter.close()
-        report.target = target.label
-        report.duration_s = time.monotonic() - started
-        click.echo(json.dumps(report.as_dict(), indent=2) if as_json else render_report_text(report, "Destroy"))
-    sys.exit(report.exit_code)
+        result = session.zone.destroy(purge=purge, allow_destructive=yes,
+                                      confirm=_terminal_confirm(session, "Delete the resources above?"))
+        session.reporter.close()
+        click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json
+                   else render_report_text(result.report, "Destroy"))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+def drift(file: str, **options: Any) -> None:
+    """Compare the live estate with the plan, without writing: exit 0 in sync, 2 drifted, 1 error.
+
+    One read per resource; no policy preflight. `--output json` gives
+    {"drifted": [{"id", "address", "type", "kind", "diff": [{"path", "expected", "actual"}]}], "summary"}.
+    """
+    from lzengine.drift import render_drift_text
+
+    with _session(file, options) as session:
+        report = session.zone.drift()
+        if session.as_json:
+            click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+        else:
+            click.echo(render_drift_text(report))
+        session.log.info("drift", f"drift: {report.summary()['drifted']} drifted", **report.summary())
+    sys.exit(2 if report.has_drift else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+def verify(file: str, **options: Any) -> None:
+    """Check the guardrails on the live estate: private DNS, public access, egress through the
+    firewall, diagnostics, model deployments, policy compliance. Exit 0 all pass, 2 a check
+    failed, 1 error."""
+    from lzengine.verify import render_verify_text
+
+    with _session(file, options) as session:
+        report = session.zone.verify()
+        if session.as_json:
+            click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+        else:
+            click.echo(render_verify_text(report))
+        session.log.info("verify", f"verify: {report.summary()['failed']} failed", **report.summary())
+    sys.exit(2 if report.failed else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@_target_options
+@click.option("--every", "every", default="15m", show_default=True, help="Time between cycles, e.g. 30s, 15m, 1h.")
+@click.option("--jitter", default="0s", show_default=True, help="Up to this much extra wait, random per cycle.")
+@click.option("--max-runs", type=click.IntRange(min=1), default=None,
+              help="Stop after this many cycles (1: one cycle, for schedulers such as a CronJob).")
+@click.option("--yes", is_flag=True, help="Also carry out replacements (otherwise a cycle that needs one fails).")
+def reconcile(file: str, every: str, jitter: str, max_runs: int | None, yes: bool, **options: Any) -> None:
+    """Loop: detect drift, converge it, log one record per cycle. SIGTERM/SIGINT lets the
+    operations in flight finish and exits 0; a failed cycle is logged and the loop goes on."""
+    import threading
+
+    from lzengine.reconcile import parse_duration, reconcile_loop
+
+    try:
+        every_s, jitter_s = parse_duration(every), parse_duration(jitter)
+    except ValueError as exc:
+        _fail_target(str(exc))
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with _session(file, options, stop=stop) as session:
+            def on_cycle(record: Any) -> None:
+                if session.log.json:
+                    click.echo(json.dumps(record.as_dict(), default=str))
+                else:
+                    click.echo(record.render())
+
+            reconcile_loop(session.zone, every_s=every_s, jitter_s=jitter_s, max_runs=max_runs, stop=stop,
+                           allow_destructive=yes, on_cycle=on_cycle)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    sys.exit(0)
+
+
+@main.command(name="init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--ci", "ci", type=click.Choice(["github", "azure-devops", "kubernetes"]), required=True,
+              help="Which pipeline files to write.")
+@click.option("--plan-file", default="plans/ai-landing-zone.yaml", show_default=True,
+              help="The plan the pipeline converges (path inside the repository).")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init(directory: str, ci: str, plan_file: str, force: bool) -> None:
+    """Write pipeline files a team can copy: GitHub Actions, Azure DevOps, or a container image
+    and a Kubernetes CronJob running `reconcile --max-runs 1`."""
+    from lzengine.ci import write_pipeline
+
+    try:
+        written = write_pipeline(ci, Path(directory), plan_file=plan_file, force=force)
+    except FileExistsError as exc:
+        _fail_target(f"{exc} exists; pass --force to overwrite it")
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @main.group()
@@ -266,72 +335,130 @@ def serve(port: int, state_file: str | None, time_scale: float, faults: str | No
                            faults=faults, seed=seed, policy_dir=list(policy_dirs) or None))
 
 
-def _confirm(changes: list[Any], as_json: bool, question: str, what: str) -> None:
-    """Show the destructive changes and ask on a TTY; without one (or with JSON output), stop."""
-    from lzengine.report import render_plan_text
+# -- sessions --------------------------------------------------------------------------------------
+class Log:
+    """Where the CLI's log records go: human lines on stderr, or JSON lines (``--log-format json``)."""
 
-    click.echo(render_plan_text(changes), err=as_json)
-    if not sys.stdin.isatty() or as_json or not click.confirm(question):
-        click.echo(f"error: {what}; re-run with --yes to allow it", err=True)
-        sys.exit(1)
+    def __init__(self, fmt: str | None):
+        from lzengine.logs import JsonLog
+
+        self.json = fmt == "json"
+        self._json = JsonLog() if self.json else None
+
+    def info(self, event: str, text: str, *, to_stderr: bool = True, **fields: Any) -> None:
+        if self._json is not None:
+            self._json.record(event, **fields)
+        elif event not in ("drift", "verify"):  # their text is the report itself
+            click.echo(text, err=to_stderr)
+
+    def error(self, message: str, *, code: str | None = None, hint: str = "") -> None:
+        if self._json is not None:
+            self._json.record("error", level="error", message=message, code=code, hint=hint or None)
+            return
+        click.echo(f"error: {message}", err=True)
+        if hint:
+            click.echo(f"    hint: {hint}", err=True)
 
 
-# -- composition root ------------------------------------------------------------------------------
+def _log_format(options: dict[str, Any]) -> str | None:
+    ctx = click.get_current_context(silent=True)
+    inherited = ctx.find_root().params.get("log_format") if ctx else None
+    return options.get("log_format") or inherited
+
+
 @dataclass
 class Session:
-    """What a plan/apply/destroy command works with."""
+    """What a command that talks to a target works with."""
 
-    plan: Any
-    graph: Any
-    engine: Any
-    target: Target
+    zone: Any
+    target: Any
+    reporter: Any
+    log: Log
+    as_json: bool
 
 
 @contextlib.contextmanager
-def _session(file: str, options: dict[str, Any]) -> Iterator[Session]:
-    """Load and compile the plan, open the target, and yield a Session."""
-    from lzengine.plan import load_plan
+def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[Session]:
+    """Load the plan, open the target, and yield a LandingZone with the right progress display.
+    Plan errors, target errors and lzengine errors end the command with exit 1 and no traceback."""
+    from lzengine import api
+    from lzengine.errors import ProviderError, TargetError
+    from lzengine.retry import hint_for
 
     as_json = options["output"] == "json"
+    log = Log(_log_format(options))
     try:
-        plan_model = load_plan(file)
+        plan_model = api.load_plan(file)
     except PlanError as exc:
         _fail_plan(exc, as_json)
-    with _open_target(options, plan_model) as target:
-        click.echo(f"target: {target.label}", err=as_json)
-        from lzengine.adapters.azure_sdk import AzureSdkAdapter
-        from lzengine.compile import compile_plan
-        from lzengine.engine import Engine, EngineOptions
-        from lzengine.graph import CycleError
-        from lzengine.report import LineReporter, LiveReporter, NilReporter
-        from lzengine.retry import RetryPolicy
+    kind = "endpoint" if options["endpoint"] else options["target"]
+    try:
+        with api.open_target(kind, subscription_id=options["subscription"], endpoint=options["endpoint"],
+                             ca_file=options["ca_file"], token=options["token"], time_scale=options["time_scale"],
+                             policy_dir=options.get("policy_dir"), env={},
+                             fallback_subscription_id=plan_model.subscription) as target:
+            log.info("target", f"target: {target.label}", to_stderr=as_json, target=target.label)
+            reporter = _reporter(as_json, log)
+            zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],
+                                   on_progress=_forward(reporter), stop=stop)
+            try:
+                yield Session(zone, target, reporter, log, as_json)
+            except PlanError as exc:  # a dependency cycle found while compiling
+                _fail_plan(_relabel(exc, file), as_json)
+            except api.ConfirmationRefused as exc:
+                log.error(f"{exc}; re-run with --yes to allow it")
+                sys.exit(1)
+            except LzengineError as exc:
+                hint = hint_for(exc) if isinstance(exc, ProviderError) else ""
+                log.error(str(exc), code=getattr(exc, "code", None), hint=hint)
+                sys.exit(1)
+            finally:
+                reporter.close()
+    except TargetError as exc:
+        _fail_target(str(exc), log)
 
-        try:
-            graph = compile_plan(plan_model, target.connection.subscription_id)
-        except CycleError as exc:
-            click.echo(f"{file}: error[cycle]: {exc}", err=True)
-            sys.exit(1)
-        adapter = AzureSdkAdapter(target.connection)
-        reporter: Any = NilReporter() if as_json else LiveReporter() if sys.stdout.isatty() else LineReporter()
-        engine = Engine(
-            adapter,
-            EngineOptions(parallelism=options["parallelism"], team=options["team"], purge=options.get("purge", False),
-                          retry=RetryPolicy(backoff_scale=target.backoff_scale)),
-            reporter,
-        )
-        try:
-            yield Session(plan_model, graph, engine, target)
-        except LzengineError as exc:
-            from lzengine.errors import ProviderError
-            from lzengine.retry import hint_for
 
-            click.echo(f"error: {exc}", err=True)
-            if isinstance(exc, ProviderError) and hint_for(exc):
-                click.echo(f"    hint: {hint_for(exc)}", err=True)
-            sys.exit(1)
-        finally:
-            reporter.close()
-            adapter.close()
+def _reporter(as_json: bool, log: Log) -> Any:
+    from lzengine.report import LineReporter, LiveReporter, NilReporter
+
+    if log.json:
+        from lzengine.logs import JsonLinesReporter, JsonLog
+
+        return JsonLinesReporter(JsonLog())
+    if as_json:
+        return NilReporter()
+    return LiveReporter() if sys.stdout.isatty() else LineReporter()
+
+
+def _forward(reporter: Any) -> Any:
+    """The API's progress callback, drawn by one of the report module's reporters."""
+
+    def on_progress(event: Any) -> None:
+        if event.kind == "started":
+            reporter.started(event.change)
+        elif event.kind == "retrying":
+            reporter.retrying(event.address, event.error, event.delay_s)
+        elif event.kind == "done":
+            reporter.done(event.outcome)
+
+    return on_progress
+
+
+def _terminal_confirm(session: Session, question: str) -> Any:
+    """Show the changes and ask on a TTY; without one (or with JSON output) the answer is no."""
+    from lzengine.report import render_plan_text
+
+    def confirm(changes: list[Any]) -> bool:
+        click.echo(render_plan_text(changes), err=session.as_json)
+        return sys.stdin.isatty() and not session.as_json and click.confirm(question)
+
+    return confirm
+
+
+def _relabel(exc: PlanError, file: str) -> PlanError:
+    from dataclasses import replace
+
+    return PlanError([replace(d, file=file) if d.file == "<plan>" else d for d in exc.diagnostics])
 
 
 def _fail_plan(exc: PlanError, as_json: bool) -> None:
@@ -343,57 +470,9 @@ def _fail_plan(exc: PlanError, as_json: bool) -> None:
     sys.exit(1)
 
 
-@contextlib.contextmanager
-def _open_target(options: dict[str, Any], plan_model: Any) -> Iterator[Target]:
-    from lzengine.adapters.azure_sdk import Connection, StaticTokenCredential
-
-    subscription = options["subscription"] or plan_model.subscription
-    if options["endpoint"]:
-        if not subscription:
-            _fail_target("--endpoint needs --subscription or AZURE_SUBSCRIPTION_ID")
-        if not options["token"]:
-            _fail_target("--endpoint needs --token or LZENGINE_TOKEN")
-        connection = Connection(subscription, StaticTokenCredential(options["token"]), base_url=options["endpoint"],
-                                ca_file=options["ca_file"], polling_interval=0.05)
-        yield Target(f"endpoint {options['endpoint']} (subscription {subscription})", connection)
-        return
-    target = options["target"] or ("azure" if options["subscription"] else "local")
-    if target == "azure":
-        if not subscription:
-            _fail_target("--target azure needs --subscription or AZURE_SUBSCRIPTION_ID")
-        from azure.identity import DefaultAzureCredential
-
-        connection = Connection(subscription, DefaultAzureCredential(), polling_interval=5.0)
-        yield Target(f"azure (subscription {subscription})", connection)
-        return
-    with _local_emulator(options["time_scale"], options.get("policy_dir")) as emu:
-        scale = options["time_scale"]
-        connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
-                                ca_file=emu.ca_file, polling_interval=0.02,
-                                pacing_speedup=1 / scale if scale > 0 else math.inf)  # its "scaled" throttling
-        state = Path(LOCAL_STATE_DIR) / "emulator.sqlite"
-        yield Target(f"local emulator (state {state}, time scale {options['time_scale']:g})", connection,
-                     backoff_scale=options["time_scale"])
-
-
-@contextlib.contextmanager
-def _local_emulator(time_scale: float, policy_dir: str | None) -> Iterator[Any]:
-    from lzengine.emulator import Emulator
-
-    state_dir = Path(LOCAL_STATE_DIR)
-    state_dir.mkdir(exist_ok=True)
-    emu = Emulator(state_file=str(state_dir / "emulator.sqlite"), time_scale=time_scale, throttle="scaled",
-                   policy_dirs=[policy_dir] if policy_dir else None)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
-
-
-def _fail_target(message: str) -> None:
-    """A target that cannot be used: exit 1 (2 is reserved for plan --detailed-exitcode's changes)."""
-    click.echo(f"error: {message}", err=True)
+def _fail_target(message: str, log: Log | None = None) -> None:
+    """A target (or an option) that cannot be used: exit 1 (2 means changes, drift or a failed check)."""
+    (log or Log(None)).error(message)
     sys.exit(1)
 
 

@@ -1,7 +1,9 @@
 """Decide what to do with one resource: compare its desired body with what Azure holds.
 
 Who uses it: the engine, for every node, in ``plan``, ``apply`` and drift checks alike; the
-executor again just before a write, once runtime references are resolved. Pure functions: no
+executor, through ``refresh``, just before a write, once runtime references are resolved or the
+resource was read again: the executor carries out the change ``refresh`` returns and decides
+nothing itself. Pure functions: no
 I/O, no SDK. The comparison is left-scoped: only the fields the plan declares count, so
 server-computed and platform-managed fields never show up as drift. Per-kind facts
 (ignored paths, case-insensitive enums, paths that force a replacement) come from the kind.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lzengine.ids import looks_like_id
@@ -58,6 +60,9 @@ class Change:
     #: (ARM code, message) of a refusal known before any write (an Azure Policy deny found by the
     #: preflight): apply fails the resource without sending it.
     failure: tuple[str, str] | None = None
+    #: True: ``failure`` stops the whole apply before its first write (a quota, model or
+    #: live-address refusal), not only this resource and its dependents
+    stops_run: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -93,6 +98,23 @@ def decide(
             reason=f"{', '.join(forcing)} cannot change in place", owner=owner,
         )
     return Change(Action.UPDATE, address, arm_id, kind.arm_type, items, owner=owner)
+
+
+def refresh(
+    change: Change,
+    kind: ResourceKind,
+    desired: Mapping[str, Any],
+    observed: Mapping[str, Any] | None,
+    *,
+    ignore_paths: tuple[str, ...] = (),
+) -> Change:
+    """The planned ``change``, decided again against values known only now: ``desired`` with
+    its runtime references resolved from fresh outputs, ``observed`` as just re-read (an upstream
+    replacement or repair moved it). What the plan attached to the change (secret paths, why it
+    is blocked, a preflight refusal) carries over. A NOOP result means there is nothing to do."""
+    fresh = decide(change.address, change.arm_id, kind, desired, observed, owner=change.owner,
+                   ignore_paths=ignore_paths)
+    return replace(fresh, secret_paths=change.secret_paths, blocked=change.blocked, failure=change.failure)
 
 
 def compare(
@@ -158,9 +180,29 @@ def _scalar_equal(desired: Any, observed: Any, kind: ResourceKind, path: str) ->
 
 def repairs(change: Change, kind: ResourceKind) -> dict[str, str]:
     """Extra SDK arguments the write of ``change`` needs to restore the kind's live state."""
-    if kind.repair is None or not any(i.path == kind.repair.path for i in change.items):
+    if kind.repair is None:
+        return {}
+    triggers = (kind.repair.path, *kind.repair.expects)
+    if not any(_under(i.path, t) for i in change.items for t in triggers):
         return {}
     return dict(kind.repair.write_options)
+
+
+def writable(body: Mapping[str, Any], kind: ResourceKind) -> dict[str, Any]:
+    """``body`` without the paths the kind's repair only expects (they are compared, never sent).
+    Copies along each removed path; ``body`` itself is left as it is."""
+    out = dict(body)
+    for path in kind.repair.expects if kind.repair is not None else ():
+        *heads, last = path.split(".")
+        parent: dict[str, Any] = out
+        for part in heads:
+            child = parent.get(part)
+            if not isinstance(child, Mapping):
+                break
+            parent[part] = parent = dict(child)
+        else:
+            parent.pop(last, None)
+    return out
 
 
 def secret_paths(body: Any, path: str = "") -> frozenset[str]:

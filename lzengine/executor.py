@@ -21,7 +21,7 @@ from typing import Any
 
 from lzengine import ids, refs
 from lzengine.adapters.base import Adapter
-from lzengine.diff import Action, Change, decide, repairs
+from lzengine.diff import Action, Change, refresh, repairs, writable
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import PARENT
@@ -51,6 +51,7 @@ class Executor:
         reporter: Reporter,
         clock: Callable[[], float] = time.monotonic,
         purge: bool = False,
+        stop: threading.Event | None = None,
     ):
         self.adapter = adapter
         self.retry = retry
@@ -58,6 +59,7 @@ class Executor:
         self.reporter = reporter
         self.clock = clock
         self.purge = purge
+        self.stop = stop
         self._written: set[str] = set()  # addresses written in this run
         self._replaced: set[str] = set()  # addresses deleted and created again in this run
         self._locks_guard = threading.Lock()
@@ -90,6 +92,11 @@ class Executor:
                     entry = heapq.heappop(ready)
                     address = entry[2]
                     failed_dep = next((d for d in sorted(prerequisites[address]) if d in blocked), None)
+                    if self.stop is not None and self.stop.is_set():
+                        outcomes[address] = Outcome.skipped(changeset.changes[address], "not run: stopping")
+                        self.reporter.done(outcomes[address])
+                        sorter.done(address)
+                        continue
                     if failed_dep is not None:
                         root = blocked[failed_dep]
                         blocked[address] = root
@@ -186,8 +193,7 @@ class Executor:
                     "; ".join(f"{ref} has no value after {ref.address} converged" for ref in missing),
                     arm_id=node.arm_id,
                 )
-            current = decide(node.address, node.arm_id, node.kind, desired, observed, owner=node.owner,
-                             ignore_paths=node.ignore_paths)
+            current = refresh(change, node.kind, desired, observed, ignore_paths=node.ignore_paths)
             if current.action is Action.NOOP:
                 return Outcome.of(change, Status.OK, 0, self.clock() - started), observed
             self.reporter.started(current)
@@ -213,7 +219,7 @@ class Executor:
     def _write(
         self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str]
     ) -> dict[str, Any]:
-        return self.adapter.write(node.kind, node.arm_id, desired, progress, options or None)
+        return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind), progress, options or None)
 
     def _upstream_in(self, node: Node, addresses: set[str]) -> bool:
         with self._locks_guard:

@@ -11,7 +11,7 @@ import enum
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any, Protocol
 
 from lzengine.diff import Action, Change, is_sensitive
@@ -81,6 +81,8 @@ class RunReport:
     outcomes: list[Outcome]
     target: str = ""
     duration_s: float = 0.0
+    #: True: the run was refused before its first write (see ``refused_run``)
+    refused: bool = False
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(SUMMARY_KEYS, 0)
@@ -103,12 +105,51 @@ class RunReport:
         return {
             "target": self.target,
             "duration_s": round(self.duration_s, 3),
+            "refused": self.refused,
             "outcomes": [o.as_dict() for o in self.outcomes],
             "summary": self.summary(),
         }
 
 
+#: What a run would do with one change, as ``disposition`` in plan JSON.
+WRITE = "write"  # this run would send the write (or delete)
+NOTHING = "nothing"  # in sync: no write needed
+NOT_APPLIED = "not-applied"  # a difference reported, deliberately not written (--team, prune blocked)
+REFUSED = "refused"  # would fail: refused before any write (policy, quota, model, addresses)
+
+
+def disposition(change: Change) -> str:
+    """Whether this run would write ``change``, or only report it, and in which way."""
+    if change.action is Action.NOOP:
+        return NOTHING
+    if not change.allowed:
+        return NOT_APPLIED
+    if change.failure is not None:
+        return REFUSED
+    return WRITE
+
+
+def refused_run(changeset: Any) -> list[Outcome]:
+    """Outcomes of an apply refused before its first write: the refusals fail (0 attempts), every
+    other pending change is reported as not applied, and nothing is written."""
+    outcomes = []
+    for change in changeset.changes.values():
+        if change.action is Action.NOOP:
+            outcomes.append(Outcome.of(change, Status.OK, 0, 0.0))
+        elif change.failure is not None and change.stops_run and change.allowed:
+            outcomes.append(Outcome(change.address, change.arm_id, change.arm_type, change.action, Status.FAILED, 0,
+                                    0.0, error=f"{change.failure[0]}: {change.failure[1]}",
+                                    error_code=change.failure[0], hint="refused before any write"))
+        else:
+            reason = change.blocked or "not written: this apply was refused before its first write (see the errors)"
+            outcomes.append(replace(Outcome.of(change, Status.NOT_APPLIED, 0, 0.0), error=reason))
+    return outcomes
+
+
 def change_as_dict(change: Change) -> dict[str, Any]:
+    """One change of a ``plan`` (nothing has been applied): ``will_write`` says whether this run
+    would write it; ``disposition`` and ``not_written_because`` say why not."""
+    shown = disposition(change)
     return {
         "id": change.arm_id,
         "address": change.address,
@@ -116,7 +157,10 @@ def change_as_dict(change: Change) -> dict[str, Any]:
         "action": change.action.label,
         "reason": change.reason or None,
         "owner": change.owner,
-        "applied": change.allowed,
+        "will_write": shown == WRITE,
+        "disposition": shown,
+        "not_written_because": change.blocked or (change.failure[1] if change.failure else None)
+        if shown in (NOT_APPLIED, REFUSED) else None,
         "failure": {"code": change.failure[0], "message": change.failure[1]} if change.failure else None,
         "items": [
             {"path": i.path, "before": _shown(i.before, i.path, change), "after": _shown(i.after, i.path, change)}
@@ -228,9 +272,32 @@ def render_plan_text(changes: list[Change]) -> str:
     lines.append(
         "Plan: " + ", ".join(f"{counts[k]} to {k}" for k in ("create", "update", "replace", "delete"))
         + f", {counts['noop']} unchanged."
-        + (f" {counts['failed']} would be refused by Azure Policy." if counts["failed"] else "")
+        + "".join(f" {n} would be refused {why}." for why, n in _refusals(changes).items())
     )
     return "\n".join(lines)
+
+
+#: How a refusal found before any write is described in the plan's last line, by ARM code.
+REFUSAL_LABELS = {
+    "RequestDisallowedByPolicy": "by Azure Policy",
+    "InsufficientQuota": "for lack of quota",
+    "DeploymentModelNotSupported": "by the regional model catalogue",
+    "InvalidResourceProperties": "by the regional model catalogue",
+    "ServiceModelDeprecated": "by the regional model catalogue",
+    "ServiceModelDeprecating": "by the regional model catalogue",
+    "InUsePrefixCannotBeDeleted": "to protect live addresses",
+    "InUseSubnetCannotBeUpdated": "to protect live addresses",
+    "NetcfgSubnetRangeOutsideVnet": "to protect live addresses",
+}
+
+
+def _refusals(changes: list[Change]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for change in changes:
+        if change.failure is not None and change.allowed:
+            label = REFUSAL_LABELS.get(change.failure[0], "before any write")
+            counts[label] = counts.get(label, 0) + 1
+    return counts
 
 
 def render_report_text(report: RunReport, verb: str = "Apply") -> str:
@@ -242,7 +309,9 @@ def render_report_text(report: RunReport, verb: str = "Apply") -> str:
         if outcome.hint:
             lines.append(f"    hint: {outcome.hint}")
     foreign = [o for o in report.outcomes if o.status is Status.NOT_APPLIED]
-    if foreign:
+    if report.refused:
+        lines.append(f"Refused before any write: nothing was written; {len(foreign)} other change(s) not applied.")
+    elif foreign:
         lines.append(f"{len(foreign)} change(s) reported but not applied:")
         lines.extend(f"    {o.address}: {o.error}" for o in foreign)
     skipped = [o for o in report.outcomes if o.status is Status.SKIPPED]

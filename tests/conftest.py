@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from lzengine.cli import main
 from lzengine.emulator import Emulator
+from tests.refdata import SOURCES, root
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "plans"
@@ -94,3 +95,10 @@ def plan_file(tmp_path: Path):
         return str(path)
 
     return write
+
+
+@pytest.fixture(params=SOURCES)
+def refdata(request: pytest.FixtureRequest) -> Path:
+    """Reference data folder, once per source: the project's own fixtures, then ``../shared/data``
+    (skipped with the reason when absent). See ``tests/refdata.py``."""
+    return root(request.param)

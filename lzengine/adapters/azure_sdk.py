@@ -27,6 +27,8 @@ from lzengine.kinds.base import ResourceKind
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
 POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
+PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
+COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
@@ -46,6 +48,13 @@ class StaticTokenCredential:
         from azure.core.credentials import AccessTokenInfo
 
         return AccessTokenInfo(self._token, int(time.time()) + 24 * 3600)
+
+
+def default_credential() -> Any:
+    """``DefaultAzureCredential``: az login, managed identity, environment, workload identity."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
 
 
 @dataclass
@@ -224,6 +233,22 @@ class AzureSdkAdapter:
                 return None
             raise error from None
 
+    def list_model_usages(self, location: str) -> list[dict[str, Any]]:
+        return self._list_cognitive("usages", location)
+
+    def list_models(self, location: str) -> list[dict[str, Any]]:
+        return self._list_cognitive("models", location)
+
+    def _list_cognitive(self, operations: str, location: str) -> list[dict[str, Any]]:
+        client = self.client(COGNITIVE_CLIENT)
+        scope = (f"/subscriptions/{self.connection.subscription_id}/providers/Microsoft.CognitiveServices/"
+                 f"locations/{location}/{operations}")
+        try:
+            # serialize(): REST keys (currentValue, lifecycleStatus); as_dict() would give Python names
+            return [item.serialize(keep_readonly=True) for item in getattr(client, operations).list(location)]
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, scope, "list") from None
+
     def register_providers(self, namespaces: set[str]) -> None:
         """Register resource providers that are not yet registered (idempotent, waits)."""
         client = self.client(RESOURCES_CLIENT)
@@ -245,6 +270,66 @@ class AzureSdkAdapter:
             except Exception as exc:  # noqa: BLE001
                 raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}",
                                         "register") from None
+
+    # -- TXT record sets of the control zone (lzengine.control_zone: ownership record, run lock) --
+    def get_txt_record(self, resource_group: str, zone: str, name: str) -> dict[str, Any] | None:
+        """One TXT record set as REST JSON (with its ``etag``), or None when it or its zone is absent."""
+        client = self.client(PRIVATE_DNS_CLIENT)
+        try:
+            return client.record_sets.get(resource_group, zone, "TXT", name, cls=_raw_json)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "read")
+            if error.status == 404:
+                return None
+            raise error from None
+
+    def put_txt_record(
+        self, resource_group: str, zone: str, name: str, body: dict[str, Any], *,
+        if_match: str | None = None, if_none_match: bool = False,
+    ) -> dict[str, Any]:
+        """Create or replace a TXT record set. ``if_none_match`` sends ``If-None-Match: *`` (fails
+        with 412 PreconditionFailed when it exists); ``if_match`` sends ``If-Match: <etag>`` (412
+        when the record changed since that etag was read)."""
+        from azure.core import MatchConditions
+
+        client = self.client(PRIVATE_DNS_CLIENT)
+        condition: dict[str, Any] = {}
+        if if_none_match:
+            condition = {"match_condition": MatchConditions.IfMissing}
+        elif if_match:
+            condition = {"etag": if_match, "match_condition": MatchConditions.IfNotModified}
+        try:
+            return client.record_sets.create_or_update(resource_group, zone, "TXT", name, body, cls=_raw_json,
+                                                       **condition) or {}
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "write") from None
+
+    def delete_txt_record(self, resource_group: str, zone: str, name: str, *, if_match: str | None = None) -> None:
+        """Delete a TXT record set (only if its etag is still ``if_match``, when given); absent is fine."""
+        from azure.core import MatchConditions
+
+        client = self.client(PRIVATE_DNS_CLIENT)
+        condition: dict[str, Any] = (
+            {"etag": if_match, "match_condition": MatchConditions.IfNotModified} if if_match else {}
+        )
+        try:
+            client.record_sets.delete(resource_group, zone, "TXT", name, **condition)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "delete")
+            if error.status == 404:
+                return
+            raise error from None
+
+    def list_txt_records(self, resource_group: str, zone: str) -> list[dict[str, Any]]:
+        """Every TXT record set of a zone (ARM pages them), as REST JSON; [] when the zone is absent."""
+        client = self.client(PRIVATE_DNS_CLIENT)
+        try:
+            return [dict(_as_rest(r)) for r in client.record_sets.list_by_type(resource_group, zone, "TXT")]
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, ""), "list")
+            if error.status == 404:
+                return []
+            raise error from None
 
     def _operation(self, kind: ResourceKind, method: str) -> Any:
         return getattr(getattr(self.client(kind.client), kind.operations), method)
@@ -316,6 +401,27 @@ class AzureSdkAdapter:
             if error.status == 404:
                 return
             raise error from None
+
+    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+        """A read-only ARM call by path (a POST action such as PolicyInsights ``summarize``, or a
+        GET of a listing with no typed client here); None on 404. Through the shared pipeline,
+        so authentication, the transport and error mapping are the same as every other call."""
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        client = self.client(RESOURCES_CLIENT)
+        request = HttpRequest(method, f"{path}?api-version={api_version}", json={} if method == "POST" else None)
+        try:
+            response = client.send_request(request)
+            if response.status_code == 404:
+                return None
+            if response.status_code >= 400:
+                from azure.mgmt.core.exceptions import ARMErrorFormat
+
+                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+            return response.json() if response.text() else {}
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, path, method.lower()) from None
 
     def close(self) -> None:
         with self._lock:
@@ -392,6 +498,11 @@ def _rest_keys(item: Any) -> dict[str, Any]:
     """A list item (an SDK model, which maps REST keys to values) as {id, type, tags}."""
     item = dict(item)
     return {"id": item.get("id"), "type": item.get("type"), "tags": item.get("tags") or {}}
+
+
+def _txt_id(subscription: str, resource_group: str, zone: str, name: str) -> str:
+    return (f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Network/"
+            f"privateDnsZones/{zone}/TXT/{name}").rstrip("/")
 
 
 def _first_line(exc: BaseException) -> str:

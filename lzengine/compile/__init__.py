@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from lzengine.compile import governance, hub, network, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
+from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
 from lzengine.plan.models import Plan
 
@@ -43,9 +44,13 @@ STEPS: tuple[Callable[[Context], None], ...] = (
 )
 
 
-def compile_plan(plan: Plan, subscription: str) -> Graph:
-    """Plan → Graph. Raises graph.CycleError if the declared dependencies form a cycle."""
-    context = Context(plan, subscription)
+def compile_plan(plan: Plan, subscription: str, live: LiveAddresses | None = None) -> Graph:
+    """Plan → Graph. Raises graph.CycleError if the declared dependencies form a cycle.
+
+    ``live``: the address layout of VNets that exist (``lzengine.live_addresses``), so that
+    automatically placed subnets keep their prefixes; raises ``AddressesDoNotFit`` when a new
+    subnet has no room left beside them."""
+    context = Context(plan, subscription, live)
     for step in STEPS:
         step(context)
     _apply_ignore_changes(plan, context.graph)
@@ -61,4 +66,4 @@ def _apply_ignore_changes(plan: Plan, graph: Graph) -> None:
             graph.nodes[address] = replace(node, ignore_paths=(*node.ignore_paths, *paths))
 
 
-__all__ = ["MANAGED_BY_TAG", "STEPS", "ZONE_TAG", "compile_plan"]
+__all__ = ["MANAGED_BY_TAG", "STEPS", "ZONE_TAG", "AddressesDoNotFit", "LiveAddresses", "LiveVnet", "compile_plan"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lzengine import ids, refs
+from lzengine.compile.live import AddressesDoNotFit, LiveAddresses
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import ResourceKind
 from lzengine.plan import layout
@@ -28,17 +29,39 @@ PLATFORM = "platform"
 
 
 class Context:
-    def __init__(self, plan: Plan, subscription: str):
+    def __init__(self, plan: Plan, subscription: str, live: LiveAddresses | None = None):
         self.plan = plan
         self.subscription = subscription
         self.names = Names(plan, subscription)
         self.graph = Graph()
+        self.live: LiveAddresses = live or {}
         self.hub_planned: list[PlannedSubnet] = layout.hub_subnets(plan.hub)
-        self.hub_prefixes = layout.carve(list(plan.hub.address_space), self.hub_planned)
+        self.hub_prefixes = self._carve("hub", self.hub_vnet_id(), list(plan.hub.address_space), self.hub_planned)
         self.spoke_planned = {s.name: layout.spoke_subnets(s, i) for i, s in enumerate(plan.spokes)}
         self.spoke_prefixes = {
-            s.name: layout.carve(list(s.address_space), self.spoke_planned[s.name]) for s in plan.spokes
+            s.name: self._carve(s.name, self.spoke_vnet_id(s), list(s.address_space), self.spoke_planned[s.name])
+            for s in plan.spokes
         }
+
+    def _carve(self, label: str, vnet_id: str, space: list[str], planned: list[PlannedSubnet]) -> dict[str, str]:
+        """Prefixes of one VNet's subnets; subnets that exist keep their live prefix (see
+        ``lzengine.plan.network.carve``), subnets the plan dropped keep their space occupied."""
+        vnet = self.live.get(vnet_id.lower())
+        if vnet is None:
+            return layout.carve(space, planned)
+        declared = {p.spec.name.lower() for p in planned}
+        occupied = [prefix for name, prefix in vnet.subnets.items() if name.lower() not in declared]
+        prefixes = layout.carve(space, planned, vnet.subnets, occupied)
+        missing = [p.spec for p in planned if p.spec.name not in prefixes]
+        if missing:
+            kept = ", ".join(f"{n} {p}" for n, p in sorted(vnet.subnets.items())) or "none"
+            raise AddressesDoNotFit(
+                f"{label}: no free block left in {', '.join(space)} for "
+                + ", ".join(f"subnet {s.name!r} (/{s.size})" for s in missing)
+                + f" without moving the subnets that exist (they keep their prefixes: {kept}); "
+                "add a block to the address space, or give the subnet an explicit prefix"
+            )
+        return prefixes
 
     # -- nodes -----------------------------------------------------------------------------------
     def add(

@@ -174,16 +174,19 @@ def _spoke_network(ctx: Context, spoke: Spoke) -> None:
     peering = KINDS_BY_NAME["virtual_network_peering"]
     ctx.add(f"{base}.peering.to_hub", peering,
             f"{vnet_id}/virtualNetworkPeerings/{ctx.names.peering_to_hub(spoke.name)}",
-            _peering_body(ctx.hub_vnet_id()), {f"{base}.vnet", "hub.vnet"}, spoke.owner)
+            _peering_body(ctx.hub_vnet_id(), "hub.vnet"), {f"{base}.vnet", "hub.vnet"}, spoke.owner)
     ctx.add(f"{base}.peering.from_hub", peering,
             f"{ctx.hub_vnet_id()}/virtualNetworkPeerings/{ctx.names.peering_from_hub(spoke.name)}",
-            _peering_body(vnet_id), {f"{base}.vnet", "hub.vnet"}, PLATFORM)
+            _peering_body(vnet_id, f"{base}.vnet"), {f"{base}.vnet", "hub.vnet"}, PLATFORM)
 
 
-def _peering_body(remote_vnet_id: str) -> dict[str, Any]:
+def _peering_body(remote_vnet_id: str, remote_address: str) -> dict[str, Any]:
+    """A peering; ``remoteAddressSpace`` is what it must show once in sync, the remote VNet's live
+    address space (compared, never sent: see the peering kind's Repair)."""
     return {
         "properties": {
             "remoteVirtualNetwork": {"id": remote_vnet_id},
+            "remoteAddressSpace": {"addressPrefixes": Ref(remote_address, "properties.addressSpace.addressPrefixes")},
             "allowVirtualNetworkAccess": True,
             "allowForwardedTraffic": True,
             "allowGatewayTransit": False,

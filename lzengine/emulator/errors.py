@@ -114,6 +114,41 @@ def authorization_failed(object_id: str, action: str, scope: str) -> ArmError:
     )
 
 
+def linked_authorization_failed(object_id: str, action: str, scope: str,
+                                missing: list[tuple[str, str]]) -> ArmError:
+    """403 when the caller may write a resource but lacks the ``join``-style action on a resource the
+    body links (see :mod:`lzengine.emulator.linked_access`). ``missing``: (action, linked scope)."""
+    actions = ",".join(sorted({a for a, _ in missing}))
+    scopes = ",".join(s for _, s in missing)
+    return ArmError(
+        403,
+        "LinkedAuthorizationFailed",
+        f"The client '{object_id}' with object id '{object_id}' has permission to perform action '{action}' on "
+        f"scope '{scope}'; however, it does not have permission to perform action(s) '{actions}' on the linked "
+        f"scope(s) '{scopes}' (respectively) or the linked scope(s) are invalid.",
+        gateway=True,
+    )
+
+
+def location_changed(name: str, old: str, new: str, rg: str) -> ArmError:
+    """A PUT/PATCH naming another region than the resource's: 409 ``InvalidResourceLocation`` (message as
+    quoted in several public reports, e.g. Azure/azure-cli extensions and terraform logs)."""
+    return ArmError(
+        409, "InvalidResourceLocation",
+        f"The resource '{name}' already exists in location '{old}' in resource group '{rg}'. A resource with "
+        f"the same name cannot be created in location '{new}'. Please select a new resource name.",
+        target="location",
+    )
+
+
+def rg_location_changed(name: str, old: str, new: str) -> ArmError:
+    return ArmError(
+        409, "InvalidResourceGroupLocation",
+        f"Invalid resource group location '{new}'. The Resource group already exists in location '{old}'.",
+        target="location",
+    )
+
+
 def subscription_not_found(subscription_id: str) -> ArmError:
     return ArmError(
         404, "SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found.",
@@ -169,13 +204,13 @@ def invalid_json(reason: str) -> ArmError:
     )
 
 
-def precondition_failed(etag: str | None, sent: str) -> ArmError:
-    return ArmError(
-        412,
-        "PreconditionFailed",
-        f"The condition specified using HTTP conditional header(s) is not met: If-Match '{sent}' "
-        f"does not match the current ETag '{etag or ''}'.",
-    )
+def precondition_failed(etag: str | None, sent: str, header: str = "If-Match") -> ArmError:
+    if header == "If-None-Match":
+        detail = f"If-None-Match '{sent}' but the resource exists with ETag '{etag or ''}'."
+    else:
+        detail = f"If-Match '{sent}' does not match the current ETag '{etag or ''}'."
+    return ArmError(412, "PreconditionFailed",
+                    f"The condition specified using HTTP conditional header(s) is not met: {detail}")
 
 
 def busy(code: str, status: int, resource_id: str, op_url: str | None, retry_after: float) -> ArmError:

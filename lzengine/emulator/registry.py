@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from lzengine.emulator import locations
+
 API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
 
 
@@ -95,14 +97,10 @@ class TypeSpec:
         return self.create.transient is not None or self.update.transient is not None
 
 
-REGIONS: tuple[str, ...] = (
-    "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus",
-    "southcentralus", "westcentralus", "canadacentral", "brazilsouth", "northeurope", "westeurope",
-    "uksouth", "ukwest", "francecentral", "germanywestcentral", "swedencentral",
-    "switzerlandnorth", "norwayeast", "italynorth", "polandcentral", "australiaeast",
-    "southeastasia", "eastasia", "japaneast", "koreacentral", "centralindia",
-    "southafricanorth", "uaenorth", "eastus2euap", "centraluseuap",
-)  # fmt: skip
+#: every public region (networking, identities, resource groups); see :mod:`lzengine.emulator.locations`
+REGIONS: tuple[str, ...] = locations.ALL
+#: regions where the platform services are offered (restricted-access regions left out)
+SERVICE_REGIONS: tuple[str, ...] = locations.SERVICES
 
 NETWORK_VERSIONS = (
     "2018-10-01", "2019-02-01", "2019-04-01", "2019-06-01", "2019-09-01", "2019-11-01",
@@ -273,7 +271,7 @@ _SPECS: list[TypeSpec] = [
         latency=(90.0, 30.0, 30.0),
         etag="datetime-body",
         conflict_code="RequestConflict",
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
         normalize_location=True,
     ),
     TypeSpec(
@@ -287,6 +285,7 @@ _SPECS: list[TypeSpec] = [
         conflict_code="RequestConflict",
     ),
     _sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
+    _sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
     _sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
     _sync(
         "Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts",
@@ -303,7 +302,7 @@ _SPECS: list[TypeSpec] = [
         latency=(420.0, 30.0, 0.0),
         success_state="succeeded",
         etag="datetime-header",
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
         extra_status={"provisioning": "provisioning", "succeeded": "running", "failed": "error"},
     ),
     # --- Microsoft.Web (create 202 with body; update synchronous 200)
@@ -314,7 +313,7 @@ _SPECS: list[TypeSpec] = [
         update=SYNC_UPDATE,
         delete=SYNC_DELETE,
         latency=(60.0, 0.0, 0.0),
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
         lock="self",
     ),
     TypeSpec(
@@ -324,7 +323,7 @@ _SPECS: list[TypeSpec] = [
         update=SYNC_UPDATE,
         delete=SYNC_DELETE,
         latency=(60.0, 0.0, 0.0),
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
         lock="self",
     ),
     # --- Monitoring
@@ -333,7 +332,7 @@ _SPECS: list[TypeSpec] = [
         INSIGHTS_VERSIONS,
         create=PutMode(200),
         update=PutMode(200),
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
     ),
     _sync("Microsoft.Insights/actionGroups", ("2019-06-01", "2021-09-01", "2022-06-01", "2023-01-01",
                                               "2023-09-01-preview", "2024-10-01-preview")),
@@ -352,7 +351,7 @@ _SPECS: list[TypeSpec] = [
         update=PutMode(200, "Updating"),
         delete=DeleteMode(202, "Deleting", async_header=True, location_header=True),
         latency=(30.0, 5.0, 5.0),
-        locations=REGIONS,
+        locations=SERVICE_REGIONS,
         lock="self",
     ),
     # --- Identity and governance
@@ -395,11 +394,11 @@ _SPECS: list[TypeSpec] = [
     _sync("Microsoft.Authorization/roleDefinitions", AUTHORIZATION_VERSIONS),
     _sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01")),
     _sync("Microsoft.KeyVault/vaults", ("2019-09-01", "2022-07-01", "2023-07-01", "2024-11-01"),
-          locations=REGIONS),
+          locations=SERVICE_REGIONS),
     _sync("Microsoft.Web/sites/config", WEB_VERSIONS, listed=False),
     _sync("Microsoft.Storage/storageAccounts",
           ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
-          locations=REGIONS),
+          locations=SERVICE_REGIONS),
 ]  # fmt: skip
 
 # Proxy/extension types (governance, diagnostics) are not "tracked" resources: the generic
@@ -503,21 +502,9 @@ def api_version_at_least(api_version: str, floor: str) -> bool:
     return api_version[:10] >= floor[:10]
 
 
-_DISPLAY = {
-    "eastus": "East US", "eastus2": "East US 2", "westus": "West US", "westus2": "West US 2",
-    "westus3": "West US 3", "centralus": "Central US", "northcentralus": "North Central US",
-    "southcentralus": "South Central US", "westcentralus": "West Central US",
-    "canadacentral": "Canada Central", "brazilsouth": "Brazil South", "northeurope": "North Europe",
-    "westeurope": "West Europe", "uksouth": "UK South", "ukwest": "UK West",
-    "francecentral": "France Central", "germanywestcentral": "Germany West Central",
-    "swedencentral": "Sweden Central", "switzerlandnorth": "Switzerland North",
-    "norwayeast": "Norway East", "italynorth": "Italy North", "polandcentral": "Poland Central",
-    "australiaeast": "Australia East", "southeastasia": "Southeast Asia", "eastasia": "East Asia",
-    "japaneast": "Japan East", "koreacentral": "Korea Central", "centralindia": "Central India",
-    "southafricanorth": "South Africa North", "uaenorth": "UAE North", "global": "global",
-}  # fmt: skip
+
 
 
 def display_name(region: str) -> str:
     """Display name of a region code as the providers API lists it (``eastus2`` → ``East US 2``)."""
-    return _DISPLAY.get(region, region)
+    return locations.display_name(region)

@@ -28,6 +28,11 @@ class Repair:
     healthy: str  # the value that needs nothing, e.g. "FullyInSync"
     write_options: tuple[tuple[str, str], ...]  # SDK keyword arguments of the restoring write
     reason: str
+    #: desired-body paths that state what the live resource must show but that only the
+    #: restoring write can bring about (the compiler fills them with references to another
+    #: resource's live value): compared like any field, a difference triggers this repair's
+    #: write, and they are never sent
+    expects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,18 @@ PUBLIC_IP = _kind(
 VIRTUAL_NETWORK_PEERING = _kind(
     "virtual_network_peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
     "virtual_network_peerings", "virtualNetworks", "virtualNetworkPeerings",
-    ignore_paths=("etag", "properties.peeringState", "properties.peeringSyncLevel", "properties.remoteAddressSpace",
+    ignore_paths=("etag", "properties.peeringState", "properties.peeringSyncLevel",
                   "properties.remoteVirtualNetworkAddressSpace"),
+    # Either signal alone can be stale: a sync from the other side may leave this side reading
+    # FullyInSync while its remoteAddressSpace still shows the old prefixes, so both the sync
+    # level and remoteAddressSpace (compared with the remote VNet's live address space, a
+    # reference the compiler puts in the body) trigger the sync write. The documented sync is a
+    # PUT with syncRemoteAddressSpace=true and the ordinary body (REST example
+    # VirtualNetworkPeeringSync.json sends no remoteAddressSpace), so that path is never sent.
     repair=Repair(
         "properties.peeringSyncLevel", "FullyInSync", (("sync_remote_address_space", "true"),),
         "a peered VNet's address space changed; the peering must be synced",
+        expects=("properties.remoteAddressSpace",),
     ),
     **_CHILD,
 )

@@ -9,6 +9,7 @@ endpoints, App Service integration and the App Gateway each need a subnet of tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lzengine.plan import network
@@ -80,9 +81,11 @@ def subnet_for(planned: list[PlannedSubnet], purpose: str) -> SubnetSpec | None:
     return next((p.spec for p in planned if p.spec.purpose == purpose), None)
 
 
-def carve(space: list[str], planned: list[PlannedSubnet]) -> dict[str, str]:
-    """Prefix of every subnet (explicit or carved); subnets that do not fit are left out."""
-    prefixes, _ = network.carve(space, [p.spec for p in planned])
+def carve(space: list[str], planned: list[PlannedSubnet], pins: Mapping[str, str] | None = None,
+          occupied: Sequence[str] = ()) -> dict[str, str]:
+    """Prefix of every subnet (explicit, kept where it lives, or carved); subnets that do not fit
+    are left out. ``pins``/``occupied``: see ``lzengine.plan.network.carve``."""
+    prefixes, _ = network.carve(space, [p.spec for p in planned], pins, occupied)
     return prefixes
 
 

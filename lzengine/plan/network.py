@@ -8,8 +8,9 @@ file:line:column.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lzengine.plan.base import SubnetSpec
@@ -46,20 +47,39 @@ class Finding:
     code: str = "network"
 
 
-def carve(space: Sequence[str], specs: Sequence[SubnetSpec]) -> tuple[dict[str, str], list[Finding]]:
+def carve(
+    space: Sequence[str], specs: Sequence[SubnetSpec], pins: Mapping[str, str] | None = None,
+    occupied: Sequence[str] = (),
+) -> tuple[dict[str, str], list[Finding]]:
     """Give every subnet a prefix: explicit ones are kept, sized ones take the lowest free block.
 
-    Sized subnets are placed largest first (so alignment wastes the least space), each into the
-    first aligned block of any address-space range that overlaps no subnet placed so far.
+    ``pins`` are the prefixes sized subnets already have in Azure (by name, any case): a pin is
+    kept when it still has the declared size, lies inside the address space and overlaps no
+    explicit prefix or earlier pin, so adding, removing or reordering subnets never moves one
+    that exists. ``occupied`` are live prefixes of subnets the plan no longer declares: new
+    subnets avoid them. The other sized subnets are placed largest first (so alignment wastes the
+    least space), each into the first aligned block of any address-space range that overlaps
+    nothing placed, pinned or occupied.
     """
     networks = [ipaddress.IPv4Network(c) for c in space]
     taken: list[ipaddress.IPv4Network] = [ipaddress.IPv4Network(s.prefix) for s in specs if s.prefix]
     result: dict[str, str] = {s.name: s.prefix for s in specs if s.prefix}
     findings: list[Finding] = []
-    sized = sorted(
-        ((i, s) for i, s in enumerate(specs) if s.size is not None), key=lambda item: (item[1].size, item[0])
-    )
-    for index, spec in sized:
+    live = {name.lower(): prefix for name, prefix in (pins or {}).items()}
+    to_place: list[tuple[int, SubnetSpec]] = []
+    for index, spec in enumerate(specs):
+        if spec.size is None:
+            continue
+        pinned = _usable_pin(live.get(spec.name.lower()), spec.size, networks, taken)
+        if pinned is None:
+            to_place.append((index, spec))
+            continue
+        taken.append(pinned)
+        result[spec.name] = str(pinned)
+    for prefix in occupied:
+        with contextlib.suppress(ValueError):
+            taken.append(ipaddress.IPv4Network(prefix))
+    for index, spec in sorted(to_place, key=lambda item: (item[1].size, item[0])):
         placed = None
         for net in networks:
             if spec.size < net.prefixlen:
@@ -83,6 +103,24 @@ def carve(space: Sequence[str], specs: Sequence[SubnetSpec]) -> tuple[dict[str, 
         taken.append(placed)
         result[spec.name] = str(placed)
     return result, findings
+
+
+def _usable_pin(
+    prefix: str | None, size: int, networks: Sequence[ipaddress.IPv4Network], taken: Sequence[ipaddress.IPv4Network]
+) -> ipaddress.IPv4Network | None:
+    """The live prefix as a pin, or None when it no longer fits the plan (size changed, outside
+    the address space, overlapping an explicit prefix): then the subnet is placed again."""
+    if not prefix:
+        return None
+    try:
+        net = ipaddress.IPv4Network(prefix)
+    except ValueError:
+        return None
+    if net.prefixlen != size or not any(net.subnet_of(n) for n in networks if n.version == net.version):
+        return None
+    if any(net.overlaps(t) for t in taken):
+        return None
+    return net
 
 
 def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: dict[str, str]) -> list[Finding]:

@@ -1,5 +1,7 @@
 """The local target with built-in policies loaded: a plan that breaks the landing zone's own Deny
-assignment is refused by plan before any write, with the real RequestDisallowedByPolicy error."""
+assignment is refused by plan before any write, with the real RequestDisallowedByPolicy error.
+
+The policy folder comes from each reference data source (``refdata``, see tests/refdata.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from lzengine.cli import main
-
-POLICIES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "azure-policy"
 
 PLAN = """\
 name: contoso-ai
@@ -46,7 +46,7 @@ resources:
 
 
 @pytest.fixture
-def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refdata: Path):
     monkeypatch.chdir(tmp_path)
     for name in ("AZURE_SUBSCRIPTION_ID", "LZENGINE_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
@@ -54,7 +54,7 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     def run(*args: str):
         return CliRunner().invoke(main, [*args, "plan.yaml", "--target", "local", "--time-scale", "0",
-                                         "--policy-dir", str(POLICIES)], catch_exceptions=False)
+                                         "--policy-dir", str(refdata / "azure-policy")], catch_exceptions=False)
 
     return run
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,6 @@ import requests
 from azure.core.credentials import AccessToken
 
 from lzengine.emulator import Emulator
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 NET_API = "2026-03-01"
 RG_API = "2025-04-01"

@@ -16,9 +16,14 @@ def account(sub: str | None = None, kind: str = "AIServices", location: str = "e
     return {"location": location, "kind": kind, "sku": {"name": "S0"}, "properties": props}
 
 
-def deployment(model: str = "gpt-4o", sku: str = "DataZoneStandard", capacity: int = 50) -> dict[str, Any]:
+VERSIONS = {"gpt-4o": "2024-11-20", "gpt-4o-mini": "2024-07-18", "gpt-4.1": "2025-04-14",
+            "text-embedding-3-large": "1", "text-embedding-3-small": "1"}
+
+
+def deployment(model: str = "gpt-4o", sku: str = "DataZoneStandard", capacity: int = 50,
+               version: str | None = None) -> dict[str, Any]:
     return {"sku": {"name": sku, "capacity": capacity},
-            "properties": {"model": {"format": "OpenAI", "name": model, "version": "2024-11-20"}}}
+            "properties": {"model": {"format": "OpenAI", "name": model, "version": version or VERSIONS[model]}}}
 
 
 def error(call: Any) -> HttpResponseError:

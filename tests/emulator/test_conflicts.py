@@ -58,7 +58,7 @@ def test_cognitive_deployments_request_conflict(slow: Arm, clock: FakeClock) -> 
     arm.put(acct, {"location": "eastus", "kind": "AIServices", "sku": {"name": "S0"}}, api=api)
     clock.advance(90)
     dep = {"sku": {"name": "Standard", "capacity": 1},
-           "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "1"}}}
+           "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}}}
     r1 = arm.put(acct + "/deployments/d1", dep, api=api)
     assert r1.status_code == 201 and r1.json()["properties"]["provisioningState"] == "Accepted"
     r2 = arm.put(acct + "/deployments/d2", dep, api=api)

@@ -1,4 +1,7 @@
-"""Every request body in shared/data/arm-examples is accepted and answered in the SDK's model.
+"""Every request body in the ARM examples is accepted and answered in the SDK's model.
+
+The examples come from each reference data source (``refdata``: the project's own in
+``tests/fixtures/arm-examples``, and shared/data/arm-examples when present; see tests/refdata.py).
 
 Each example is sent through the matching typed SDK operation (plain dict bodies, as the
 engine does); the SDK deserializes the answer into its model class. The answer must carry the
@@ -9,18 +12,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from azure.core.exceptions import HttpResponseError
 
-from .conftest import SHARED_DATA, Arm, Clients
+from tests.refdata import read_json
 
-EXAMPLES = SHARED_DATA / "arm-examples"
+from .conftest import Arm, Clients
+
 VNET = {"location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}
 
 
-def load(rel: str) -> dict[str, Any]:
-    return json.loads((EXAMPLES / rel).read_text(encoding="utf-8"))
+def load(refdata: Path, rel: str) -> dict[str, Any]:
+    return read_json(refdata / "arm-examples" / rel)
 
 
 def body_param(example: dict[str, Any]) -> dict[str, Any]:
@@ -81,12 +87,38 @@ CASES: dict[str, Case] = {
     "Microsoft.CognitiveServices/PutDeployment.json": lambda c, a, p, b: (
         ensure_account(c, p["accountName"]),
         c.cognitive.deployments.begin_create_or_update(
-            "rg1", p["accountName"], p["deploymentName"], b).result())[1],
+            "rg1", p["accountName"], p["deploymentName"], deployable(c, p, b)).result())[1],
     "Microsoft.Web/CreateOrUpdateAppServicePlan.json": lambda c, a, p, b:
         c.web.app_service_plans.begin_create_or_update("rg1", p["name"], b).result(),
     "Microsoft.Resources/CreateResourceGroup.json": lambda c, a, p, b:
         c.resource.resource_groups.create_or_update(p["resourceGroupName"], b),
 }  # fmt: skip
+
+
+def retired_model_refused(c: Any, p: dict[str, Any], b: dict[str, Any]) -> None:
+    """The specification's example deploys ``ada`` version 1, which Azure no longer deploys."""
+    with pytest.raises(HttpResponseError) as exc:
+        c.cognitive.deployments.begin_create_or_update("rg1", p["accountName"], p["deploymentName"], b).result()
+    assert exc.value.error.code == "DeploymentModelNotSupported"
+
+
+#: Model versions in an example that Azure no longer deploys (the specification's example uses ada 1).
+RETIRED = {("ada", "1")}
+
+
+def deployable(c: Any, p: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The example's deployment body; a retired model must first be refused, then swapped for a current one."""
+    model = b["properties"]["model"]
+    if (model["name"], str(model["version"])) in RETIRED:
+        retired_model_refused(c, p, b)
+        return current_model(b)
+    return b
+
+
+def current_model(b: dict[str, Any]) -> dict[str, Any]:
+    """The example's body with a model version the region offers for its SKU."""
+    return {**b, "properties": {**b["properties"], "model": {"format": "OpenAI", "name": "gpt-4o",
+                                                            "version": "2024-11-20"}}}
 
 
 def as_dict(model: Any) -> dict[str, Any]:
@@ -98,15 +130,16 @@ def as_dict(model: Any) -> dict[str, Any]:
     return dict(model)
 
 
-def test_every_example_file_is_covered() -> None:
-    files = {str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*.json")}
+def test_every_example_file_is_covered(refdata: Path) -> None:
+    examples = refdata / "arm-examples"
+    files = {p.relative_to(examples).as_posix() for p in examples.rglob("*.json")}
     files -= {"Microsoft.Network/VirtualNetworkGet.json", "Microsoft.OperationalInsights/OperationStatusesGet.json"}
     assert files == set(CASES)
 
 
 @pytest.mark.parametrize("rel", sorted(CASES))
-def test_example_body_accepted_and_model_deserializes(rel: str, clients: Clients, arm: Arm) -> None:
-    example = load(rel)
+def test_example_body_accepted_and_model_deserializes(rel: str, refdata: Path, clients: Clients, arm: Arm) -> None:
+    example = load(refdata, rel)
     params = example["parameters"]
     arm.make_rg("rg1")
     model = CASES[rel](clients, arm, params, body_param(example))
@@ -125,8 +158,8 @@ def test_example_body_accepted_and_model_deserializes(rel: str, clients: Clients
         assert name.lower() in {str(v).lower() for v in params.values() if isinstance(v, str)}
 
 
-def test_vnet_get_example_round_trips(clients: Clients, arm: Arm) -> None:
-    example = load("Microsoft.Network/VirtualNetworkGet.json")
+def test_vnet_get_example_round_trips(refdata: Path, clients: Clients, arm: Arm) -> None:
+    example = load(refdata, "Microsoft.Network/VirtualNetworkGet.json")
     body = example["responses"]["200"]["body"]
     arm.make_rg("rg1")
     clients.network.virtual_networks.begin_create_or_update("rg1", "test-vnet", body).result()
@@ -171,7 +204,7 @@ def test_private_endpoint_gets_nic_and_auto_approval(clients: Clients, arm: Arm)
     assert arm.delete(subnet_id).status_code == 202
 
 
-def test_operation_status_example_shape(clients: Clients, arm: Arm) -> None:
+def test_operation_status_example_shape(refdata: Path, clients: Clients, arm: Arm) -> None:
     """Log Analytics' operationStatuses resource deserializes as OperationStatus."""
     arm.make_rg("rg1")
     clients.loganalytics.workspaces.begin_create_or_update("rg1", "law", {"location": "eastus"}).result()
@@ -179,6 +212,6 @@ def test_operation_status_example_shape(clients: Clients, arm: Arm) -> None:
     assert r.status_code == 202
     op_id = r.headers["Azure-AsyncOperation"].split("?")[0].rsplit("/", 1)[-1]
     status = clients.loganalytics.operation_statuses.get("eastus", op_id)
-    expected = load("Microsoft.OperationalInsights/OperationStatusesGet.json")["responses"]["200"]["body"]
+    expected = load(refdata, "Microsoft.OperationalInsights/OperationStatusesGet.json")["responses"]["200"]["body"]
     assert set(expected) <= set(status.keys())
     assert status.status == "Succeeded" and status.name == op_id

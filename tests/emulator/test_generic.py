@@ -82,7 +82,7 @@ def test_patch_tags_replace_and_merge_patch(arm: Arm, clients: Clients) -> None:
     assert body["tags"] == {"c": "3"}
     assert body["properties"]["x"] == {"z": 2, "w": 5} and body["properties"]["keep"] is True
     r = arm.call("PATCH", path, {"location": "westus"}, api=API)
-    assert r.status_code == 400
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "InvalidResourceLocation")
     # Network tags PATCH: synchronous 200, new etag
     vnet = clients.network.virtual_networks.begin_create_or_update("rg1", "v", VNET).result()
     tagged = clients.network.virtual_networks.update_tags("rg1", "v", {"tags": {"env": "dev"}})

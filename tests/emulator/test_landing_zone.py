@@ -2,7 +2,8 @@
 computed fields Azure would return, and a hub's Deny policies refuse a spoke that breaks them.
 
 The engine is wired like tests/engine/conftest.py (AzureSdkAdapter over HTTPS, retries in
-virtual time); the emulator preloads the built-in policy definitions of the shared data folder.
+virtual time); the emulator preloads the built-in policy definitions of each reference data
+source (``refdata``: the project's own stand-ins, and the shared data folder when present).
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from lzengine.plan import load_plan, load_plan_text
 from lzengine.retry import RetryPolicy
 from tests.engine.conftest import VirtualClock
 
-from .conftest import SHARED_DATA, Clients
+from .conftest import Clients
 
 PLANS = Path(__file__).resolve().parents[2] / "plans"
-POLICIES = SHARED_DATA / "azure-policy"
 
 
 @dataclass
@@ -59,8 +59,8 @@ class Zone:
 
 
 @pytest.fixture
-def zone() -> Iterator[Zone]:
-    with Emulator(time_scale=0.0, throttle="off", policy_dirs=[str(POLICIES)]) as emu:
+def zone(refdata: Path) -> Iterator[Zone]:
+    with Emulator(time_scale=0.0, throttle="off", policy_dirs=[str(refdata / "azure-policy")]) as emu:
         conn = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
                           ca_file=emu.ca_file, polling_interval=0.01)  # fmt: skip
         adapter = AzureSdkAdapter(conn)

@@ -4,28 +4,28 @@ enforcement in Azure's order, and the compliance report, through the typed polic
 from __future__ import annotations
 
 import inspect
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from azure.core.exceptions import HttpResponseError
 
 from lzengine.emulator.serve import serve_forever
+from tests.refdata import policy_files, read_json
 
-from .conftest import SHARED_DATA, Arm, Clients
+from .conftest import Arm, Clients
 
-POLICIES = SHARED_DATA / "azure-policy"
-BUILTIN_FILES = sorted(POLICIES.rglob("*.json"))
 DEFS = "/providers/Microsoft.Authorization/policyDefinitions"
 NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
 
 
 @pytest.fixture
-def pol(make_emu: Callable[..., Any]) -> tuple[Arm, Clients]:
-    emu = make_emu(policy_dirs=[str(POLICIES)])
+def pol(make_emu: Callable[..., Any], refdata: Path) -> tuple[Arm, Clients]:
+    """An emulator preloaded with the built-ins of one reference data source (own stand-ins or shared)."""
+    emu = make_emu(policy_dirs=[str(refdata / "azure-policy")])
     arm = Arm(emu)
     arm.make_rg("rg1")
     return arm, Clients(emu)
@@ -53,11 +53,11 @@ def compliance(arm: Arm) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- definitions
-def test_builtins_are_preloaded_under_their_real_ids(pol: tuple[Arm, Clients]) -> None:
+def test_builtins_are_preloaded_under_their_real_ids(pol: tuple[Arm, Clients], refdata: Path) -> None:
     arm, c = pol
     listed = {d.name for d in c.policy.policy_definitions.list_built_in()}
-    for path in BUILTIN_FILES:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for path in policy_files(refdata).values():
+        data = read_json(path)
         d = c.policy.policy_definitions.get_built_in(data["name"])
         assert d.id == f"{DEFS}/{data['name']}" and d.policy_type == "BuiltIn"
         assert d.display_name == data["properties"]["displayName"]
@@ -211,8 +211,8 @@ CASES: dict[str, Case] = {
 }
 
 
-def test_every_shipped_builtin_has_a_case() -> None:
-    assert {p.stem and json.loads(p.read_text(encoding="utf-8"))["name"] for p in BUILTIN_FILES} == set(CASES)
+def test_every_shipped_builtin_has_a_case(refdata: Path) -> None:
+    assert set(policy_files(refdata)) == set(CASES)
 
 
 @pytest.mark.parametrize("guid", sorted(CASES))

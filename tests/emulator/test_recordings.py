@@ -1,4 +1,8 @@
-"""Real recorded ARM traffic (shared/data/recordings) replayed against the emulator, compared in shape.
+"""Recorded ARM traffic replayed against the emulator, compared in shape.
+
+Each recording comes from each reference data source (``refdata``, see tests/refdata.py): real
+traffic from the Azure SDK for Python's tests in shared/data/recordings when present, and the
+project's own hand-written ones of the same flows in tests/fixtures/recordings.
 
 The requests of each recording are sent in order (host, subscription and operation ids
 rewritten); the emulator must answer with the same status codes, the same protocol headers
@@ -8,24 +12,37 @@ rewritten); the emulator must answer with the same status codes, the same protoc
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from lzengine.emulator import Emulator
+from tests.refdata import read_json
 
-from .conftest import SHARED_DATA, Arm, FakeClock
+from .conftest import Arm, FakeClock
 
-RECORDINGS = SHARED_DATA / "recordings"
-ROUTE_TABLE = "test_cli_mgmt_network_route_table.pyTestMgmtNetworktest_network.ARM-only.json"
-SEARCH = "test_mgmt_search.pyTestMgmtSearchtest_search_services.EXCERPT.json"
+#: (route table lifecycle, search service lifecycle) per source
+RECORDINGS = {
+    "own": ("route-table-lifecycle.handwritten.json", "search-service-lifecycle.handwritten.json"),
+    "shared": ("test_cli_mgmt_network_route_table.pyTestMgmtNetworktest_network.ARM-only.json",
+               "test_mgmt_search.pyTestMgmtSearchtest_search_services.EXCERPT.json"),
+}
 RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 
 
-def entries(name: str) -> list[dict[str, Any]]:
-    data = json.loads((RECORDINGS / name).read_text(encoding="utf-8"))
+def recording(refdata: Path, which: int) -> list[dict[str, Any]]:
+    """The request entries of one recording of the source (0: route table, 1: search service)."""
+    source = "own" if refdata.name == "fixtures" else "shared"
+    data = read_json(refdata / "recordings" / RECORDINGS[source][which])
     return [e for e in data["Entries"] if "RequestMethod" in e]
+
+
+def resource_group(entries: list[dict[str, Any]]) -> str:
+    """The resource group the recording works in (from its first resource-group URI)."""
+    path = next(urlsplit(e["RequestUri"]).path for e in entries if "/resourceGroups/" in e["RequestUri"])
+    return path.split("/resourceGroups/")[1].split("/")[0]
 
 
 def body_of(value: Any) -> Any:
@@ -48,11 +65,11 @@ def live(make_emu, clock: FakeClock) -> Arm:
     return Arm(emu)
 
 
-def replay(arm: Arm, name: str) -> list[tuple[dict[str, Any], Any]]:
+def replay(arm: Arm, entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
     """Send every recorded request; returns (entry, response) pairs."""
     out = []
     last_async: str | None = None
-    for e in entries(name):
+    for e in entries:
         parts = urlsplit(e["RequestUri"])
         path = parts.path.replace(RECORDED_SUB, arm.emu.subscription_id)
         url = f"{arm.emu.url}{path}?{parts.query}"
@@ -66,9 +83,10 @@ def replay(arm: Arm, name: str) -> list[tuple[dict[str, Any], Any]]:
     return out
 
 
-def test_route_table_recording_shape(live: Arm) -> None:
-    live.make_rg("rgname")
-    pairs = replay(live, ROUTE_TABLE)
+def test_route_table_recording_shape(live: Arm, refdata: Path) -> None:
+    entries = recording(refdata, 0)
+    live.make_rg(resource_group(entries))
+    pairs = replay(live, entries)
     last_remaining: dict[str, int] = {}
     for e, r in pairs:
         rec_h = headers_of(e)
@@ -96,18 +114,22 @@ def test_route_table_recording_shape(live: Arm) -> None:
         if "etag" in rec_h:
             assert got["etag"] == r.headers["ETag"]
     # the route table and its route share the family etag after the route was written
-    gets = [(e, r) for e, r in pairs if e["RequestMethod"] == "GET" and "/operations/" not in e["RequestUri"]]
-    route_get, table_get = gets[2][1], gets[3][1]
+    patch_at = next(i for i, (e, _) in enumerate(pairs) if e["RequestMethod"] == "PATCH")
+    gets = [(e, r) for e, r in pairs[:patch_at]
+            if e["RequestMethod"] == "GET" and "/operations/" not in e["RequestUri"]]
+    route_get = next(r for e, r in reversed(gets) if "/routes/" in e["RequestUri"])
+    table_get = next(r for e, r in reversed(gets) if "/routes/" not in e["RequestUri"])
     assert route_get.json()["etag"] == table_get.json()["etag"]
-    patch = next(r for e, r in pairs if e["RequestMethod"] == "PATCH")
-    assert patch.json()["tags"] == {"tag1": "value1", "tag2": "value2"}
+    patch_entry, patch = pairs[patch_at]
+    assert patch.json()["tags"] == body_of(patch_entry["RequestBody"])["tags"]
     assert patch.json()["etag"] != table_get.json()["etag"]
 
 
-def test_search_recording_shape(live: Arm) -> None:
-    live.make_rg("772d25ec")
+def test_search_recording_shape(live: Arm, refdata: Path) -> None:
+    entries = recording(refdata, 1)
+    live.make_rg(resource_group(entries))
     live.admin("PUT", "/providers/Microsoft.Search", {"registrationState": "NotRegistered"})
-    pairs = replay(live, SEARCH)
+    pairs = replay(live, entries)
     statuses = [(e["StatusCode"], r.status_code) for e, r in pairs]
     assert [s for s, _ in statuses] == [g for _, g in statuses], [(e["RequestUri"], r.text) for e, r in pairs]
     by_step = {i: (e, r) for i, (e, r) in enumerate(pairs)}
@@ -131,5 +153,6 @@ def test_search_recording_shape(live: Arm) -> None:
     # 6: GET with ETag; 7: list shape; 8: DELETE 200 with an empty body
     assert by_step[6][1].headers["ETag"].startswith("W/\"datetime'")
     listed = by_step[7][1].json()
-    assert set(listed) >= {"value"} and listed["value"][0]["name"] == "ptvstestsearch"
+    service = urlsplit(by_step[4][0]["RequestUri"]).path.rsplit("/", 1)[-1]
+    assert set(listed) >= {"value"} and listed["value"][0]["name"] == service
     assert by_step[8][1].content == b""

@@ -18,10 +18,13 @@ def admin(emulator, method: str, path: str, body: dict) -> None:
 
 
 def test_quota_failure_on_one_spoke_leaves_the_others_converged(harness, emulator) -> None:
+    graph = compile_plan(load_plan(PLANS / "multi-spoke.yaml"), emulator.emu.subscription_id)
+    engine = harness.engine()
+    changeset = engine.plan(graph)  # the quota preflight passes ...
+    # ... and someone else takes the quota before the deployment is written
     admin(emulator, "PUT", "/quota",
           {"location": "swedencentral", "sku": "GlobalStandard", "model": "gpt-4o-mini", "limit": 10})
-    graph = compile_plan(load_plan(PLANS / "multi-spoke.yaml"), emulator.emu.subscription_id)
-    report = harness.engine().apply(graph)
+    report = engine.apply(graph, changeset)
     assert report.exit_code == 1
     failed = [o for o in report.outcomes if o.status is Status.FAILED]
     assert [(o.address, o.error_code, o.attempts) for o in failed] == [

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+import pytest
 
 from lzengine.adapters.azure_sdk import POLICY_CLIENT
 from lzengine.diff import Action
 from lzengine.report import Status
+from tests.refdata import policy_files, read_json
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "azure-policy"
+ALLOWED_LOCATIONS = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
+
+
+@pytest.fixture
+def allowed_locations(refdata: Path) -> dict:
+    """The 'Allowed locations' built-in of each reference data source (own stand-in, shared copy)."""
+    return read_json(policy_files(refdata)[ALLOWED_LOCATIONS])
 
 HUB = """\
 name: contoso-ai
@@ -21,9 +29,8 @@ hub:
 """
 
 
-def assign_allowed_locations(harness, allowed: list[str]) -> None:
-    """The real 'Allowed locations' built-in, created as a custom definition and assigned with Deny."""
-    builtin = json.loads((SHARED / "General" / "AllowedLocations_Deny.json").read_text(encoding="utf-8"))
+def assign_allowed_locations(harness, builtin: dict, allowed: list[str]) -> None:
+    """The 'Allowed locations' built-in, created as a custom definition and assigned with Deny."""
     policy = harness.adapter.client(POLICY_CLIENT)
     definition = policy.policy_definitions.create_or_update(
         "allowed-locations-copy", {"properties": builtin["properties"]}
@@ -35,8 +42,8 @@ def assign_allowed_locations(harness, allowed: list[str]) -> None:
     }})
 
 
-def test_denied_resources_are_refused_before_any_write(harness, emulator) -> None:
-    assign_allowed_locations(harness, ["westeurope"])
+def test_denied_resources_are_refused_before_any_write(harness, emulator, allowed_locations) -> None:
+    assign_allowed_locations(harness, allowed_locations, ["westeurope"])
     graph = harness.graph(HUB)
     changeset = harness.engine().plan(graph)
     refused = {a: c.failure for a, c in changeset.changes.items() if c.failure}
@@ -56,16 +63,16 @@ def test_denied_resources_are_refused_before_any_write(harness, emulator) -> Non
     assert not [key for key in state if "/virtualnetworks/" in key or "/networksecuritygroups/" in key]
 
 
-def test_compliant_plan_passes_the_preflight(harness, emulator) -> None:
-    assign_allowed_locations(harness, ["swedencentral"])
+def test_compliant_plan_passes_the_preflight(harness, emulator, allowed_locations) -> None:
+    assign_allowed_locations(harness, allowed_locations, ["swedencentral"])
     graph = harness.graph(HUB)
     changeset = harness.engine().plan(graph)
     assert not [c for c in changeset.changes.values() if c.failure]
     assert harness.engine().apply(graph, changeset).exit_code == 0
 
 
-def test_plan_cli_reports_the_denial_and_exits_1(harness, cli, plan_file) -> None:
-    assign_allowed_locations(harness, ["westeurope"])
+def test_plan_cli_reports_the_denial_and_exits_1(harness, cli, plan_file, allowed_locations) -> None:
+    assign_allowed_locations(harness, allowed_locations, ["westeurope"])
     result = cli("plan", plan_file(HUB))
     assert result.exit_code == 1
     assert "refused before any write: RequestDisallowedByPolicy" in result.stdout

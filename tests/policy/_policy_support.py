@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from lzengine.policy import Assignment, Decision, Definition, RequestContext, evaluate_request, load_definition
@@ -15,10 +14,6 @@ SUB_SCOPE = f"/subscriptions/{SUB}"
 RG = "rg-lz"
 RG_ID = f"{SUB_SCOPE}/resourceGroups/{RG}"
 NOW = datetime(2025, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-BUILTINS_DIR = SHARED_DATA / "azure-policy"
-ERRORS_DIR = SHARED_DATA / "errors"
 
 
 def resource_id(rtype: str, *names: str, rg: str = RG) -> str:

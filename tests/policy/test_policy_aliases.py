@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _policy_support import BUILTINS_DIR, SHARED_DATA, check
+from _policy_support import check
 
 from lzengine.policy import resolve_alias
 from lzengine.policy.aliases import MISSING, STAR, parse_field, select, write
+from tests.refdata import CHECKOUT, DEFAULT_SHARED, ENV, policy_files, read_json, shared_location
 
 ALIAS_PATHS = [
     # Microsoft.Network
@@ -128,12 +128,12 @@ def _aliases_in(node: Any) -> set[str]:
     return out
 
 
-def test_every_alias_used_by_the_shipped_builtins_resolves() -> None:
-    files = sorted(BUILTINS_DIR.rglob("*.json"))
-    assert files, f"no built-ins under {BUILTINS_DIR}"
+def test_every_alias_used_by_the_shipped_builtins_resolves(refdata: Path) -> None:
+    files = policy_files(refdata)
+    assert files, f"no built-ins under {refdata}"
     seen = set()
-    for path in files:
-        for alias in _aliases_in(json.loads(path.read_text())["properties"]["policyRule"]):
+    for path in files.values():
+        for alias in _aliases_in(read_json(path)["properties"]["policyRule"]):
             resolved = resolve_alias(alias)
             assert resolved is not None, alias
             assert resolved.path.startswith("properties."), (alias, resolved.path)
@@ -141,52 +141,53 @@ def test_every_alias_used_by_the_shipped_builtins_resolves() -> None:
     assert "Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id" in seen
 
 
-def _example(rel: str, status: str = "200", rtype: str | None = None) -> dict[str, Any]:
-    body = json.loads((SHARED_DATA / "arm-examples" / rel).read_text())["responses"][status]["body"]
+def _body(refdata: Path, rel: str, rtype: str | None = None) -> dict[str, Any]:
+    """The first response body of an ARM example, with ``type`` filled in where examples omit it."""
+    responses = read_json(refdata / "arm-examples" / rel)["responses"]
+    body = dict(responses.get("200", next(iter(responses.values())))["body"])
     if rtype:
         body.setdefault("type", rtype)
     return body
 
 
-def test_paths_on_real_arm_example_bodies() -> None:
-    vnet = _example("Microsoft.Network/VirtualNetworkGet.json")
-    assert check({"field": "Microsoft.Network/virtualNetworks/subnets[*].addressPrefix", "equals": "10.0.1.0/24"}, vnet)
-    assert check({"field": "Microsoft.Network/virtualNetworks/subnets[*].name", "equals": "subnet1"}, vnet)
-    assert check(
-        {"field": "Microsoft.Network/virtualNetworks/subnets[*].networkSecurityGroup.id", "exists": "false"}, vnet
-    )
-    fw = _example("Microsoft.Network/AzureFirewallPut.json")
-    assert check({"field": "Microsoft.Network/azureFirewalls/sku.tier", "equals": "standard"}, fw)
+def test_paths_on_real_arm_example_bodies(refdata: Path) -> None:
+    """Aliases find the values the example bodies hold (expected values read from the body itself)."""
+    vnet = _body(refdata, "Microsoft.Network/VirtualNetworkGet.json")
+    first = vnet["properties"]["subnets"][0]
+    sub_alias = "Microsoft.Network/virtualNetworks/subnets[*]"
+    prefixes = [s["properties"]["addressPrefix"] for s in vnet["properties"]["subnets"]]
+    assert check({"field": f"{sub_alias}.addressPrefix", "in": prefixes}, vnet)  # every element is in the list
+    named = {"count": {"field": sub_alias, "where": {"field": f"{sub_alias}.name", "equals": first["name"]}}}
+    assert check({**named, "equals": 1}, vnet)
+    has_nsg = any("networkSecurityGroup" in s["properties"] for s in vnet["properties"]["subnets"])
+    assert check({"field": f"{sub_alias}.networkSecurityGroup.id", "exists": "false"}, vnet) is not has_nsg
+    fw = _body(refdata, "Microsoft.Network/AzureFirewallPut.json")
+    assert check({"field": "Microsoft.Network/azureFirewalls/sku.tier", "equals": fw["properties"]["sku"]["tier"]}, fw)
     assert check({"field": "Microsoft.Network/azureFirewalls/ipConfigurations[*].privateIPAddress", "exists": True}, fw)
+    rules = "Microsoft.Network/azureFirewalls/networkRuleCollections[*].rules[*]"
+    all_rules = [r for c in fw["properties"]["networkRuleCollections"] for r in c["properties"]["rules"]]
+    assert check({"count": {"field": rules}, "equals": len(all_rules)}, fw)
+    # a [*] field inside ``where`` is ANDed over the element's own array: count rules whose every port is P
+    port = all_rules[0]["destinationPorts"][0]
+    every_port_is = sum(all(p == port for p in r["destinationPorts"]) for r in all_rules)
+    where = {"field": f"{rules}.destinationPorts[*]", "equals": port}
+    assert check({"count": {"field": rules, "where": where}, "equals": every_port_is}, fw)
+    policy = _body(refdata, "Microsoft.Network/FirewallPolicyPut.json")
+    tier = policy["properties"]["sku"]["tier"]
+    assert check({"field": "Microsoft.Network/firewallPolicies/sku.tier", "equals": tier}, policy)
+    proxy = policy["properties"]["dnsSettings"]["enableProxy"]
+    assert check({"field": "Microsoft.Network/firewallPolicies/dnsSettings.enableProxy", "equals": proxy}, policy)
+    pip = _body(refdata, "Microsoft.Network/PublicIpAddressCreateDefaults.json")
+    assert check({"field": "Microsoft.Network/publicIPAddresses/sku.name", "equals": pip["sku"]["name"]}, pip)
+    pe = _body(refdata, "Microsoft.Network/PrivateEndpointCreate.json", rtype="Microsoft.Network/privateEndpoints")
+    group = pe["properties"]["privateLinkServiceConnections"][0]["properties"]["groupIds"][0]
     assert check(
-        {
-            "count": {
-                "field": "Microsoft.Network/azureFirewalls/networkRuleCollections[*].rules[*]",
-                "where": {
-                    "field": "Microsoft.Network/azureFirewalls/networkRuleCollections[*].rules[*].destinationPorts[*]",
-                    "like": "*44*",
-                },
-            },
-            "greater": 0,
-        },
-        fw,
-    )
-    policy = _example("Microsoft.Network/FirewallPolicyPut.json")
-    assert check({"field": "Microsoft.Network/firewallPolicies/sku.tier", "equals": "Premium"}, policy)
-    assert check({"field": "Microsoft.Network/firewallPolicies/dnsSettings.enableProxy", "equals": True}, policy)
-    pip = _example("Microsoft.Network/PublicIpAddressCreateDefaults.json")
-    assert check({"field": "Microsoft.Network/publicIPAddresses/sku.name", "equals": "basic"}, pip)
-    pe = _example("Microsoft.Network/PrivateEndpointCreate.json", rtype="Microsoft.Network/privateEndpoints")
-    assert check(
-        {
-            "field": "Microsoft.Network/privateEndpoints/privateLinkServiceConnections[*].groupIds[*]",
-            "equals": "groupIdFromResource",
-        },
+        {"field": "Microsoft.Network/privateEndpoints/privateLinkServiceConnections[*].groupIds[*]", "equals": group},
         pe,
     )
-    plan = _example("Microsoft.Web/CreateOrUpdateAppServicePlan.json")
-    assert check({"field": "Microsoft.Web/serverfarms/sku.tier", "equals": "premium"}, plan)
-    nsg = _example("Microsoft.Network/NetworkSecurityGroupCreate.json")
+    plan = _body(refdata, "Microsoft.Web/CreateOrUpdateAppServicePlan.json")
+    assert check({"field": "Microsoft.Web/serverfarms/sku.tier", "equals": plan["sku"]["tier"]}, plan)
+    nsg = _body(refdata, "Microsoft.Network/NetworkSecurityGroupCreate.json")
     assert check(
         {"count": {"field": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules[*]"}, "equals": 6}, nsg
     )
@@ -238,6 +239,11 @@ def test_write_operations() -> None:
     assert write(fresh, ("tags", "a"), "b", "addOrReplace").changed and fresh == {"tags": {"a": "b"}}
 
 
-def test_builtins_directory_is_where_ci_expects_it() -> None:
-    assert BUILTINS_DIR == Path(__file__).resolve().parents[2].parent / "shared" / "data" / "azure-policy"
-    assert BUILTINS_DIR.is_dir()
+def test_shared_data_is_looked_for_beside_the_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The locator CI relies on: beside the checkout by default, elsewhere or nowhere by env var."""
+    monkeypatch.delenv(ENV, raising=False)
+    assert shared_location() == DEFAULT_SHARED and DEFAULT_SHARED.parents[1] == CHECKOUT.parent
+    monkeypatch.setenv(ENV, "none")
+    assert shared_location() is None
+    monkeypatch.setenv(ENV, str(tmp_path))
+    assert shared_location() == tmp_path.resolve()

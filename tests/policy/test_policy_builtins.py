@@ -1,6 +1,10 @@
-"""Real Azure built-in definitions: every file shipped in ``shared/data/azure-policy`` (read from disk)
-and a few more written inline, each against compliant and non-compliant resources, with the deny
-body checked against the real ``RequestDisallowedByPolicy`` bodies in ``shared/data/errors``."""
+"""Built-in definitions read from disk, each against compliant and non-compliant resources, with the
+deny body checked against ``RequestDisallowedByPolicy`` bodies; and a few more built-ins written inline.
+
+The on-disk tests run once per reference data source (``refdata`` fixture, see ``tests/refdata.py``):
+the project's own stand-ins in ``tests/fixtures`` (same ids and parameters as the built-ins lzengine
+assigns, our own rule text) and the real definitions and error bodies in ``shared/data`` when present.
+Cases are keyed by definition name (the built-in GUID), so both sources answer the same cases."""
 
 from __future__ import annotations
 
@@ -13,8 +17,6 @@ from typing import Any
 
 import pytest
 from _policy_support import (
-    BUILTINS_DIR,
-    ERRORS_DIR,
     RG_ID,
     SUB,
     SUB_SCOPE,
@@ -25,20 +27,35 @@ from _policy_support import (
 )
 
 from lzengine.policy import Assignment, Decision, Definition, evaluate_request, load_definition
+from tests.refdata import policy_files, read_json
 
-BUILTIN_FILES = sorted(BUILTINS_DIR.rglob("*.json"))
+#: The error bodies of each source: a complete documented 403, and an excerpt under Allowed locations.
+ERROR_FILES = {
+    "own": ("RequestDisallowedByPolicy.full-body.json", "RequestDisallowedByPolicy.allowed-locations.excerpt.json"),
+    "shared": ("RequestDisallowedByPolicy.automation-doc.json",
+               "RequestDisallowedByPolicy.allowed-locations.excerpt.json"),
+}
 
 
-def _load(path: Path) -> Definition:
-    return load_definition(json.loads(path.read_text(encoding="utf-8")))
+def _source(base: Path) -> str:
+    return "own" if base.name == "fixtures" else "shared"
 
 
-BUILTINS = {p.relative_to(BUILTINS_DIR).as_posix(): _load(p) for p in BUILTIN_FILES}
+@pytest.fixture
+def builtins(refdata: Path) -> dict[str, Definition]:
+    """Every definition file of the source, by definition name (GUID)."""
+    return {name: load_definition(read_json(path)) for name, path in policy_files(refdata).items()}
 
-REFERENCE = json.loads((ERRORS_DIR / "RequestDisallowedByPolicy.automation-doc.json").read_text(encoding="utf-8"))
-EXCERPT = json.loads(
-    (ERRORS_DIR / "RequestDisallowedByPolicy.allowed-locations.excerpt.json").read_text(encoding="utf-8")
-)
+
+@pytest.fixture
+def reference(refdata: Path) -> dict[str, Any]:
+    return read_json(refdata / "errors" / ERROR_FILES[_source(refdata)][0])
+
+
+@pytest.fixture
+def excerpt(refdata: Path) -> dict[str, Any]:
+    return read_json(refdata / "errors" / ERROR_FILES[_source(refdata)][1])
+
 MESSAGE = re.compile(r"^Resource '(?P<name>[^']+)' was disallowed by policy\. Policy identifiers: '(?P<ids>\[.*\])'\.$")
 
 
@@ -93,8 +110,11 @@ class Case:
     existence: Callable[..., Any] | None = field(default=None)
 
 
+ALLOWED_LOCATIONS = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
+ASC_NSG = "e71308d3-144b-4262-b144-efdc3cc90517"  # AuditIfNotExists: its own tests below
+
 CASES: dict[str, Case] = {
-    "General/AllowedLocations_Deny.json": Case(
+    ALLOWED_LOCATIONS: Case(
         params={"listOfAllowedLocations": ["westeurope", "swedencentral"], "effect": "Deny"},
         denied=[vnet("East US 2"), {**search(), "location": "Norway East"}, vnet("eastus")],
         allowed=[
@@ -105,22 +125,22 @@ CASES: dict[str, Case] = {
             subnet("snet-app", nsg=False),  # Indexed: no location, not evaluated
         ],
     ),
-    "Tags/RequireTag_Deny.json": Case(
+    "871b6d14-10aa-478d-b590-94f262ecfa99": Case(
         params={"tagName": "costCenter"},
         denied=[vnet(), vnet(tags={"owner": "x"}), cognitive()],
         allowed=[vnet(tags={"CostCenter": "42"}), resource_group(tags={}), subnet("snet", nsg=True)],
     ),
-    "Tags/ResourceGroupRequireTag_Deny.json": Case(
+    "96670d01-0a4d-4649-9c89-2d3abc0a5025": Case(
         params={"tagName": "costCenter"},
         denied=[resource_group(), resource_group(tags={"owner": "me"})],
         allowed=[resource_group(tags={"costcenter": "1"}), vnet()],
     ),
-    "Azure_Ai_Services/DisableLocalAuth_Audit.json": Case(
+    "71ef260a-8f18-47b7-abcb-62d0673d94dc": Case(
         params={"effect": "Deny"},
         denied=[cognitive(), cognitive(disableLocalAuth=False), search(disableLocalAuth=False), search()],
         allowed=[cognitive(disableLocalAuth=True), search(disableLocalAuth=True), vnet()],
     ),
-    "Azure_Ai_Services/NetworkAcls_Audit.json": Case(
+    "037eea7a-bd0a-46c5-9a66-03aea78705d3": Case(
         params={"effect": "Deny"},
         denied=[
             cognitive(),
@@ -135,17 +155,17 @@ CASES: dict[str, Case] = {
             search(publicNetworkAccess="Enabled", networkRuleSet={"ipRules": [{"value": "203.0.113.7"}]}),
         ],
     ),
-    "Search/RequirePublicNetworkAccessDisabled_Deny.json": Case(
+    "ee980b6d-0eca-4501-8d54-f6290fd512c3": Case(
         params={"effect": "Deny"},
         denied=[search(), search(publicNetworkAccess="Enabled")],
         allowed=[search(publicNetworkAccess="disabled"), search(publicNetworkAccess="Disabled"), cognitive()],
     ),
-    "App_Service/Webapp_AuditHTTP_Audit.json": Case(
+    "a4af4a39-4135-47fb-b175-47fbdf85311d": Case(
         params={"effect": "Deny"},
         denied=[site(), site(httpsOnly=False), site("app,linux", httpsOnly="false")],
         allowed=[site(httpsOnly=True), site("functionapp,linux", httpsOnly=False), site("FunctionApp")],
     ),
-    "Network/NetworkSecurityGroupOnGatewaySubnet_Deny.json": Case(
+    "35f9c03a-cc27-418e-9c0c-539ff999d010": Case(
         params={},
         denied=[subnet("GatewaySubnet", nsg=True), subnet("gatewaysubnet", nsg=True)],
         allowed=[subnet("GatewaySubnet", nsg=False), subnet("snet-app", nsg=True), vnet()],
@@ -153,14 +173,14 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(BUILTINS))
-def test_every_shipped_builtin_has_a_case(name: str) -> None:
-    assert name in CASES or name == ASC_NSG, f"{name} has no test case: add one (nothing is skipped)"
+def test_every_shipped_builtin_has_a_case(builtins: dict[str, Definition]) -> None:
+    missing = set(builtins) - set(CASES) - {ASC_NSG}
+    assert not missing, f"{sorted(missing)} have no test case: add one (nothing is skipped)"
 
 
-def test_the_shipped_builtins_are_all_there() -> None:
-    assert len(BUILTIN_FILES) >= 9
-    assert set(CASES) | {ASC_NSG} == set(BUILTINS)
+def test_the_shipped_builtins_are_all_there(builtins: dict[str, Definition]) -> None:
+    assert len(builtins) >= 9
+    assert set(CASES) | {ASC_NSG} == set(builtins)
 
 
 def _assign(definition: Definition, params: dict[str, Any], **kw: Any) -> Assignment:
@@ -178,31 +198,35 @@ def _decide(definition: Definition, case: Case, resource: dict[str, Any], **kw: 
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_builtin_denies_non_compliant_resources(name: str) -> None:
-    definition, case = BUILTINS[name], CASES[name]
+def test_builtin_denies_non_compliant_resources(name: str, builtins: dict[str, Definition],
+                                                reference: dict[str, Any]) -> None:
+    definition, case = builtins[name], CASES[name]
     for resource in case.denied:
         decision = _decide(definition, case, resource)
         assert decision.denied, (name, resource)
         (result,) = decision.results
         assert result.effect == case.effect and result.compliant is False
-        _assert_reference_shape(decision.deny_error(), decision, resource)
+        _assert_reference_shape(reference, decision.deny_error(), decision, resource)
         # the same assignment in DoNotEnforce mode only records
         relaxed = _decide(definition, case, resource, enforcement="DoNotEnforce")
         assert not relaxed.denied and relaxed.results[0].compliant is False
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_builtin_allows_compliant_resources(name: str) -> None:
-    definition, case = BUILTINS[name], CASES[name]
+def test_builtin_allows_compliant_resources(name: str, builtins: dict[str, Definition]) -> None:
+    definition, case = builtins[name], CASES[name]
     for resource in case.allowed:
         decision = _decide(definition, case, resource)
         assert not decision.denied, (name, resource, [r.evaluated_expressions for r in decision.results])
         assert all(r.compliant is not False for r in decision.results)
 
 
-@pytest.mark.parametrize("name", sorted(n for n in CASES if "effect" in BUILTINS[n].parameters))
-def test_builtin_with_audit_effect_records_without_denying(name: str) -> None:
-    definition, case = BUILTINS[name], CASES[name]
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_builtin_with_audit_effect_records_without_denying(name: str, builtins: dict[str, Definition]) -> None:
+    definition, case = builtins[name], CASES[name]
+    if "effect" not in definition.parameters:
+        assert case.params.get("effect") is None  # a fixed effect: nothing to switch
+        return
     params = {**case.params, "effect": "Audit"}
     decision = run(case.denied[0], (_assign(definition, params), definition))
     assert not decision.denied and decision.results[0].effect == "Audit" and decision.results[0].compliant is False
@@ -212,10 +236,11 @@ def _keys(d: dict[str, Any]) -> set[str]:
     return {k for k in d if not k.startswith("_")}
 
 
-def _assert_reference_shape(body: dict[str, Any], decision: Decision, resource: dict[str, Any]) -> None:
-    ref_error = REFERENCE["body"]["error"]
+def _assert_reference_shape(reference: dict[str, Any], body: dict[str, Any], decision: Decision,
+                            resource: dict[str, Any]) -> None:
+    ref_error = reference["body"]["error"]
     error = body["error"]
-    assert _keys(body) == _keys(REFERENCE["body"])
+    assert _keys(body) == _keys(reference["body"])
     assert _keys(error) == _keys(ref_error)
     assert error["code"] == ref_error["code"] == "RequestDisallowedByPolicy"
     assert error["target"] == resource["name"]
@@ -247,46 +272,49 @@ def _assert_reference_shape(body: dict[str, Any], decision: Decision, resource: 
             assert "path" in expr
 
 
-def test_deny_body_reproduces_the_allowed_locations_excerpt_exactly() -> None:
-    definition = BUILTINS["General/AllowedLocations_Deny.json"]
-    scope = "/subscriptions/<id>/resourceGroups/wsb-lab04"
+def test_deny_body_reproduces_the_allowed_locations_excerpt_exactly(builtins: dict[str, Definition],
+                                                                    excerpt: dict[str, Any]) -> None:
+    """Rebuild the excerpt's request (assignment, resource, location) from the excerpt itself."""
+    definition = builtins[ALLOWED_LOCATIONS]
+    expected = excerpt["details_element"]
+    first = expected["additionalInfo"][0]["info"]["evaluationDetails"]["evaluatedExpressions"][0]
+    (ids,) = json.loads(MESSAGE.match(expected["message"]).group("ids"))  # type: ignore[union-attr]
+    scope = ids["policyAssignment"]["id"].split("/providers/Microsoft.Authorization/")[0]
     assignment = Assignment.from_arm(
         {
-            "id": f"{scope}/providers/Microsoft.Authorization/policyAssignments/1RYdDsXlROaC_4mhp0_JMA",
-            "name": "1RYdDsXlROaC_4mhp0_JMA",
+            "id": ids["policyAssignment"]["id"],
+            "name": ids["policyAssignment"]["name"],
             "properties": {
                 "policyDefinitionId": definition.id,
-                "parameters": {"listOfAllowedLocations": {"value": ["westeurope"]}},
+                "parameters": {"listOfAllowedLocations": {"value": first["targetValue"]}},
             },
         }
     )
     resource = {
-        "id": f"{scope}/providers/Microsoft.Network/virtualNetworks/usVMVNET",
-        "name": "usVMVNET",
+        "id": f"{scope}/providers/Microsoft.Network/virtualNetworks/{expected['target']}",
+        "name": expected["target"],
         "type": "Microsoft.Network/virtualNetworks",
-        "location": "westus",
+        "location": first["expressionValue"],
     }
     decision = evaluate_request(
         resource,
         assignments=[assignment],
         definitions={definition.id: definition},
-        context=make_context(subscription_id="<id>"),
+        context=make_context(subscription_id=scope.split("/")[2]),
     )
     error = decision.deny_error()["error"]
-    expected = EXCERPT["details_element"]
     assert error["code"] == expected["code"]
     assert error["target"] == expected["target"]
     assert error["message"] == expected["message"]
     got_info = error["additionalInfo"][0]
     want_info = expected["additionalInfo"][0]
     assert got_info["type"] == want_info["type"]
-    want_first = want_info["info"]["evaluationDetails"]["evaluatedExpressions"][0]
-    assert got_info["info"]["evaluationDetails"]["evaluatedExpressions"][0] == want_first
+    assert got_info["info"]["evaluationDetails"]["evaluatedExpressions"][0] == first
 
 
-def test_deny_body_reproduces_the_documented_403_exactly() -> None:
+def test_deny_body_reproduces_the_documented_403_exactly(reference: dict[str, Any]) -> None:
     """Rebuild the documented denial (a Value expression over ``length(field(...))``) from its parts."""
-    ref = REFERENCE["body"]["error"]
+    ref = reference["body"]["error"]
     info = ref["additionalInfo"][0]["info"]
     sub = info["policyAssignmentScope"].split("/")[2]
     definition = load_definition(
@@ -323,11 +351,12 @@ def test_deny_body_reproduces_the_documented_403_exactly() -> None:
             },
         }
     )
+    account = f"{info['policyAssignmentScope']}/providers/Microsoft.Automation/automationAccounts/aa"
     job = {
-        "id": f"{info['policyAssignmentScope']}/providers/Microsoft.Automation/automationAccounts/aa/jobs/Start_VMS",
-        "name": "Start_VMS",
+        "id": f"{account}/jobs/{ref['target']}",
+        "name": ref["target"],
         "type": "Microsoft.Automation/automationAccounts/jobs",
-        "properties": {"runbook": {"name": "Start_VMS"}},
+        "properties": {"runbook": {"name": ref["target"]}},
     }
     decision = evaluate_request(
         job,
@@ -335,7 +364,7 @@ def test_deny_body_reproduces_the_documented_403_exactly() -> None:
         definitions={definition.id: definition},
         context=make_context(subscription_id=sub),
     )
-    assert decision.deny_error() == REFERENCE["body"]
+    assert decision.deny_error() == reference["body"]
     hybrid = {**job, "properties": {"runOn": "hybrid-group"}}
     assert not evaluate_request(
         hybrid,
@@ -346,8 +375,6 @@ def test_deny_body_reproduces_the_documented_403_exactly() -> None:
 
 
 # ------------------------------------------------------------------------------ AuditIfNotExists built-in
-
-ASC_NSG = "Security_Center/ASC_NetworkSecurityGroupsOnSubnets_Audit.json"
 
 
 def _assessment(code: str) -> dict[str, Any]:
@@ -368,9 +395,9 @@ def _assessment(code: str) -> dict[str, Any]:
     ],
 )
 def test_asc_subnet_nsg_audit_if_not_exists_through_the_existence_callback(
-    assessments: list[dict[str, Any]], compliant: bool
+    assessments: list[dict[str, Any]], compliant: bool, builtins: dict[str, Definition]
 ) -> None:
-    definition = BUILTINS[ASC_NSG]
+    definition = builtins[ASC_NSG]
     sn = subnet("snet-app", nsg=False)
     calls: list[tuple[str, str, str | None]] = []
 
@@ -385,8 +412,8 @@ def test_asc_subnet_nsg_audit_if_not_exists_through_the_existence_callback(
     assert calls == [("Microsoft.Security/assessments", sn["id"], "eade5b56-eefd-444f-95c8-23f29e5d93cb")]
 
 
-def test_asc_subnet_nsg_is_pending_without_callback_and_ignores_other_types() -> None:
-    definition = BUILTINS[ASC_NSG]
+def test_asc_subnet_nsg_is_pending_without_callback_and_ignores_other_types(builtins: dict[str, Definition]) -> None:
+    definition = builtins[ASC_NSG]
     decision = run(subnet("snet", nsg=True), (_assign(definition, {}), definition))
     assert decision.pending_results and decision.results[0].compliant is None
     decision = run(vnet(), (_assign(definition, {}), definition), existence_lookup=lambda *a: [])
@@ -785,14 +812,14 @@ def test_do_not_allow_deletion_of_resource_types() -> None:
     assert not _decision(NO_DELETE, vnet(), {**params, "effect": "Disabled"}, method="DELETE").denied
 
 
-def test_all_shipped_builtins_together_on_one_landing_zone() -> None:
+def test_all_shipped_builtins_together_on_one_landing_zone(builtins: dict[str, Definition]) -> None:
     """Assign every shipped built-in at once (the emulator's situation) and push a small landing zone."""
     params = {name: case.params for name, case in CASES.items()}
     assignments = [
         make_assignment(d, name=f"a{i}", params=params.get(name, {}))
-        for i, (name, d) in enumerate(sorted(BUILTINS.items()))
+        for i, (name, d) in enumerate(sorted(builtins.items()))
     ]
-    definitions = {d.id: d for d in BUILTINS.values()}
+    definitions = {d.id: d for d in builtins.values()}
     good = [
         vnet(tags={"costCenter": "1"}),
         subnet("GatewaySubnet", nsg=False),
@@ -808,12 +835,12 @@ def test_all_shipped_builtins_together_on_one_landing_zone() -> None:
                 assert not d.denied, [x.evaluated_expressions for x in d.denying_results]
     bad = cognitive()
     d = evaluate_request(bad, assignments=assignments, definitions=definitions, context=make_context())
-    names = sorted(r.definition.display_name for r in d.denying_results)
+    names = sorted(r.definition.name for r in d.denying_results)
     assert names == sorted(
         [
-            "Azure AI Services resources should have key access disabled (disable local authentication)",
-            "Azure AI Services resources should restrict network access",
-            "Require a tag on resources",
+            "71ef260a-8f18-47b7-abcb-62d0673d94dc",  # key access disabled
+            "037eea7a-bd0a-46c5-9a66-03aea78705d3",  # restrict network access
+            "871b6d14-10aa-478d-b590-94f262ecfa99",  # require a tag
         ]
     )
     body = d.deny_error()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lzengine.diff import Action, decide
+from lzengine.diff import Action, decide, repairs, writable
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.refs import UNKNOWN
 
@@ -100,3 +100,30 @@ def test_secret_paths_use_the_diff_notation_and_mask_around_them() -> None:
     assert is_sensitive(path, secrets)
     assert is_sensitive("properties.siteConfig.appSettings", secrets)  # a whole-list difference contains it
     assert not is_sensitive("properties.siteConfig.appSettings[PLAIN].value", secrets)
+
+
+PEERING = KINDS_BY_NAME["virtual_network_peering"]
+
+
+def _peering(sync_level: str, remote_prefixes: list[str]) -> dict:
+    return {"properties": {"remoteVirtualNetwork": {"id": "/x/vnet-hub"}, "peeringSyncLevel": sync_level,
+                           "remoteAddressSpace": {"addressPrefixes": remote_prefixes}}}
+
+
+def test_peering_marked_in_sync_but_showing_an_old_remote_space_is_synced() -> None:
+    desired = {"properties": {"remoteVirtualNetwork": {"id": "/x/vnet-hub"},
+                              "remoteAddressSpace": {"addressPrefixes": ["10.0.0.0/16", "10.9.0.0/24"]}}}
+    change = decide("p", "/x/p", PEERING, desired, _peering("FullyInSync", ["10.0.0.0/16"]))
+    assert change.action is Action.UPDATE
+    assert repairs(change, PEERING) == {"sync_remote_address_space": "true"}
+    sent = writable(desired, PEERING)
+    assert "remoteAddressSpace" not in sent["properties"]  # compared, never sent
+    assert "remoteAddressSpace" in desired["properties"]  # the desired body is left as it is
+
+
+def test_peering_with_the_remote_space_and_in_sync_needs_nothing() -> None:
+    desired = {"properties": {"remoteVirtualNetwork": {"id": "/x/vnet-hub"},
+                              "remoteAddressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}
+    assert decide("p", "/x/p", PEERING, desired, _peering("FullyInSync", ["10.0.0.0/16"])).action is Action.NOOP
+    stale = decide("p", "/x/p", PEERING, desired, _peering("LocalNotInSync", ["10.0.0.0/16"]))
+    assert repairs(stale, PEERING) == {"sync_remote_address_space": "true"}
