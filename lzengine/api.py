@@ -17,6 +17,7 @@ confirmation before replacing or deleting resources is a callback (``confirm``) 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -214,8 +215,9 @@ class LandingZone:
             changeset = engine.plan(self.graph)
         return drift_report(list(changeset.changes.values()), len(changeset.changes), self.target.label)
 
-    def verify(self) -> VerifyReport:
-        """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing."""
+    def verify(self, *, now: datetime.datetime | None = None) -> VerifyReport:
+        """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing.
+        ``now`` (default: the current UTC time) is when model deprecation dates are judged."""
         from lzengine.retry import Attempts, run_with_retries
         from lzengine.verify import run_checks
 
@@ -225,7 +227,7 @@ class LandingZone:
             def read(operation: Callable[[], Any]) -> Any:
                 return run_with_retries(operation, engine.options.retry, deadline_s=600, attempts=Attempts())
 
-            checks = run_checks(self.graph, changeset.observed, changeset.desired, engine.adapter, read)
+            checks = run_checks(self.graph, changeset.observed, changeset.desired, engine.adapter, read, now=now)
         return VerifyReport(tuple(checks), self.target.label)
 
     # -- writes ---------------------------------------------------------------------------------
