@@ -237,7 +237,8 @@ class AzureSdkAdapter:
         scope = (f"/subscriptions/{self.connection.subscription_id}/providers/Microsoft.CognitiveServices/"
                  f"locations/{location}/{operations}")
         try:
-            return [dict(_as_rest(item)) for item in getattr(client, operations).list(location)]
+            # serialize(): REST keys (currentValue, lifecycleStatus); as_dict() would give Python names
+            return [item.serialize(keep_readonly=True) for item in getattr(client, operations).list(location)]
         except Exception as exc:  # noqa: BLE001
             raise to_provider_error(exc, scope, "list") from None
 
