@@ -18,6 +18,9 @@ Hooks, in the order the backend calls them:
 * ``render(ctx, res, body)``: read-time fields (back-references) on a copy of the body.
 * ``virtual_get(ctx, rp)`` / ``virtual_list(ctx, rp)`` / ``not_found(ctx, rp)``: resources computed
   rather than stored (built-in roles, usages, the model catalogue).
+* ``action(ctx, rp, body)``: a POST action, registered under the action's own type
+  (``microsoft.cognitiveservices/accounts/listkeys``, ``microsoft.search/checknameavailability``);
+  answers the response body.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Handler:
     virtual_get: Hook | None = None
     virtual_list: Hook | None = None
     not_found: Hook | None = None
+    action: Hook | None = None
 
 
 NOTHING = Handler()

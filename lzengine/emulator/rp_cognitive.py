@@ -25,7 +25,7 @@ from lzengine.emulator import errors, model_catalog
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import norm_loc, props, stable_guid
+from lzengine.emulator.rp_common import list_keys, norm_loc, props, stable_guid
 from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
 
@@ -394,4 +394,5 @@ HANDLERS: dict[str, Handler] = {
     USAGES: Handler(virtual_list=_list_usages),
     MODELS: Handler(virtual_list=_list_models),
     "microsoft.cognitiveservices/deletedaccounts": Handler(virtual_list=_list_deleted),
+    f"{ACCOUNT}/listkeys": Handler(action=list_keys),
 }

@@ -88,3 +88,35 @@ def type_of(resource_id: str) -> str:
     if not rest:
         return ""
     return "/".join([rest[0], *rest[1::2]])
+
+
+def check_name_availability(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /subscriptions/{s}/providers/{namespace}/checkNameAvailability``: a top-level resource of the
+    namespace with that name exists anywhere in the emulator (names are global for these services)."""
+    name = str(body.get("name", "")).lower()
+    ns_low = rp.namespace.lower() + "/"
+    taken = any(str(r.body.get("name", "")).lower() == name for r in ctx.store.all()
+                if r.type.lower().startswith(ns_low) and r.type.count("/") == 1)
+    return {"nameAvailable": not taken, "reason": "AlreadyExists" if taken else None, "message": None}
+
+
+def list_keys(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {resource}/listKeys`` (and other key listings): two fixed, fake keys."""
+    require_parent(ctx, rp)
+    return {"key1": "emulator-key-1", "key2": "emulator-key-2",
+            "primaryKey": "emulator-key-1", "secondaryKey": "emulator-key-2"}
+
+
+def list_query_keys(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {search service}/listQueryKeys``."""
+    require_parent(ctx, rp)
+    return {"value": [{"name": None, "key": "emulator-query-key"}]}
+
+
+def require_parent(ctx: ProviderContext, rp: Any) -> Resource:
+    """The resource a POST action is on (``{resource}/listKeys``), or ``ResourceNotFound``."""
+    res = ctx.store.get(id_key(rp.parent_id))
+    if res is None:
+        raise errors.resource_not_found("/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names),
+                                        rp.resource_group)
+    return res

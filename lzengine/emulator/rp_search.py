@@ -16,7 +16,7 @@ from lzengine.emulator import errors
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import props
+from lzengine.emulator.rp_common import check_name_availability, list_keys, list_query_keys, props
 from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
 
@@ -102,4 +102,7 @@ def after_put(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: R
 
 HANDLERS: dict[str, Handler] = {
     SEARCH: Handler(validate=validate_put, after_put=after_put, render=render_private_endpoint_connections),
+    f"{SEARCH}/listadminkeys": Handler(action=list_keys),
+    f"{SEARCH}/listquerykeys": Handler(action=list_query_keys),
+    "microsoft.search/checknameavailability": Handler(action=check_name_availability),
 }

@@ -22,7 +22,7 @@ from lzengine.emulator import errors
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import find, local, norm_loc, props, stable_guid
+from lzengine.emulator.rp_common import check_name_availability, find, local, norm_loc, props, stable_guid
 from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
 
@@ -186,10 +186,14 @@ def _put_config(ctx: ProviderContext, site: Resource, name: str, values: dict[st
     ctx.store.put(Resource(id=cid, type="Microsoft.Web/sites/config", body=body, root_key=site.key))
 
 
-def list_app_settings(ctx: ProviderContext, site_id: str) -> dict[str, Any] | None:
-    """``POST {site}/config/appsettings/list``."""
-    cfg = find(ctx, f"{site_id}/config/appsettings")
-    return ctx.render(cfg) if cfg is not None else None
+def _list_config(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {site}/config/appsettings/list``: the settings with their values (GET never shows them)."""
+    if rp.names[-1].lower() != "appsettings":
+        return {}
+    cfg = find(ctx, rp.parent_id)
+    if cfg is None:
+        raise errors.resource_not_found("Microsoft.Web/sites", rp.names[0], rp.resource_group)
+    return ctx.render(cfg)
 
 
 def check_removal(ctx: ProviderContext, res: Resource) -> None:
@@ -218,4 +222,6 @@ HANDLERS: dict[str, Handler] = {
     PLAN: Handler(after_put=_after_plan, check_removal=check_removal, render=render),
     SITE: Handler(validate=_validate_site, after_put=_after_site, render=render_private_endpoint_connections),
     CONFIG: Handler(after_put=_after_config),
+    f"{CONFIG}/list": Handler(action=_list_config),
+    "microsoft.web/checknameavailability": Handler(action=check_name_availability),
 }

@@ -90,3 +90,16 @@ def test_quota_counts_every_pending_deployment_and_not_an_update_against_itself(
     assert code == "InsufficientQuota"
     assert "requests capacity 200 (with 300 more for other deployments of this plan)" in message
     assert "0 in use, limit 450, 450 available" in message
+
+
+def test_lists_this_identity_may_not_read_leave_the_check_to_azure() -> None:
+    from lzengine.errors import ProviderError
+
+    class Forbidden(FakeAdapter):
+        def list_model_usages(self, location: str):
+            raise ProviderError("AuthorizationFailed", "no read access", status=403)
+
+        def list_models(self, location: str):
+            raise ProviderError("AuthorizationFailed", "no read access", status=403)
+
+    assert run(Forbidden(), ("d", "2099-01-01", "GlobalStandard", 5000, None)) == {}
