@@ -259,6 +259,7 @@ class ZoneLock:
     def release(self) -> None:
         """Delete the record if it is still ours (``If-Match``)."""
         with self._guard:
+            self.released_at = self.clock()  # the run's work under the lock ends here
             if self.info is not None and not self.lost:
                 try:
                     etag = self.info.etag
@@ -267,7 +268,6 @@ class ZoneLock:
                 except ProviderError as error:
                     if error.status != 412:
                         raise
-            self.released_at = self.clock()
 
     def as_dict(self) -> dict[str, Any]:
         """For reports: who held the lock, and when this run acquired and released it (UTC)."""
