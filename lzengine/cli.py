@@ -267,6 +267,9 @@ def verify(file: str, **options: Any) -> None:
 @click.option("--max-runs", type=click.IntRange(min=1), default=None,
               help="Stop after this many cycles (1: one cycle, for schedulers such as a CronJob).")
 @click.option("--yes", is_flag=True, help="Also carry out replacements (otherwise a cycle that needs one fails).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
+              help="Seconds a cycle waits for another run of this landing zone; then that cycle fails and the "
+                   "loop goes on.")
 def reconcile(file: str, every: str, jitter: str, max_runs: int | None, yes: bool, **options: Any) -> None:
     """Loop: detect drift, converge it, log one record per cycle. SIGTERM/SIGINT lets the
     operations in flight finish and exits 0; a failed cycle is logged and the loop goes on."""
@@ -401,7 +404,7 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
     try:
         plan_model = api.load_plan(file)
     except PlanError as exc:
-        _fail_plan(exc, as_json)
+        _fail_plan(exc, as_json, log)
     kind = "endpoint" if options["endpoint"] else options["target"]
     try:
         with api.open_target(kind, subscription_id=options["subscription"], endpoint=options["endpoint"],
@@ -419,7 +422,7 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
             try:
                 yield Session(zone, target, reporter, log, as_json)
             except PlanError as exc:  # a dependency cycle found while compiling
-                _fail_plan(_relabel(exc, file), as_json)
+                _fail_plan(_relabel(exc, file), as_json, log)
             except api.ConfirmationRefused as exc:
                 log.error(f"{exc}; re-run with --yes to allow it")
                 sys.exit(1)
@@ -476,9 +479,13 @@ def _relabel(exc: PlanError, file: str) -> PlanError:
     return PlanError([replace(d, file=file) if d.file == "<plan>" else d for d in exc.diagnostics])
 
 
-def _fail_plan(exc: PlanError, as_json: bool) -> None:
+def _fail_plan(exc: PlanError, as_json: bool, log: Log | None = None) -> None:
     if as_json:
         click.echo(json.dumps({"diagnostics": [d.as_dict() for d in exc.diagnostics]}, indent=2))
+    if log is not None and log.json and log._json is not None:
+        for diagnostic in exc.diagnostics:
+            log._json.record("diagnostic", level="error", **diagnostic.as_dict())
+        sys.exit(1)
     for diagnostic in exc.diagnostics:
         click.echo(diagnostic.render(), err=True)
     click.echo(f"{len(exc.diagnostics)} problem(s) found; nothing was sent to Azure.", err=True)

@@ -17,7 +17,7 @@ MINIMAL = PLANS / "minimal.yaml"
 
 PINNED = [
     "Action", "ApplyResult", "Change", "ConfirmationRefused", "DriftReport", "DriftedResource", "Event",
-    "LandingZone", "LzengineError", "Outcome", "Plan", "PlanError", "PlanResult", "ProviderError", "Status",
+    "LandingZone", "LockHeld", "LzengineError", "Outcome", "Plan", "PlanError", "PlanResult", "ProviderError", "Status",
     "Target", "TargetError", "VerifyCheck", "VerifyReport", "load_plan", "open_target",
 ]
 

@@ -133,3 +133,37 @@ def test_reconcile_repairs_a_portal_change_in_one_cycle(cli, emulator) -> None:
     result = cli("reconcile", REFERENCE, "--max-runs", "1", "--every", "5m", "--jitter", "1m")
     assert result.exit_code == 0 and "cycle 1: repaired" in result.stdout
     assert cli("drift", REFERENCE).exit_code == 0
+
+
+def test_log_format_json_makes_plan_errors_json_lines_too(cli, tmp_path) -> None:
+    result = cli("--log-format", "json", "drift", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 1
+    (record,) = [json.loads(line) for line in result.stderr.splitlines()]
+    assert record["event"] == "diagnostic" and record["level"] == "error" and record["code"] == "io"
+
+
+def test_a_cycle_that_meets_another_run_s_lock_fails_and_the_next_one_repairs(emulator) -> None:
+    """Another machine holds the landing zone's run lock: that cycle is an error record naming
+    LockHeld, the loop goes on, and the cycle after the lock is released converges."""
+    from lzengine.adapters.azure_sdk import AzureSdkAdapter
+    from lzengine.control_zone import ControlZone, hub_resource_group_body
+    from lzengine.zone_lock import zone_lock
+
+    zone, context = zone_for(emulator, lock_timeout_s=0)
+    plan = zone.plan_model
+    adapter = AzureSdkAdapter(zone.target.connection)
+    other = zone_lock(adapter, ControlZone.of_plan(plan, zone.target.subscription_id), holder="pipeline-42",
+                      timeout_s=0, resource_group_body=hub_resource_group_body(plan))
+    other.__enter__()
+    records: list = []
+
+    def wait(seconds: float) -> None:
+        other.__exit__(None, None, None)  # the other run finishes between cycles
+
+    try:
+        reconcile_loop(zone, every_s=60, max_runs=2, wait=wait, on_cycle=records.append)
+    finally:
+        adapter.close()
+        context.__exit__(None, None, None)
+    assert [r.status for r in records] == ["error", "repaired"]
+    assert records[0].error_code == "LockHeld" and "pipeline-42" in records[0].error
