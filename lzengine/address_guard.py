@@ -32,8 +32,6 @@ SUBNET_TYPE = "microsoft.network/virtualnetworks/subnets"
 VNET_TYPE = "microsoft.network/virtualnetworks"
 IN_USE_PREFIX = "InUsePrefixCannotBeDeleted"
 IN_USE_SUBNET = "InUseSubnetCannotBeUpdated"
-#: Users of a subnet that hold no address of their own in it: any prefix change is refused.
-WHOLE_SUBNET_USERS = ("applicationGatewayIPConfigurations", "serviceAssociationLinks")
 SUBNET_OUTSIDE_VNET = "NetcfgSubnetRangeOutsideVnet"
 #: Back-references of a subnet that mean something lives in it.
 USERS = ("ipConfigurations", "privateEndpoints", "applicationGatewayIPConfigurations", "serviceAssociationLinks")
@@ -75,14 +73,36 @@ def _prefixes(properties: Mapping[str, Any]) -> list[str]:
     return [str(single)] if single else [str(p) for p in properties.get("addressPrefixes") or []]
 
 
-def _describe(in_use: list[str]) -> str:
-    shown = ", ".join(in_use[:3]) + (f" and {len(in_use) - 3} more" if len(in_use) > 3 else "")
-    return f"{len(in_use)} IP configuration(s) or endpoint(s): {shown}"
+#: How each kind of subnet user is named in a refusal.
+LABELS = {
+    "ipConfigurations": "IP configuration(s)",
+    "privateEndpoints": "private endpoint(s)",
+    "applicationGatewayIPConfigurations": "Application Gateway IP configuration(s)",
+    "serviceAssociationLinks": "service association link(s)",
+}
+
+
+def _describe(subnet: Mapping[str, Any]) -> str:
+    """What lives in a subnet, by kind, with the names of the resources holding it."""
+    properties = subnet.get("properties") or {}
+    parts = []
+    for key, label in LABELS.items():
+        found = [str(u.get("id")) for u in properties.get(key) or [] if isinstance(u, Mapping)]
+        if found:
+            names = list(dict.fromkeys(_holder(i) for i in found))
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            parts.append(f"{len(found)} {label} ({shown})")
+    return "; ".join(parts)
+
+
+def _holder(arm_id: str) -> str:
+    """``nic-x`` for ``.../networkInterfaces/nic-x/ipConfigurations/c``: the top resource's name."""
+    parsed = arm_id.split("/providers/", 1)[-1].split("/")
+    return parsed[2] if len(parsed) > 2 else arm_id
 
 
 def _moved_subnet(change: Change, live: Mapping[str, Any], want: Mapping[str, Any]) -> tuple[str, str] | None:
-    in_use = users(live)
-    if not in_use:
+    if not users(live):
         return None
     old = _prefixes(live.get("properties") or {})
     new = _prefixes(want.get("properties") or {})
@@ -90,21 +110,25 @@ def _moved_subnet(change: Change, live: Mapping[str, Any], want: Mapping[str, An
     moved = not all(any(o.version == n.version and o.subnet_of(n) for n in new_nets)
                     for o in (ipaddress.ip_network(p, strict=False) for p in old))
     properties = live.get("properties") or {}
-    whole = [str(u.get("id")) for key in WHOLE_SUBNET_USERS for u in properties.get(key) or []
-             if isinstance(u, Mapping)]
-    whole += [i for i in in_use if "/bastionhosts/" in i.lower()]
-    if not moved and not whole:
+    addresses = [i for key in ("ipConfigurations", "privateEndpoints") for i in _ids(properties, key)
+                 if "/bastionhosts/" not in i.lower()]
+    whole = len(users(live)) > len(addresses)  # Application Gateway, Bastion, App Service integration
+    if not (moved and addresses) and not whole:
         return None  # grown around its old prefix: every address stays inside
     before, after = ", ".join(old), ", ".join(new)
     name, vnet = ids.parse_name(change.arm_id), ids.parse_name(change.arm_id.rsplit("/subnets/", 1)[0])
     what = f"subnet {name} of {vnet} would {'move' if moved else 'change'} from {before} to {after}"
     keep = (f"Keep it where it is (in the plan: 'prefix: {before}' on subnet {name}, or its previous size), "
             "or first remove what is in it.")
-    if moved:
-        return IN_USE_PREFIX, (f"{what}, but it holds {_describe(in_use)}; Azure refuses to take addresses in use "
+    if moved and addresses:
+        return IN_USE_PREFIX, (f"{what}, but it holds {_describe(live)}; Azure refuses to take addresses in use "
                                f"away from a subnet, and they would no longer match it. {keep}")
-    return IN_USE_SUBNET, (f"{what}, but it is used by {_describe(whole)}, which Azure does not let a subnet "
+    return IN_USE_SUBNET, (f"{what}, but it is used by {_describe(live)}, which Azure does not let a subnet "
                            f"change under. {keep}")
+
+
+def _ids(properties: Mapping[str, Any], key: str) -> list[str]:
+    return [str(u.get("id")) for u in properties.get(key) or [] if isinstance(u, Mapping)]
 
 
 def _shrunk_space(
@@ -121,8 +145,7 @@ def _shrunk_space(
         if all(any(n.version == s.version and n.subnet_of(s) for s in space) for n in nets):
             continue
         subnet_id = str(subnet.get("id") or f"{change.arm_id}/subnets/{subnet.get('name')}")
-        in_use = users(subnet) or users(live_subnets.get(subnet_id.lower()) or {})
-        held = _describe(in_use) if in_use else "nothing yet"
+        held = _describe(subnet) or _describe(live_subnets.get(subnet_id.lower()) or {}) or "nothing yet"
         outside.append(f"{subnet.get('name')} ({', '.join(map(str, nets))}, holding {held})")
     if not outside:
         return None

@@ -292,7 +292,8 @@ class LandingZone:
         adapter = _ReadOnce(AzureSdkAdapter(self.target.connection))
         retry = RetryPolicy(backoff_scale=self.target.backoff_scale)
         options = EngineOptions(parallelism=self.parallelism, team=self.team, purge=purge,
-                                policy_preflight=preflight, run_preflight=preflight, stop=self.stop, retry=retry)
+                                policy_preflight=preflight, run_preflight=preflight, stop=self.stop, retry=retry,
+                                landing_zone=self.plan_model.name)
         try:
             try:
                 self.graph = compile_against_live(self.plan_model, self.target.subscription_id, adapter, retry)

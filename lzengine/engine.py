@@ -16,14 +16,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from lzengine import address_guard, ids, model_preflight, preflight, refs
+from lzengine import address_guard, ids, model_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
+from lzengine.control_zone import ControlZone
 from lzengine.diff import Action, Change, decide, secret_paths
+from lzengine.errors import ProviderError
 from lzengine.executor import ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
-from lzengine.report import NilReporter, Outcome, Reporter, RunReport, refused_run
+from lzengine.ownership import Ownership, needs_record
+from lzengine.report import NilReporter, Outcome, Reporter, RunReport, Status, refused_run
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
 
 #: how long registering the resource providers of a change set may take
@@ -43,6 +46,9 @@ class EngineOptions:
     run_preflight: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], float] = time.monotonic
+    #: the plan's name: ``apply`` records the children it writes in this landing zone's control
+    #: zone (``lzengine.ownership``), so a later ``--prune`` from anywhere can delete them
+    landing_zone: str | None = None
     #: when set, operations in flight finish and no new one starts (reconcile on SIGTERM)
     stop: threading.Event | None = None
 
@@ -128,45 +134,76 @@ class Engine:
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
 
     def plan_prune(self, graph: Graph, zone: str) -> tuple[Graph, ChangeSet]:
-        """Resources tagged as managed by landing zone ``zone`` that ``graph`` no longer declares,
-        as a graph of deletions (children before what contains them). Nothing else is touched:
-        a resource group that still holds resources of anyone else is reported, not deleted."""
-        declared = {node.arm_id.lower() for node in graph}
+        """What landing zone ``zone`` manages and ``graph`` no longer declares, as a graph of
+        deletions in an order Azure accepts (``lzengine.prune``): tagged top-level resources from
+        one tag-filtered list, children and extension resources from the ownership record in the
+        control zone. Nothing else is touched: a resource group that still holds resources of
+        anyone else is reported, not deleted. Each orphan's live body is read once (for the order
+        of references and for purging)."""
+        control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
         listing = self._with_retries(lambda: self.adapter.list_resources((ZONE_TAG, zone)))
-        orphans = [
-            item for item in listing
+        tagged = [
+            (str(item["id"]), str(item["type"])) for item in listing
             if (item.get("tags") or {}).get(MANAGED_BY_TAG) == "lzengine"
             and (item.get("tags") or {}).get(ZONE_TAG) == zone
-            and str(item["id"]).lower() not in declared
         ]
-        orphan_ids = {str(o["id"]).lower(): str(o["id"]) for o in orphans}
+        recorded = self._with_retries(Ownership(self.adapter, control).recorded)
+        orphans = prune.find_orphans((node.arm_id for node in graph), tagged, recorded, keep=[control.arm_id])
+        kinds = {lowered: kind_for_type(o.arm_type) or generic_kind(
+            o.arm_type, self.adapter.latest_api_version(o.arm_type)) for lowered, o in orphans.items()}
+        active = [lowered for lowered, o in orphans.items() if o.covered_by is None]
+
+        def live(lowered: str) -> dict[str, Any] | None:
+            return self._with_retries(partial(self.adapter.read, kinds[lowered], orphans[lowered].arm_id))
+
+        with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism), thread_name_prefix="lz-prune") as pool:
+            bodies = dict(zip(active, pool.map(live, active), strict=True))
+        before = prune.order_edges(orphans, bodies)
         prune_graph = Graph()
         changes: dict[str, Change] = {}
-        for lowered, arm_id in sorted(orphan_ids.items()):
-            arm_type = next(str(o["type"]) for o in orphans if str(o["id"]) == arm_id)
-            kind = kind_for_type(arm_type) or generic_kind(arm_type, self.adapter.latest_api_version(arm_type))
-            containers = frozenset(f"prune:{orphan_ids[o]}" for o in orphan_ids if lowered.startswith(o + "/"))
-            address = f"prune:{arm_id}"
-            prune_graph.add(Node(address, kind, arm_id, {}, containers))
+        observed: dict[str, dict[str, Any] | None] = {}
+        forget: dict[str, Any] = {}
+        for lowered in sorted(active):
+            orphan = orphans[lowered]
+            address = f"prune:{orphan.arm_id}"
+            kind = kinds[lowered]
+            # a node "depends on" what is deleted after it: the reverse walk deletes dependents first
+            after = frozenset(f"prune:{orphans[o].arm_id}" for o in active if lowered in before[o])
+            prune_graph.add(Node(address, kind, orphan.arm_id, {}, after))
+            observed[address] = bodies.get(lowered) or {}
+            covered = [o.arm_id for o in orphans.values() if o.covered_by == lowered]
+            forget[address] = {"records": [orphan.arm_id] * orphan.recorded + covered, "control": control}
             foreign = []
-            if arm_type.lower() == "microsoft.resources/resourcegroups":
-                contents = self._with_retries(partial(self.adapter.list_resource_group, ids.parse_name(arm_id)))
-                foreign = [str(i["id"]) for i in contents if str(i["id"]).lower() not in orphan_ids]
-            change = Change(Action.DELETE, address, arm_id, kind.arm_type, reason="no longer in the plan")
+            if orphan.arm_type.lower() == prune.RESOURCE_GROUP_TYPE:
+                contents = self._with_retries(partial(self.adapter.list_resource_group, ids.parse_name(orphan.arm_id)))
+                foreign = [str(i["id"]) for i in contents if str(i["id"]).lower() not in orphans
+                           and not self._goes_with(i, orphans)]
+            change = Change(Action.DELETE, address, orphan.arm_id, kind.arm_type, reason="no longer in the plan",
+                            owner=self._owner_of(graph, orphan.arm_id))
             if foreign:
                 reason = f"not deleted: it holds {len(foreign)} resource(s) this landing zone does not manage, " \
                          f"e.g. {foreign[0]}"
                 change = replace(change, blocked=reason)
+            elif self.options.team not in (None, change.owner):
+                change = replace(change, blocked=_foreign_team(change.owner))
             changes[address] = change
-        return prune_graph, ChangeSet(changes=changes, observed={a: {} for a in changes})
+        # desired carries, per deletion, the ownership records to forget once it succeeded
+        return prune_graph, ChangeSet(changes=changes, observed=observed, desired=forget)
 
     def _with_retries(self, operation: Callable[[], Any]) -> Any:
         """Reads that are not about one node (lists, the policy preflight), retried like any other."""
         return run_with_retries(operation, self.options.retry, deadline_s=600, attempts=Attempts())
 
     def prune(self, prune_graph: Graph, changeset: ChangeSet) -> list[Outcome]:
-        """Delete what ``plan_prune`` found, dependents first; returns the outcomes."""
-        return self._executor().run(prune_graph, changeset, reverse=True)
+        """Delete what ``plan_prune`` found, dependents first, then forget the ownership records
+        of what is gone; returns the outcomes."""
+        outcomes = self._executor().run(prune_graph, changeset, reverse=True)
+        for outcome in outcomes:
+            entry = changeset.desired.get(outcome.address) or {}
+            if outcome.status is Status.OK and entry.get("records"):
+                ownership = Ownership(self.adapter, entry["control"])
+                self._with_retries(partial(ownership.forget, entry["records"]))
+        return outcomes
 
     def _executor(self) -> Executor:
         return Executor(
@@ -187,7 +224,52 @@ class Engine:
             run_with_retries(lambda: self.adapter.register_providers(namespaces), self.options.retry,
                              deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
         outcomes = self._executor().run(graph, changeset)
+        outcomes += self._record_children(graph, outcomes)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
+
+    def _record_children(self, graph: Graph, outcomes: list[Outcome]) -> list[Outcome]:
+        """Record every declared child that exists after this run and has no record yet (created
+        now, or adopted); returns a failed outcome when the record cannot be written."""
+        zone = self.options.landing_zone
+        if not zone:
+            return []
+        converged = {o.address for o in outcomes if o.status is Status.OK and o.action is not Action.DELETE}
+        candidates = [n for n in graph if n.address in converged and needs_record(n)
+                      and self.options.team in (None, n.owner)]
+        if not candidates:
+            return []
+        control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
+        ownership = Ownership(self.adapter, control)
+        started = self.options.clock()
+        try:
+            recorded = self._with_retries(ownership.recorded)
+            missing = [(n.arm_id, n.kind.arm_type) for n in candidates if n.arm_id.lower() not in recorded]
+            self._with_retries(partial(ownership.record, missing))
+        except ProviderError as error:
+            change = Change(Action.CREATE, "lzengine.ownership", control.arm_id,
+                            "Microsoft.Network/privateDnsZones/TXT",
+                            reason="record the child resources this run created")
+            hint = (f"the identity needs Microsoft.Network/privateDnsZones/TXT/* on {control.arm_id} "
+                    "(e.g. Private DNS Zone Contributor on that zone); until then --prune cannot remove them")
+            return [Outcome.of(change, Status.FAILED, 1, self.options.clock() - started, error=error, hint=hint)]
+        return []
+
+    def _goes_with(self, item: dict[str, Any], orphans: dict[str, Any]) -> bool:
+        """Whether ``item`` is deleted by Azure with one of ``orphans`` (a private endpoint's NIC)."""
+        path = prune.CREATED_WITH.get(str(item.get("type", "")).lower())
+        if path is None:
+            return False
+        kind = generic_kind(str(item["type"]), self.adapter.latest_api_version(str(item["type"])))
+        body = self._with_retries(partial(self.adapter.read, kind, str(item["id"])))
+        owner = refs.get_path(body or {}, path)
+        return isinstance(owner, str) and owner.lower() in orphans
+
+    @staticmethod
+    def _owner_of(graph: Graph, arm_id: str) -> str:
+        """Who owns an undeclared resource: the owner of its nearest declared container."""
+        lowered = arm_id.lower()
+        holders = [n for n in graph if lowered.startswith(n.arm_id.lower() + "/")]
+        return max(holders, key=lambda n: len(n.arm_id)).owner if holders else "platform"
 
 
 def _foreign_team(owner: str) -> str:

@@ -64,8 +64,22 @@ def refusals(
             refusal = _catalogue_refusal(w, catalogue, now()) if catalogue is not None else None
             if refusal is not None:
                 found[w.address] = refusal
-        found |= _quota_refusals([w for w in here if w.address not in found], adapter.list_model_usages(location))
+        usages = _listed(adapter.list_model_usages, location)
+        if usages is not None:
+            found |= _quota_refusals([w for w in here if w.address not in found], usages)
     return found
+
+
+def _listed(operation: Callable[[str], list[dict[str, Any]]], location: str) -> list[dict[str, Any]] | None:
+    """A regional list, or None where there is nothing to check against: the API is not offered
+    (400/404), or this identity may not read it (403: a team identity scoped to its resource
+    groups; Azure still checks at the write)."""
+    try:
+        return operation(location)
+    except ProviderError as error:
+        if error.status in (400, 403, 404):
+            return None
+        raise
 
 
 def _wanted(graph: Graph, address: str, change: Change, desired: Mapping[str, Any],
@@ -98,14 +112,8 @@ def _wanted(graph: Graph, address: str, change: Change, desired: Mapping[str, An
 
 
 def _catalogue(adapter: Adapter, location: str) -> list[dict[str, Any]] | None:
-    """The region's catalogue, or None where the API is not offered or lists nothing (nothing to
-    check against: Azure decides at the write)."""
-    try:
-        return adapter.list_models(location) or None
-    except ProviderError as error:
-        if error.status in (400, 404):
-            return None
-        raise
+    """The region's catalogue, or None where it cannot be read or lists nothing (see ``_listed``)."""
+    return _listed(adapter.list_models, location) or None
 
 
 def _catalogue_refusal(w: Wanted, catalogue: list[dict[str, Any]], now: dt.datetime) -> tuple[str, str] | None:

@@ -26,6 +26,7 @@ from lzengine.kinds.base import ResourceKind
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
 POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
+PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
@@ -236,7 +237,8 @@ class AzureSdkAdapter:
         scope = (f"/subscriptions/{self.connection.subscription_id}/providers/Microsoft.CognitiveServices/"
                  f"locations/{location}/{operations}")
         try:
-            return [dict(_as_rest(item)) for item in getattr(client, operations).list(location)]
+            # serialize(): REST keys (currentValue, lifecycleStatus); as_dict() would give Python names
+            return [item.serialize(keep_readonly=True) for item in getattr(client, operations).list(location)]
         except Exception as exc:  # noqa: BLE001
             raise to_provider_error(exc, scope, "list") from None
 
@@ -261,6 +263,66 @@ class AzureSdkAdapter:
             except Exception as exc:  # noqa: BLE001
                 raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}",
                                         "register") from None
+
+    # -- TXT record sets of the control zone (lzengine.control_zone: ownership record, run lock) --
+    def get_txt_record(self, resource_group: str, zone: str, name: str) -> dict[str, Any] | None:
+        """One TXT record set as REST JSON (with its ``etag``), or None when it or its zone is absent."""
+        client = self.client(PRIVATE_DNS_CLIENT)
+        try:
+            return client.record_sets.get(resource_group, zone, "TXT", name, cls=_raw_json)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "read")
+            if error.status == 404:
+                return None
+            raise error from None
+
+    def put_txt_record(
+        self, resource_group: str, zone: str, name: str, body: dict[str, Any], *,
+        if_match: str | None = None, if_none_match: bool = False,
+    ) -> dict[str, Any]:
+        """Create or replace a TXT record set. ``if_none_match`` sends ``If-None-Match: *`` (fails
+        with 412 PreconditionFailed when it exists); ``if_match`` sends ``If-Match: <etag>`` (412
+        when the record changed since that etag was read)."""
+        from azure.core import MatchConditions
+
+        client = self.client(PRIVATE_DNS_CLIENT)
+        condition: dict[str, Any] = {}
+        if if_none_match:
+            condition = {"match_condition": MatchConditions.IfMissing}
+        elif if_match:
+            condition = {"etag": if_match, "match_condition": MatchConditions.IfNotModified}
+        try:
+            return client.record_sets.create_or_update(resource_group, zone, "TXT", name, body, cls=_raw_json,
+                                                       **condition) or {}
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "write") from None
+
+    def delete_txt_record(self, resource_group: str, zone: str, name: str, *, if_match: str | None = None) -> None:
+        """Delete a TXT record set (only if its etag is still ``if_match``, when given); absent is fine."""
+        from azure.core import MatchConditions
+
+        client = self.client(PRIVATE_DNS_CLIENT)
+        condition: dict[str, Any] = (
+            {"etag": if_match, "match_condition": MatchConditions.IfNotModified} if if_match else {}
+        )
+        try:
+            client.record_sets.delete(resource_group, zone, "TXT", name, **condition)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, name), "delete")
+            if error.status == 404:
+                return
+            raise error from None
+
+    def list_txt_records(self, resource_group: str, zone: str) -> list[dict[str, Any]]:
+        """Every TXT record set of a zone (ARM pages them), as REST JSON; [] when the zone is absent."""
+        client = self.client(PRIVATE_DNS_CLIENT)
+        try:
+            return [dict(_as_rest(r)) for r in client.record_sets.list_by_type(resource_group, zone, "TXT")]
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, ""), "list")
+            if error.status == 404:
+                return []
+            raise error from None
 
     def _operation(self, kind: ResourceKind, method: str) -> Any:
         return getattr(getattr(self.client(kind.client), kind.operations), method)
@@ -439,6 +501,11 @@ def _rest_keys(item: Any) -> dict[str, Any]:
     """A list item (an SDK model, which maps REST keys to values) as {id, type, tags}."""
     item = dict(item)
     return {"id": item.get("id"), "type": item.get("type"), "tags": item.get("tags") or {}}
+
+
+def _txt_id(subscription: str, resource_group: str, zone: str, name: str) -> str:
+    return (f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Network/"
+            f"privateDnsZones/{zone}/TXT/{name}").rstrip("/")
 
 
 def _first_line(exc: BaseException) -> str:

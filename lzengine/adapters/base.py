@@ -51,6 +51,22 @@ class Adapter(Protocol):
     def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
         """A policy (set) definition by id (built-in, subscription or management group), or None."""
 
+    def get_txt_record(self, resource_group: str, zone: str, name: str) -> dict[str, Any] | None:
+        """A private DNS zone's TXT record set as REST JSON with its ``etag``, or None (lzengine.control_zone)."""
+
+    def put_txt_record(
+        self, resource_group: str, zone: str, name: str, body: dict[str, Any], *,
+        if_match: str | None = None, if_none_match: bool = False,
+    ) -> dict[str, Any]:
+        """Create or replace a TXT record set, optionally conditional (``If-Match``/``If-None-Match: *``):
+        a failed condition raises ProviderError ``PreconditionFailed`` (412)."""
+
+    def delete_txt_record(self, resource_group: str, zone: str, name: str, *, if_match: str | None = None) -> None:
+        """Delete a TXT record set, optionally only at etag ``if_match``; absent succeeds."""
+
+    def list_txt_records(self, resource_group: str, zone: str) -> list[dict[str, Any]]:
+        """Every TXT record set of a private DNS zone; [] when the zone does not exist."""
+
     def list_model_usages(self, location: str) -> list[dict[str, Any]]:
         """Cognitive Services quota in a region: the usages API's items (``name.value`` such as
         ``OpenAI.GlobalStandard.gpt-4o``, ``currentValue``, ``limit``)."""

@@ -24,13 +24,14 @@ from werkzeug.wrappers import Request
 
 from lzengine.emulator import (
     errors,
+    hooks,
     linked_access,
     registry,
     rp_authorization,
-    rp_cognitive,
+    rp_common,
     rp_policyinsights,
-    rp_web,
 )
+from lzengine.emulator.admin import AdminApi
 from lzengine.emulator.auth import Authorizer, Principal
 from lzengine.emulator.backend import (
     RG_TYPE,
@@ -42,9 +43,10 @@ from lzengine.emulator.backend import (
     retry_headers,
 )
 from lzengine.emulator.errors import ArmError
-from lzengine.emulator.faults import FaultInjector, FaultSpec
-from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
+from lzengine.emulator.faults import FaultInjector
+from lzengine.emulator.paths import ResourcePath, parse_resource, split
 from lzengine.emulator.throttle import Throttler
+from lzengine.emulator.wire import json_body
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +157,7 @@ class EmulatorApp:
         self.throttler = throttler
         self.faults = faults
         self.stats = Stats()
+        self.admin = AdminApi(backend, authorizer, throttler, faults, self.stats)
         with backend.lock:
             for p in [authorizer.admin, *authorizer.principals()]:
                 backend.directory.setdefault(p.object_id.lower(), "ServicePrincipal")
@@ -207,7 +210,7 @@ class EmulatorApp:
             principal = self._authenticate(request)
             if not principal.admin:
                 raise ArmError(403, "AuthorizationFailed", "Only the admin token may use /_emulator/.")
-            return self.admin(request, path.rstrip("/")[len("/_emulator"):].lower())
+            return self.admin.handle(request, path.rstrip("/")[len("/_emulator"):].lower())
 
         method = request.method.upper()
         if rp_policyinsights.matches(path, method):  # compliance summary (ops' module; not a stored type)
@@ -364,7 +367,7 @@ class EmulatorApp:
             raise errors.authorization_failed(principal.object_id, action, scope)
         if method in ("PUT", "PATCH") and route.kind == "resource" and route.rp is not None \
                 and not route.rp.is_collection:
-            body = _json_body(request)
+            body = json_body(request)
             missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
                        if not self.auth.allowed(principal, a, rid, arm, custom)]
             if missing:
@@ -410,7 +413,7 @@ class EmulatorApp:
                 if method == "GET":
                     return b.list(rp, ctx)
                 if method == "POST":
-                    return self._action(rp, request)
+                    return self._action(rp, request, ctx)
                 raise errors.method_not_allowed(method, request.path)
             if method == "GET":
                 return b.get(rp, ctx)
@@ -423,16 +426,16 @@ class EmulatorApp:
                     raise
                 return Reply(204, None, reply.headers)
             if method == "PUT":
-                return b.put(rp, _json_body(request), ctx)
+                return b.put(rp, json_body(request), ctx)
             if method == "PATCH":
-                return b.patch(rp, _json_body(request), ctx)
+                return b.patch(rp, json_body(request), ctx)
             if method == "DELETE":
                 return b.delete(rp, ctx)
             raise errors.method_not_allowed(method, request.path)
         if k == "rg":
             assert route.rg is not None
             if method == "PUT":
-                return b.put_rg(sub, route.rg, _json_body(request), ctx)
+                return b.put_rg(sub, route.rg, json_body(request), ctx)
             if method == "GET":
                 return b.get_rg(sub, route.rg)
             if method == "HEAD":
@@ -444,7 +447,7 @@ class EmulatorApp:
                     raise
                 return Reply(204)
             if method == "PATCH":
-                return b.patch_rg(sub, route.rg, _json_body(request), ctx.api_version)
+                return b.patch_rg(sub, route.rg, json_body(request), ctx.api_version)
             if method == "DELETE":
                 return b.delete_rg(sub, route.rg, ctx)
             raise errors.method_not_allowed(method, request.path)
@@ -478,38 +481,19 @@ class EmulatorApp:
                                          for ns in registry.namespaces()]})  # fmt: skip
         raise errors.method_not_allowed(method, request.path)
 
-    def _action(self, rp: ResourcePath, request: Request) -> Reply:
-        """POST actions: ``checkNameAvailability`` and ``listKeys``-style reads."""
-        action = rp.types[-1].lower()
+    def _action(self, rp: ResourcePath, request: Request, ctx: RequestContext) -> Reply:
+        """POST actions, answered by the handler registered for the action's type
+        (``.../accounts/listKeys``, ``.../checkNameAvailability``); any other ``list...Keys`` action gets
+        the generic fake keys, and an unknown action an empty object."""
+        body = json_body(request)
         with self.backend.lock:
-            if action == "checknameavailability":
-                body = _json_body(request)
-                name = str(body.get("name", ""))
-                ns_low = rp.namespace.lower() + "/"
-                taken = any(
-                    r.body.get("name", "").lower() == name.lower()
-                    for r in self.backend.store.all()
-                    if r.type.lower().startswith(ns_low) and r.type.count("/") == 1
-                )
-                return Reply(200, {"nameAvailable": not taken,
-                                   "reason": "AlreadyExists" if taken else None,
-                                   "message": None})  # fmt: skip
-            if action == "list" and rp.types[-2].lower() == "config" and rp.names[-1].lower() == "appsettings":
-                site_id = rp.parent_id.rsplit("/config/", 1)[0]
-                settings = rp_web.list_app_settings(self.backend, site_id)
-                if settings is None:
-                    raise errors.resource_not_found("Microsoft.Web/sites", rp.names[0], rp.resource_group)
-                return Reply(200, settings)
-            if action.startswith("list") and "key" in action:
-                res = self.backend.store.get(id_key(rp.parent_id))
-                if res is None:
-                    raise errors.resource_not_found(
-                        "/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names), rp.resource_group
-                    )
-                if action == "listquerykeys":
-                    return Reply(200, {"value": [{"name": None, "key": "emulator-query-key"}]})
-                return Reply(200, {"key1": "emulator-key-1", "key2": "emulator-key-2",
-                                   "primaryKey": "emulator-key-1", "secondaryKey": "emulator-key-2"})
+            view = self.backend.view(ctx)
+            action = hooks.handler(rp.full_type.lower()).action
+            if action is not None:
+                return Reply(200, action(view, rp, body))
+            name = rp.types[-1].lower()
+            if name.startswith("list") and name.endswith("keys"):
+                return Reply(200, rp_common.list_keys(view, rp, body))
         return Reply(200, {})
 
     def _subscription_body(self) -> dict[str, Any]:
@@ -552,117 +536,6 @@ class EmulatorApp:
             body["registrationPolicy"] = "RegistrationRequired"
         return body
 
-    # ------------------------------------------------------------------ admin API
-    def admin(self, request: Request, sub_path: str) -> Reply:
-        m = request.method.upper()
-        b = self.backend
-        if sub_path == "/stats" and m == "GET":
-            return Reply(200, self.stats.to_json())
-        if sub_path == "/stats/reset" and m == "POST":
-            self.stats.reset()
-            return Reply(200, self.stats.to_json())
-        if sub_path == "/resources" and m == "GET":
-            b.settle()
-            return Reply(200, {"value": b.dump()})
-        if sub_path == "/reset" and m == "POST":
-            b.reset()
-            self.throttler.reset()
-            return Reply(200, {"reset": True})
-        if sub_path == "/latency" and m == "GET":
-            return Reply(200, latency_table(b.time_scale))
-        if sub_path == "/faults":
-            if m == "GET":
-                spec = self.faults.spec
-                return Reply(200, {"faults": spec.to_json() if spec else None,
-                                   "injected": dict(self.faults.injected)})  # fmt: skip
-            if m == "PUT":
-                try:
-                    spec = FaultSpec.from_json(_json_body(request))
-                except (ValueError, TypeError) as exc:
-                    raise errors.bad_request("InvalidFaultSpec", str(exc)) from None
-                self.faults.configure(spec)
-                return Reply(200, {"faults": spec.to_json()})
-            if m == "DELETE":
-                self.faults.configure(None)
-                return Reply(200, {"faults": None})
-        if sub_path == "/principals":
-            if m == "GET":
-                return Reply(200, {"value": [p.to_json() for p in self.auth.principals()]})
-            if m == "POST":
-                body = _json_body(request)
-                try:
-                    p = self.auth.add(
-                        str(body.get("name") or "principal"), str(body.get("role") or "Reader"),
-                        str(body.get("scope") or f"/subscriptions/{b.subscription_id}"),
-                    )  # fmt: skip
-                except ValueError as exc:
-                    raise errors.bad_request("InvalidPrincipal", str(exc)) from None
-                self._save_principals()
-                with b.lock:
-                    b.directory.setdefault(p.object_id.lower(), "ServicePrincipal")
-                return Reply(201, {"object_id": p.object_id, "token": p.token, "name": p.name})
-        if sub_path == "/clock" and m in ("GET", "POST"):
-            if m == "POST":
-                b.clock.advance(float(_json_body(request).get("advance", 0)))
-            return Reply(200, {"offset": b.clock.offset, "now": b.clock()})
-        if sub_path == "/settle" and m == "POST":
-            return Reply(200, {"completed": b.finish_all()})
-        if sub_path == "/operations" and m == "GET":
-            b.settle()
-            with b.lock:
-                ops = [{"id": o.id, "kind": o.kind, "target": o.target, "status": o.status,
-                        "remaining": max(0.0, o.end - b.clock())} for o in b.ops.values()]
-            return Reply(200, {"value": ops})
-        if sub_path == "/policy/compliance" and m == "GET":
-            b.settle()
-            with b.lock:
-                return Reply(200, b.policy.compliance())
-        if sub_path == "/policy/scan" and m == "POST":
-            b.settle()
-            with b.lock:
-                return Reply(200, b.policy.scan())
-        if sub_path == "/quota":
-            with b.lock:
-                if m == "PUT":
-                    return Reply(200, rp_cognitive.set_limit(b, _json_body(request)))
-                if m == "GET":
-                    loc = request.args.get("location") or "swedencentral"
-                    return Reply(200, {"location": loc, "value": rp_cognitive.usages(b, loc)})
-        if sub_path == "/directory":
-            with b.lock:
-                if m == "POST":
-                    body = _json_body(request)
-                    oid, kind = str(body.get("objectId") or ""), str(body.get("type") or "User")
-                    if kind not in rp_authorization.PRINCIPAL_TYPES or not oid:
-                        raise errors.bad_request("InvalidDirectoryObject",
-                                                 "Give objectId and type (User, Group or ServicePrincipal).")
-                    b.directory[oid.lower()] = kind
-                    saved = [o for o in b.store.meta("directory", []) or [] if o["objectId"].lower() != oid.lower()]
-                    b.store.set_meta("directory", [*saved, {"objectId": oid, "type": kind}])
-                    b.store.commit()
-                    return Reply(201, {"objectId": oid, "type": kind})
-                if m == "GET":
-                    return Reply(200, {"value": [{"objectId": k, "type": v} for k, v in sorted(b.directory.items())]})
-        if sub_path.startswith("/providers/") and m == "PUT":
-            ns = sub_path.split("/", 2)[2]
-            state = str(_json_body(request).get("registrationState", "Registered"))
-            b.set_registration(ns, state)
-            return Reply(200, {"namespace": ns, "registrationState": state})
-        raise errors.not_found_path(request.path)
-
-    def _save_principals(self) -> None:
-        with self.backend.lock:
-            self.backend.store.set_meta("principals", [p.to_json() for p in self.auth.principals()])
-            self.backend.store.commit()
-
-
-def latency_table(time_scale: float) -> dict[str, Any]:
-    types = {}
-    for spec in registry.known_specs():
-        c, u, d = spec.latency
-        types[spec.lower] = {"create": c, "update": u, "delete": d}
-    return {"time_scale": time_scale, "types": types}
-
 
 def _reason(status: int) -> str:
     try:
@@ -673,16 +546,3 @@ def _reason(status: int) -> str:
 
 def _stats_type(route: Route) -> str:
     return route.type.lower()
-
-
-def _json_body(request: Request) -> dict[str, Any]:
-    data = request.get_data()
-    if not data or not data.strip():
-        return {}
-    try:
-        body = json.loads(data)
-    except ValueError as exc:
-        raise errors.invalid_json(str(exc)) from None
-    if not isinstance(body, dict):
-        raise errors.invalid_json("the body must be a JSON object")
-    return body

@@ -19,39 +19,28 @@ import heapq
 import itertools
 import json
 import threading
-import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from lzengine.emulator import errors, hooks, immutables, locations, registry
+from lzengine.emulator.context import TENANT_ID, RequestView
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.governance import Governance
 from lzengine.emulator.listfilter import compile_filter
+from lzengine.emulator.lro import Clock, Operation, retry_headers
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
 
 DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
-TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de"
+__all__ = ["DEFAULT_SUBSCRIPTION_ID", "RG_TYPE", "TENANT_ID", "Backend", "Clock", "Operation", "Reply",
+           "RequestContext", "retry_headers"]
 RG_TYPE = "Microsoft.Resources/resourceGroups"
 TERMINAL = {"succeeded", "failed", "canceled"}
-
-
-def retry_headers(seconds: float) -> dict[str, str]:
-    """Honest wait headers for a poll or a 429.
-
-    ``retry-after-ms`` is always sent and never ``0`` (azure-core treats a zero delay as "absent"
-    and falls back to its 30 s default); ``Retry-After`` only when the wait is at least 1 s.
-    """
-    headers = {"retry-after-ms": str(max(1, int(seconds * 1000)))}
-    if seconds >= 1:
-        headers["Retry-After"] = str(int(seconds))
-    return headers
 
 
 @dataclass
@@ -82,43 +71,6 @@ class RequestContext:
     fail_lro: bool = False
     query: dict[str, str] = field(default_factory=dict)
     path: str = ""
-
-
-@dataclass
-class Operation:
-    """A long-running operation: applied to ``members`` when the clock passes ``end``."""
-
-    id: str
-    kind: str  # "put" | "delete"
-    namespace: str
-    location: str
-    subscription: str
-    target: str  # key of the target resource
-    lock_key: str
-    start: float
-    end: float
-    api_version: str
-    members: list[str] = field(default_factory=list)
-    status: str = "InProgress"
-    error: dict[str, Any] | None = None
-    fail: bool = False
-    is_rg: bool = False
-    started_at: str = ""
-    ended_at: str | None = None
-
-
-class Clock:
-    """Monotonic seconds plus an offset the admin API (and tests) can advance."""
-
-    def __init__(self, base: Callable[[], float] | None = None) -> None:
-        self._base = base or time.monotonic
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return self._base() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 def _utcnow_iso() -> str:
@@ -154,12 +106,14 @@ class Backend:
         self._etag_seq = itertools.count()
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
-        #: query and api-version of the request being served (hooks read flags such as
-        #: syncRemoteAddressSpace, and version-dependent semantics)
-        self.request_query: dict[str, str] = {}
-        self.request_api_version = ""
         self.policy = Governance(self, policy_dirs)
         self._finish_loaded_state()
+
+    def view(self, ctx: RequestContext | None = None) -> RequestView:
+        """The narrow context provider handlers get (query and api-version of ``ctx``, if any)."""
+        return RequestView(store=self.store, subscription_id=self.subscription_id, directory=self.directory,
+                           policy=self.policy, renderer=self.render, clock=self.clock,
+                           query=dict(ctx.query) if ctx else {}, api_version=ctx.api_version if ctx else "")
 
     # ------------------------------------------------------------------ lifecycle
     def _finish_loaded_state(self) -> None:
@@ -395,7 +349,7 @@ class Backend:
             for inline in spec.inline:
                 child_type = f"{res.type}/{inline.child}".lower()
                 props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
-        hooks.render(self, res, body)
+        hooks.render(self.view(), res, body)
         etag = self.etag_of(res)
         if etag and spec.etag in ("network", "guid", "datetime-body"):
             body["etag"] = etag
@@ -412,7 +366,7 @@ class Backend:
         for k in self.store.keys_under(key):
             removed = self.store.remove(k)
             if removed is not None:
-                hooks.on_removed(self, removed)
+                hooks.on_removed(self.view(), removed)
 
     def _check_subscription(self, sub: str | None) -> None:
         if sub is not None and sub.lower() != self.subscription_id.lower():
@@ -559,8 +513,7 @@ class Backend:
     def put(self, rp: ResourcePath, body: dict[str, Any], ctx: RequestContext) -> Reply:
         spec = registry.lookup(rp.full_type)
         with self.lock:
-            self.request_query = ctx.query
-            self.request_api_version = ctx.api_version
+            view = self.view(ctx)
             self._check_subscription(rp.subscription)
             self._check_rg(rp.subscription, rp.resource_group, writing=True)
             self._check_name(rp)
@@ -577,10 +530,10 @@ class Backend:
             location = self._check_location(body, spec, created, existing)
             if existing is not None:
                 immutables.check(spec.lower, rp.name, existing.body, body)
-            hooks.validate_put(self, rp, spec, body, existing)
+            hooks.validate_put(view, rp, spec.lower, body, existing)
             self._validate_inline(rp, spec, body, existing, ctx)
             mode: PutMode = spec.create if created else spec.update
-            status = hooks.put_status(self, rp, spec, body, existing, mode.status)
+            status = mode.status
 
             op: Operation | None = None
             if mode.transient is not None:
@@ -597,7 +550,7 @@ class Backend:
             if op:
                 op.members.append(key)
             self._apply_inline(res, spec, body, existing, ctx, op, state)
-            hooks.after_put(self, rp, spec, res, existing, op, state)
+            hooks.after_put(view, rp, spec.lower, res, existing, op, state)
             self._bump_etag(res)
             self.store.put(res)
             self.store.commit()
@@ -627,7 +580,7 @@ class Backend:
         out["properties"].pop("provisioningState", None)
         for inline in spec.inline:
             out["properties"].pop(inline.prop, None)
-        hooks.compose_identity(self, out, existing)
+        hooks.compose_identity(self.view(), out, existing)
         res = Resource(id=rp.id, type=spec.type, body=out, root_key=id_key(rp.root_id))
         if existing is not None:
             res.etag = existing.etag
@@ -667,16 +620,17 @@ class Backend:
             if items is None:
                 if not self._keeps_omitted(inline, ctx):
                     for child in current:
-                        hooks.check_child_removal(self, child)
+                        hooks.check_removal(self.view(ctx), child)
                 continue
             keep = set()
             for child_rp, item in items:
                 ckey = id_key(child_rp.id)
                 keep.add(ckey)
-                hooks.validate_put(self, child_rp, child_spec, item, self.store.get(ckey), parent_body=body)
+                hooks.validate_put(self.view(ctx), child_rp, child_spec.lower, item, self.store.get(ckey),
+                                   parent_body=body)
             for child in current:
                 if child.key not in keep:
-                    hooks.check_child_removal(self, child)
+                    hooks.check_removal(self.view(ctx), child)
 
     def _apply_inline(self, res: Resource, spec: TypeSpec, body: dict[str, Any],
                       existing: Resource | None, ctx: RequestContext, op: Operation | None,
@@ -701,7 +655,7 @@ class Backend:
                 if op is not None:
                     child.op_id = op.id
                     op.members.append(ckey)
-                hooks.after_put(self, child_rp, child_spec, child, old, op, state)
+                hooks.after_put(self.view(ctx), child_rp, child_spec.lower, child, old, op, state)
                 self.store.put(child)
             for key in current:
                 if key not in keep:
@@ -712,7 +666,7 @@ class Backend:
             self._check_scopes(rp)
             res = self.store.get(id_key(rp.id))
             if res is None:
-                virtual = hooks.virtual_get(self, rp)
+                virtual = hooks.virtual_get(self.view(ctx), rp)
                 if virtual is not None:
                     return Reply(200, virtual)
                 raise self._not_found(rp)
@@ -729,7 +683,7 @@ class Backend:
         self._check_parent(rp)
 
     def _not_found(self, rp: ResourcePath) -> ArmError:
-        return hooks.not_found(self, rp) or errors.resource_not_found(
+        return hooks.not_found(self.view(), rp) or errors.resource_not_found(
             rp.full_type, "/".join(rp.names), rp.resource_group)
 
     def _find(self, rp: ResourcePath) -> Resource:
@@ -785,7 +739,7 @@ class Backend:
             self.policy.before_delete(res, ctx.api_version)
             self._check_busy(rp, spec, ctx.base_url)
             self._check_match(res, ctx)
-            hooks.validate_delete(self, res)
+            hooks.validate_delete(self.view(ctx), res)
             mode = spec.delete
             if mode.transient is None:
                 rendered = self.render(res) if mode.body else None
@@ -814,7 +768,7 @@ class Backend:
             self._check_subscription(rp.subscription)
             self._check_rg(rp.subscription, rp.resource_group, writing=False)
             self._check_parent(rp)
-            virtual = hooks.virtual_list(self, rp, ctx.query)
+            virtual = hooks.virtual_list(self.view(ctx), rp)
             if virtual is not None:
                 return self._page(virtual, ctx)
             prefix = id_key(rp.parent_id)

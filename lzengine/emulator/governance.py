@@ -36,9 +36,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lzengine.emulator import errors
+from lzengine.emulator.context import TENANT_ID, ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.rp_common import props
 from lzengine.emulator.store import Resource
@@ -54,8 +56,14 @@ from lzengine.policy import (
 )
 from lzengine.policy import RequestContext as PolicyContext
 
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
+
+class _Host(Protocol):
+    """What the policy engine needs from the emulator that owns it (the backend)."""
+
+    store: Any
+    subscription_id: str
+
+    def render(self, res: Resource) -> dict[str, Any]: ...
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +94,7 @@ class _Record:
 class Governance:
     """Policy definitions, enforcement and compliance of one emulator (use with the backend lock)."""
 
-    def __init__(self, backend: Backend, policy_dirs: Sequence[str | Path] | None = None) -> None:
+    def __init__(self, backend: _Host, policy_dirs: Sequence[str | Path] | None = None) -> None:
         self.backend = backend
         self.builtins: dict[str, dict[str, Any]] = {}  # lower-case id → ARM body
         self._loaded: dict[str, Definition] = {}
@@ -277,8 +285,6 @@ class Governance:
 
     def _context(self, method: str, api_version: str, resource: Mapping[str, Any], tags_only: bool = False,
                  lookup: bool = False) -> PolicyContext:
-        from lzengine.emulator.backend import TENANT_ID
-
         rg = None
         rid = str(resource.get("id") or "")
         parts = split(rid)
@@ -498,3 +504,56 @@ def _name_matches(resource_id: str, pattern: str) -> bool:
     if len(want) != len(names):
         return False
     return all(w in ("?", n) for w, n in zip(want, names, strict=True))
+
+
+# ---------------------------------------------------------------------------- handlers of the policy types
+def _validate(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+              parent_body: dict[str, Any] | None) -> None:
+    ctx.policy.validate_put(rp, rp.full_type.lower(), body, existing)
+
+
+def _after_assignment(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                      state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p["scope"] = rp.scope or "/"
+    p.setdefault("enforcementMode", "Default")
+    p.setdefault("notScopes", [])
+    p.setdefault("parameters", {})
+
+
+def _after_definition(mode: str | None) -> Any:
+    """After-put of a custom policy (set) definition; ``mode``: the default mode (definitions only)."""
+    def after_put(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                  state: str) -> None:
+        p = res.body.setdefault("properties", {})
+        p["policyType"] = "Custom"
+        if mode:
+            p.setdefault("mode", mode)
+        p.setdefault("parameters", {})
+    return after_put
+
+
+def _removed_assignment(ctx: ProviderContext, res: Resource) -> None:
+    ctx.policy.forget_assignment(res.id)
+
+
+def _virtual_get(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | None:
+    return ctx.policy.virtual_get(rp)
+
+
+def _virtual_list(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]] | None:
+    return ctx.policy.virtual_list(rp)
+
+
+def _not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError | None:
+    return ctx.policy.not_found(rp)
+
+
+_COMPUTED = {"virtual_get": _virtual_get, "virtual_list": _virtual_list, "not_found": _not_found}
+HANDLERS: dict[str, Handler] = {
+    DEFINITION: Handler(validate=_validate, after_put=_after_definition("Indexed"), **_COMPUTED),
+    SET_DEFINITION: Handler(validate=_validate, after_put=_after_definition(None), **_COMPUTED),
+    ASSIGNMENT: Handler(validate=_validate, after_put=_after_assignment, on_removed=_removed_assignment,
+                        **_COMPUTED),
+    "microsoft.authorization/policy*": Handler(validate=_validate, **_COMPUTED),
+}

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors
+from lzengine.emulator.context import TENANT_ID, ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.roles import BUILTIN_ROLES, guid_of
-from lzengine.emulator.rp_common import now_iso, props
+from lzengine.emulator.rp_common import now_iso, props, stable_guid
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"
 ROLE_DEFINITION = "microsoft.authorization/roledefinitions"
@@ -46,10 +45,10 @@ def _is_guid(text: str) -> bool:
     return True
 
 
-def directory(backend: Backend) -> dict[str, str]:
+def directory(ctx: ProviderContext) -> dict[str, str]:
     """Known principal object ids (lower case) → principal type."""
-    known: dict[str, str] = {k.lower(): v for k, v in backend.directory.items()}
-    for res in backend.store.all():
+    known: dict[str, str] = {k.lower(): v for k, v in ctx.directory.items()}
+    for res in ctx.store.all():
         ident = res.body.get("identity")
         if isinstance(ident, dict) and ident.get("principalId"):
             known.setdefault(str(ident["principalId"]).lower(), "ServicePrincipal")
@@ -60,36 +59,39 @@ def directory(backend: Backend) -> dict[str, str]:
     return known
 
 
-def custom_role(backend: Backend, guid: str) -> Resource | None:
-    for res in backend.store.of_type(ROLE_DEFINITION):
+def custom_role(ctx: ProviderContext, guid: str) -> Resource | None:
+    for res in ctx.store.of_type(ROLE_DEFINITION):
         if res.body.get("name", "").lower() == guid.lower():
             return res
     return None
 
 
-def role_exists(backend: Backend, role_definition_id: str) -> bool:
+def role_exists(ctx: ProviderContext, role_definition_id: str) -> bool:
     guid = guid_of(role_definition_id)
-    return guid in BUILTIN_ROLES or custom_role(backend, guid) is not None
+    return guid in BUILTIN_ROLES or custom_role(ctx, guid) is not None
 
 
-def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
-    if t == ROLE_ASSIGNMENT:
-        _validate_assignment(backend, rp, props(body), existing)
-    elif t == ROLE_DEFINITION:
-        p = props(body)
-        if not p.get("roleName"):
-            raise errors.bad_request("InvalidRoleDefinition", "A role definition needs properties.roleName.")
-        if not _is_guid(rp.name):
-            raise errors.bad_request("InvalidRoleDefinitionId",
-                                     f"The role definition ID '{rp.name}' is not valid. It must be a GUID.")
-        for other in backend.store.of_type(ROLE_DEFINITION):
-            if other.body.get("name", "").lower() != rp.name.lower() and str(
-                    props(other.body).get("roleName", "")).lower() == str(p["roleName"]).lower():
-                raise errors.ArmError(409, "RoleDefinitionWithSameNameExists",
-                                      f"A custom role with the same name '{p['roleName']}' already exists.")
+def _validate_role_assignment(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
+    _validate_assignment(ctx, rp, props(body), existing)
 
 
-def _validate_assignment(backend: Backend, rp: ResourcePath, p: dict[str, Any], existing: Resource | None) -> None:
+def _validate_role_definition(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    if not p.get("roleName"):
+        raise errors.bad_request("InvalidRoleDefinition", "A role definition needs properties.roleName.")
+    if not _is_guid(rp.name):
+        raise errors.bad_request("InvalidRoleDefinitionId",
+                                 f"The role definition ID '{rp.name}' is not valid. It must be a GUID.")
+    for other in ctx.store.of_type(ROLE_DEFINITION):
+        if other.body.get("name", "").lower() != rp.name.lower() and str(
+                props(other.body).get("roleName", "")).lower() == str(p["roleName"]).lower():
+            raise errors.ArmError(409, "RoleDefinitionWithSameNameExists",
+                                  f"A custom role with the same name '{p['roleName']}' already exists.")
+
+
+def _validate_assignment(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any], existing: Resource | None) -> None:
     if not _is_guid(rp.name):
         raise errors.bad_request(
             "InvalidRoleAssignmentId",
@@ -109,7 +111,7 @@ def _validate_assignment(backend: Backend, rp: ResourcePath, p: dict[str, Any], 
                 "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
             )  # fmt: skip
         return
-    if not role_exists(backend, role):
+    if not role_exists(ctx, role):
         raise errors.bad_request(
             "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid_of(role)}' does not exist.")
     ptype = p.get("principalType")
@@ -117,9 +119,7 @@ def _validate_assignment(backend: Backend, rp: ResourcePath, p: dict[str, Any], 
         raise errors.bad_request(
             "InvalidPrincipalType",
             f"The principal type '{ptype}' is not valid. Use one of {', '.join(PRINCIPAL_TYPES)}.")
-    from lzengine.emulator.backend import TENANT_ID
-
-    known = directory(backend).get(principal.lower())
+    known = directory(ctx).get(principal.lower())
     if known is None and ptype is None:
         raise errors.bad_request(
             "PrincipalNotFound",
@@ -135,7 +135,7 @@ def _validate_assignment(backend: Backend, rp: ResourcePath, p: dict[str, Any], 
             f"The PrincipalId '{principal.replace('-', '')}' has type '{known}' , which is different from "
             f"specified PrincipalType '{ptype}'.")
     scope_key = id_key(rp.scope)
-    for other in backend.store.of_type(ROLE_ASSIGNMENT):
+    for other in ctx.store.of_type(ROLE_ASSIGNMENT):
         op = props(other.body)
         if (id_key(str(op.get("scope", ""))) == scope_key
                 and guid_of(str(op.get("roleDefinitionId", ""))) == guid_of(role)
@@ -143,63 +143,107 @@ def _validate_assignment(backend: Backend, rp: ResourcePath, p: dict[str, Any], 
             raise errors.ArmError(409, "RoleAssignmentExists", "The role assignment already exists.")
 
 
-def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+def _after_role_assignment(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
     p = res.body.setdefault("properties", {})
     old = props(existing.body) if existing else {}
-    if t == ROLE_ASSIGNMENT:
-        p["scope"] = rp.scope or "/"
-        known = directory(backend).get(str(p.get("principalId", "")).lower())
-        p["principalType"] = p.get("principalType") or known or "User"
-        p["createdOn"] = old.get("createdOn") or now_iso()
-        p["updatedOn"] = now_iso()
-        p.setdefault("condition", None)
-        p.setdefault("conditionVersion", None)
-        p.setdefault("description", None)
-    elif t == ROLE_DEFINITION:
-        p["type"] = "CustomRole"
-        p.setdefault("assignableScopes", [rp.scope or "/"])
-        p.setdefault("permissions", [])
-        p["createdOn"] = old.get("createdOn") or now_iso()
-        p["updatedOn"] = now_iso()
+    p["scope"] = rp.scope or "/"
+    known = directory(ctx).get(str(p.get("principalId", "")).lower())
+    p["principalType"] = p.get("principalType") or known or "User"
+    p["createdOn"] = old.get("createdOn") or now_iso()
+    p["updatedOn"] = now_iso()
+    p.setdefault("condition", None)
+    p.setdefault("conditionVersion", None)
+    p.setdefault("description", None)
 
 
-def not_found(rp: ResourcePath) -> errors.ArmError | None:
-    t = rp.full_type.lower()
-    if t == ROLE_ASSIGNMENT:
-        return errors.ArmError(404, "RoleAssignmentNotFound", f"The role assignment '{rp.name}' is not found.")
-    if t == ROLE_DEFINITION:
-        return errors.ArmError(404, "RoleDefinitionDoesNotExist",
-                               f"The specified role definition with ID '{rp.name}' does not exist.")
-    return None
+def _after_role_definition(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    old = props(existing.body) if existing else {}
+    p["type"] = "CustomRole"
+    p.setdefault("assignableScopes", [rp.scope or "/"])
+    p.setdefault("permissions", [])
+    p["createdOn"] = old.get("createdOn") or now_iso()
+    p["updatedOn"] = now_iso()
 
 
-def virtual_get(backend: Backend, rp: ResourcePath) -> dict[str, Any] | None:
-    if rp.full_type.lower() == ROLE_DEFINITION:
-        role = BUILTIN_ROLES.get(rp.name.lower())
-        if role is not None:
-            return role.body(rp.scope)
-        custom = custom_role(backend, rp.name)
-        if custom is not None:
-            return backend.render(custom)
-    return None
+def _assignment_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
+    return errors.ArmError(404, "RoleAssignmentNotFound", f"The role assignment '{rp.name}' is not found.")
+
+
+def _definition_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
+    return errors.ArmError(404, "RoleDefinitionDoesNotExist",
+                           f"The specified role definition with ID '{rp.name}' does not exist.")
+
+
+def virtual_get(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | None:
+    """A built-in role definition (computed), or a custom one read through its subscription-level id."""
+    role = BUILTIN_ROLES.get(rp.name.lower())
+    if role is not None:
+        return role.body(rp.scope)
+    custom = custom_role(ctx, rp.name)
+    return ctx.render(custom) if custom is not None else None
 
 
 _FILTER = re.compile(r"roleName\s+eq\s+'([^']*)'", re.IGNORECASE)
 
 
-def virtual_list(backend: Backend, rp: ResourcePath, query: dict[str, str]) -> list[dict[str, Any]] | None:
-    if rp.full_type.lower() != ROLE_DEFINITION:
-        return None
+def virtual_list(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]] | None:
+    """Built-in and custom role definitions, ``$filter=roleName eq '...'`` applied."""
+    query = ctx.query
     items = [r.body(rp.scope) for r in BUILTIN_ROLES.values()]
-    items += [backend.render(r) for r in backend.store.of_type(ROLE_DEFINITION)]
+    items += [ctx.render(r) for r in ctx.store.of_type(ROLE_DEFINITION)]
     wanted = _FILTER.search(query.get("$filter", ""))
     if wanted:
         items = [i for i in items if str(i["properties"].get("roleName", "")).lower() == wanted.group(1).lower()]
     return items
 
 
-def custom_permissions(backend: Backend) -> dict[str, list[tuple[list[str], list[str]]]]:
+def custom_permissions(ctx: ProviderContext) -> dict[str, list[tuple[list[str], list[str]]]]:
     """Permission blocks of custom role definitions by GUID (for the RBAC check)."""
     from lzengine.emulator.roles import permission_blocks
 
-    return {r.body.get("name", "").lower(): permission_blocks(r.body) for r in backend.store.of_type(ROLE_DEFINITION)}
+    return {r.body.get("name", "").lower(): permission_blocks(r.body) for r in ctx.store.of_type(ROLE_DEFINITION)}
+
+
+# ---------------------------------------------------------------------------- managed identities
+def compose_identity(ctx: ProviderContext, body: dict[str, Any], existing: Resource | None) -> None:
+    """Fill ``principalId``/``tenantId`` of a system identity and the ids of user identities (any type)."""
+    ident = body.get("identity")
+    if not isinstance(ident, dict):
+        return
+    kind = str(ident.get("type") or "")
+    if "systemassigned" in kind.lower().replace(" ", "").replace(",", ""):
+        old = (existing.body.get("identity") or {}) if existing else {}
+        ident["principalId"] = old.get("principalId") or stable_guid("system", body["id"])
+        ident["tenantId"] = TENANT_ID
+    else:
+        ident.pop("principalId", None)
+    users = ident.get("userAssignedIdentities")
+    if isinstance(users, dict):
+        for uid in list(users):
+            target = ctx.store.get(id_key(uid))
+            tp = target.body.get("properties", {}) if target else {}
+            users[uid] = {
+                "principalId": tp.get("principalId") or stable_guid("user", uid),
+                "clientId": tp.get("clientId") or stable_guid("client", uid),
+            }
+
+
+def _after_identity(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                    state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    old = existing.body.get("properties", {}) if existing else {}
+    p["principalId"] = old.get("principalId") or stable_guid("msi-principal", res.id)
+    p["clientId"] = old.get("clientId") or stable_guid("msi-client", res.id)
+    p["tenantId"] = TENANT_ID
+
+
+HANDLERS: dict[str, Handler] = {
+    ROLE_ASSIGNMENT: Handler(validate=_validate_role_assignment, after_put=_after_role_assignment,
+                             not_found=_assignment_not_found),
+    ROLE_DEFINITION: Handler(validate=_validate_role_definition, after_put=_after_role_definition,
+                             not_found=_definition_not_found, virtual_get=virtual_get, virtual_list=virtual_list),
+    MSI: Handler(after_put=_after_identity),
+}

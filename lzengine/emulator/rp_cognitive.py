@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors, model_catalog
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import norm_loc, props, stable_guid
+from lzengine.emulator.rp_common import list_keys, norm_loc, props, stable_guid
+from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 ACCOUNT = "microsoft.cognitiveservices/accounts"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
@@ -71,8 +71,8 @@ def _localized(model: str) -> str:
 
 
 # ---------------------------------------------------------------------------- quota
-def limit_for(backend: Backend, location: str, sku: str, model: str) -> int:
-    overrides: dict[str, int] = backend.store.meta("quota", {}) or {}
+def limit_for(ctx: ProviderContext, location: str, sku: str, model: str) -> int:
+    overrides: dict[str, int] = ctx.store.meta("quota", {}) or {}
     name = usage_name(sku, model).lower()
     for key in (f"{norm_loc(location)}|{name}", f"*|{name}"):
         if key in overrides:
@@ -80,7 +80,7 @@ def limit_for(backend: Backend, location: str, sku: str, model: str) -> int:
     return DEFAULT_LIMITS.get((sku.lower(), model.lower()), DEFAULT_BY_SKU.get(sku.lower(), 300))
 
 
-def set_limit(backend: Backend, body: dict[str, Any]) -> dict[str, Any]:
+def set_limit(ctx: ProviderContext, body: dict[str, Any]) -> dict[str, Any]:
     """``PUT /_emulator/quota``: ``{"location", "name": "OpenAI.Sku.model" | "sku"+"model", "limit"}``."""
     name = str(body.get("name") or "")
     if not name:
@@ -92,10 +92,10 @@ def set_limit(backend: Backend, body: dict[str, Any]) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError):
         raise errors.bad_request("InvalidQuota", "'limit' must be an integer.") from None
     location = norm_loc(str(body.get("location") or "*"))
-    overrides = dict(backend.store.meta("quota", {}) or {})
+    overrides = dict(ctx.store.meta("quota", {}) or {})
     overrides[f"{location}|{name.lower()}"] = limit
-    backend.store.set_meta("quota", overrides)
-    backend.store.commit()
+    ctx.store.set_meta("quota", overrides)
+    ctx.store.commit()
     return {"location": location, "name": name, "limit": limit}
 
 
@@ -111,7 +111,7 @@ def _deployment_usage(dep_body: dict[str, Any]) -> tuple[str, str, int] | None:
     return str(sku["name"]), str(model), capacity
 
 
-def usage_in(backend: Backend, location: str, exclude_key: str = "") -> dict[str, tuple[str, int]]:
+def usage_in(ctx: ProviderContext, location: str, exclude_key: str = "") -> dict[str, tuple[str, int]]:
     """Current capacity per lower-case usage name in a location: live deployments plus those
     still held by soft-deleted accounts. Value: (display usage name, capacity)."""
     out: dict[str, tuple[str, int]] = {}
@@ -122,16 +122,16 @@ def usage_in(backend: Backend, location: str, exclude_key: str = "") -> dict[str
         out[name.lower()] = (name, prev + capacity)
 
     loc = norm_loc(location)
-    for dep in backend.store.of_type(DEPLOYMENT):
+    for dep in ctx.store.of_type(DEPLOYMENT):
         if dep.key == exclude_key:
             continue
-        account = backend.store.get(id_key(dep.id.rsplit("/deployments/", 1)[0]))
+        account = ctx.store.get(id_key(dep.id.rsplit("/deployments/", 1)[0]))
         if account is None or norm_loc(str(account.body.get("location") or "")) != loc:
             continue
         u = _deployment_usage(dep.body)
         if u:
             add(*u)
-    for deleted in backend.store.of_type(DELETED_ACCOUNT):
+    for deleted in ctx.store.of_type(DELETED_ACCOUNT):
         if norm_loc(str(deleted.body.get("location") or "")) != loc:
             continue
         for dep_body in deleted.extra.get("deployments") or []:
@@ -141,16 +141,16 @@ def usage_in(backend: Backend, location: str, exclude_key: str = "") -> dict[str
     return out
 
 
-def _check_quota(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+def _check_quota(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     u = _deployment_usage(body)
-    account = backend.store.get(id_key(rp.parent_id))
+    account = ctx.store.get(id_key(rp.parent_id))
     if u is None or account is None:
         return
     sku, model, capacity = u
     location = str(account.body.get("location") or "")
-    used = usage_in(backend, location, exclude_key=id_key(rp.id))
+    used = usage_in(ctx, location, exclude_key=id_key(rp.id))
     current = used.get(usage_name(sku, model).lower(), ("", 0))[1]
-    limit = limit_for(backend, location, sku, model)
+    limit = limit_for(ctx, location, sku, model)
     available = max(0, limit - current)
     if capacity > available:
         quota = _localized(model)
@@ -162,12 +162,12 @@ def _check_quota(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> No
         )
 
 
-def usages(backend: Backend, location: str) -> list[dict[str, Any]]:
+def usages(ctx: ProviderContext, location: str) -> list[dict[str, Any]]:
     """The body items of the usages API for one location."""
-    used = usage_in(backend, location)
+    used = usage_in(ctx, location)
     names: dict[str, str] = {usage_name(s, m).lower(): usage_name(_SKU_NAMES.get(s, s), m) for s, m in DEFAULT_LIMITS}
     loc = norm_loc(location)
-    for key in backend.store.meta("quota", {}) or {}:
+    for key in ctx.store.meta("quota", {}) or {}:
         where, _, name = key.partition("|")
         if where in (loc, "*"):
             names.setdefault(name, name)
@@ -180,7 +180,7 @@ def usages(backend: Backend, location: str) -> list[dict[str, Any]]:
         out.append({
             "name": {"value": display, "localizedValue": _localized(model)},
             "currentValue": float(used.get(low, ("", 0))[1]),
-            "limit": float(limit_for(backend, loc, sku, model)),
+            "limit": float(limit_for(ctx, loc, sku, model)),
             "unit": "Count",
             "quotaPeriod": None,
             "status": "Included",
@@ -189,8 +189,8 @@ def usages(backend: Backend, location: str) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------- accounts
-def find_deleted(backend: Backend, rp: ResourcePath) -> Resource | None:
-    for res in backend.store.of_type(DELETED_ACCOUNT):
+def find_deleted(ctx: ProviderContext, rp: ResourcePath) -> Resource | None:
+    for res in ctx.store.of_type(DELETED_ACCOUNT):
         parts = res.id.split("/")
         rg = parts[8] if len(parts) > 8 else ""
         if (str(res.body.get("name", "")).lower() == rp.name.lower() and rg.lower() == (rp.resource_group or "").lower()
@@ -203,20 +203,21 @@ def _subdomain(body: dict[str, Any]) -> str:
     return str(props(body).get("customSubDomainName") or "").lower()
 
 
-def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
-    if t == DEPLOYMENT:
-        _validate_deployment(body, rp)
-        _check_model(backend, rp, body, existing)
-        _check_quota(backend, rp, body)
-        return
-    if t != ACCOUNT:
-        return
+def _validate_deployment_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                             parent_body: dict[str, Any] | None) -> None:
+    _validate_deployment(body, rp)
+    _check_model(ctx, rp, body, existing)
+    _check_quota(ctx, rp, body)
+
+
+def _validate_account(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                      parent_body: dict[str, Any] | None) -> None:
     p = props(body)
     sub = _subdomain(body)
     if sub and not _SUBDOMAIN.match(sub):
         raise errors.bad_request("CustomDomainInvalid",
                                  f"Sub domain name '{p.get('customSubDomainName')}' is not valid.")
-    deleted = find_deleted(backend, rp) if existing is None else None
+    deleted = find_deleted(ctx, rp) if existing is None else None
     if deleted is not None and p.get("restore") is not True:
         raise errors.ArmError(
             409, "FlagMustBeSetForRestore",
@@ -226,8 +227,8 @@ def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any
             target=rp.name,
         )  # fmt: skip
     if sub:
-        holders = [a for a in backend.store.of_type(ACCOUNT) if a.key != id_key(rp.id) and _subdomain(a.body) == sub]
-        holders += [d for d in backend.store.of_type(DELETED_ACCOUNT)
+        holders = [a for a in ctx.store.of_type(ACCOUNT) if a.key != id_key(rp.id) and _subdomain(a.body) == sub]
+        holders += [d for d in ctx.store.of_type(DELETED_ACCOUNT)
                     if _subdomain(d.body) == sub and d is not deleted]
         if holders:
             raise errors.ArmError(
@@ -254,7 +255,7 @@ def _model_key(body: dict[str, Any]) -> tuple[str, str, str, str]:
             str(model.get("version") or "").lower(), str((body.get("sku") or {}).get("name") or "").lower())
 
 
-def _check_model(backend: Backend, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
+def _check_model(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
     """A new deployment, or one that changes model, version or SKU, must name a model version the
     account's region offers for that SKU (:mod:`lzengine.emulator.model_catalog`) that is neither
     retired nor deprecating. Codes as Azure answers them: ``DeploymentModelNotSupported`` (a model that
@@ -263,7 +264,7 @@ def _check_model(backend: Backend, rp: ResourcePath, body: dict[str, Any], exist
     ``InvalidResourceProperties`` for a SKU the region does not offer [message wording unconfirmed]."""
     if existing is not None and _model_key(existing.body) == _model_key(body):
         return  # an update of capacity or options keeps the deployed model
-    account = backend.store.get(id_key(rp.parent_id))
+    account = ctx.store.get(id_key(rp.parent_id))
     if account is None:
         return
     location = norm_loc(str(account.body.get("location") or ""))
@@ -293,56 +294,60 @@ def _check_model(backend: Backend, rp: ResourcePath, body: dict[str, Any], exist
             f"'{location}'.")
 
 
-def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+def _after_account(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                   op: Any, state: str) -> None:
     p = res.body.setdefault("properties", {})
     old = props(existing.body) if existing else {}
-    if t == ACCOUNT:
-        restored = p.pop("restore", None) is True and existing is None
-        sub = _subdomain(res.body)
-        kind = str(res.body.get("kind") or "").lower()
-        location = norm_loc(str(res.body.get("location") or ""))
-        if not sub:
-            p["endpoint"] = f"https://{location}.api.cognitive.microsoft.com/"
-            p["endpoints"] = {}
-        elif kind == "openai":
-            p["endpoint"] = f"https://{sub}.openai.azure.com/"
-            p["endpoints"] = {"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/"}
-        else:
-            p["endpoint"] = f"https://{sub}.cognitiveservices.azure.com/"
-            p["endpoints"] = {"Cognitive Services API": f"https://{sub}.cognitiveservices.azure.com/"}
-            if kind == "aiservices":
-                p["endpoints"].update({"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/",
-                                       "AI Foundry API": f"https://{sub}.services.ai.azure.com/"})
-        p["internalId"] = old.get("internalId") or stable_guid("cs", res.id).replace("-", "")
-        p["dateCreated"] = old.get("dateCreated") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        p.setdefault("publicNetworkAccess", "Enabled")
-        p.setdefault("capabilities", [])
-        p["isMigrated"] = False
-        if restored:
-            _restore(backend, rp, res)
-    elif t == DEPLOYMENT:
-        u = _deployment_usage(res.body)
-        capacity = u[2] if u else 1
-        p["rateLimits"] = [{"key": "request", "renewalPeriod": 10.0, "count": float(capacity)},
-                           {"key": "token", "renewalPeriod": 60.0, "count": float(capacity * 1000)}]
-        p.setdefault("versionUpgradeOption", "OnceNewDefaultVersionAvailable")
-        p.setdefault("currentCapacity", capacity)
-        p["currentCapacity"] = capacity
+    restored = p.pop("restore", None) is True and existing is None
+    sub = _subdomain(res.body)
+    kind = str(res.body.get("kind") or "").lower()
+    location = norm_loc(str(res.body.get("location") or ""))
+    if not sub:
+        p["endpoint"] = f"https://{location}.api.cognitive.microsoft.com/"
+        p["endpoints"] = {}
+    elif kind == "openai":
+        p["endpoint"] = f"https://{sub}.openai.azure.com/"
+        p["endpoints"] = {"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/"}
+    else:
+        p["endpoint"] = f"https://{sub}.cognitiveservices.azure.com/"
+        p["endpoints"] = {"Cognitive Services API": f"https://{sub}.cognitiveservices.azure.com/"}
+        if kind == "aiservices":
+            p["endpoints"].update({"OpenAI Language Model Instance API": f"https://{sub}.openai.azure.com/",
+                                   "AI Foundry API": f"https://{sub}.services.ai.azure.com/"})
+    p["internalId"] = old.get("internalId") or stable_guid("cs", res.id).replace("-", "")
+    p["dateCreated"] = old.get("dateCreated") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    p.setdefault("publicNetworkAccess", "Enabled")
+    p.setdefault("capabilities", [])
+    p["isMigrated"] = False
+    if restored:
+        _restore(ctx, rp, res)
 
 
-def _restore(backend: Backend, rp: ResourcePath, res: Resource) -> None:
-    deleted = find_deleted(backend, rp)
+def _after_deployment(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                      op: Any, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    u = _deployment_usage(res.body)
+    capacity = u[2] if u else 1
+    p["rateLimits"] = [{"key": "request", "renewalPeriod": 10.0, "count": float(capacity)},
+                       {"key": "token", "renewalPeriod": 60.0, "count": float(capacity * 1000)}]
+    p.setdefault("versionUpgradeOption", "OnceNewDefaultVersionAvailable")
+    p.setdefault("currentCapacity", capacity)
+    p["currentCapacity"] = capacity
+
+
+def _restore(ctx: ProviderContext, rp: ResourcePath, res: Resource) -> None:
+    deleted = find_deleted(ctx, rp)
     if deleted is None:
         return
     for dep_body in deleted.extra.get("deployments") or []:
         body = dict(dep_body)
         body["id"] = f"{res.id}/deployments/{body['name']}"
-        backend.store.put(Resource(id=body["id"], type="Microsoft.CognitiveServices/accounts/deployments",
+        ctx.store.put(Resource(id=body["id"], type="Microsoft.CognitiveServices/accounts/deployments",
                                    body=body, root_key=res.key, etag=None))
-    backend.store.remove(deleted.key)
+    ctx.store.remove(deleted.key)
 
 
-def soft_delete(backend: Backend, res: Resource) -> None:
+def soft_delete(ctx: ProviderContext, res: Resource) -> None:
     """Keep a deleted account for 48 h under ``deletedAccounts`` (name, sub-domain and quota held)."""
     parts = res.id.split("/")
     sub, rg = parts[2], parts[4]
@@ -358,25 +363,36 @@ def soft_delete(backend: Backend, res: Resource) -> None:
     p["deletionDate"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     p["scheduledPurgeDate"] = (now + timedelta(hours=48)).strftime("%Y-%m-%dT%H:%M:%SZ")
     body["properties"] = p
-    deployments = [dict(d.body) for d in backend.store.children(res.key, DEPLOYMENT)]
+    deployments = [dict(d.body) for d in ctx.store.children(res.key, DEPLOYMENT)]
     deployments = deployments or list(res.extra.get("deployments") or [])
-    backend.store.put(Resource(id=deleted_id, type=body["type"], body=body, root_key=id_key(deleted_id),
+    ctx.store.put(Resource(id=deleted_id, type=body["type"], body=body, root_key=id_key(deleted_id),
                                extra={"deployments": deployments}))
 
 
-def before_delete(backend: Backend, res: Resource) -> None:
+def before_delete(ctx: ProviderContext, res: Resource) -> None:
     """Remember an account's deployments: the soft-deleted account keeps them (and their quota)."""
-    if res.type.lower() == ACCOUNT:
-        res.extra["deployments"] = [dict(d.body) for d in backend.store.children(res.key, DEPLOYMENT)]
+    res.extra["deployments"] = [dict(d.body) for d in ctx.store.children(res.key, DEPLOYMENT)]
 
 
-def virtual_list(backend: Backend, rp: ResourcePath) -> list[dict[str, Any]] | None:
-    t = rp.full_type.lower()
-    if t == USAGES:
-        return usages(backend, rp.names[0])
-    if t == MODELS:
-        return model_catalog.entries(norm_loc(rp.names[0]))
-    if t == "microsoft.cognitiveservices/deletedaccounts":
-        return [backend.render(r) for r in backend.store.of_type(DELETED_ACCOUNT)
-                if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]
-    return None
+def _list_usages(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
+    return usages(ctx, rp.names[0])
+
+
+def _list_models(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
+    return model_catalog.entries(norm_loc(rp.names[0]))
+
+
+def _list_deleted(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
+    return [ctx.render(r) for r in ctx.store.of_type(DELETED_ACCOUNT)
+            if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]
+
+
+HANDLERS: dict[str, Handler] = {
+    ACCOUNT: Handler(validate=_validate_account, after_put=_after_account, before_delete=before_delete,
+                     on_removed=soft_delete, render=render_private_endpoint_connections),
+    DEPLOYMENT: Handler(validate=_validate_deployment_put, after_put=_after_deployment),
+    USAGES: Handler(virtual_list=_list_usages),
+    MODELS: Handler(virtual_list=_list_models),
+    "microsoft.cognitiveservices/deletedaccounts": Handler(virtual_list=_list_deleted),
+    f"{ACCOUNT}/listkeys": Handler(action=list_keys),
+}

@@ -1,6 +1,6 @@
 """Small helpers shared by the per-provider modules (``rp_*.py``) and :mod:`lzengine.emulator.hooks`.
 
-Called with the backend lock held. Nothing here knows a resource type: stable server-side ids,
+Called with the ctx lock held. Nothing here knows a resource type: stable server-side ids,
 property access, reference lookups ("does the resource this body points at exist?") and the
 ``InvalidResourceReference`` error the network provider answers for a dangling reference.
 """
@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors, locations
+from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.paths import id_key
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 _NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 
@@ -43,13 +41,13 @@ def ref(value: Any) -> str:
     return ""
 
 
-def local(backend: Backend, resource_id: str) -> bool:
+def local(ctx: ProviderContext, resource_id: str) -> bool:
     """Whether an id lives in the emulated subscription (others cannot be checked)."""
-    return id_key(resource_id).startswith(f"/subscriptions/{backend.subscription_id.lower()}/")
+    return id_key(resource_id).startswith(f"/subscriptions/{ctx.subscription_id.lower()}/")
 
 
-def find(backend: Backend, resource_id: str) -> Resource | None:
-    return backend.store.get(id_key(resource_id)) if resource_id else None
+def find(ctx: ProviderContext, resource_id: str) -> Resource | None:
+    return ctx.store.get(id_key(resource_id)) if resource_id else None
 
 
 def invalid_reference(ref_id: str, by_id: str) -> errors.ArmError:
@@ -60,12 +58,12 @@ def invalid_reference(ref_id: str, by_id: str) -> errors.ArmError:
     )
 
 
-def require(backend: Backend, ref_id: str, by_id: str, *, location: str | None = None) -> Resource | None:
+def require(ctx: ProviderContext, ref_id: str, by_id: str, *, location: str | None = None) -> Resource | None:
     """The referenced resource, or ``InvalidResourceReference`` when it is missing (ids of other
     subscriptions are not checked: ``None``). ``location``: the referenced resource must be there."""
-    if not ref_id or not local(backend, ref_id):
+    if not ref_id or not local(ctx, ref_id):
         return None
-    found = find(backend, ref_id)
+    found = find(ctx, ref_id)
     if found is None:
         raise invalid_reference(ref_id, by_id)
     loc = found.body.get("location")
@@ -90,3 +88,35 @@ def type_of(resource_id: str) -> str:
     if not rest:
         return ""
     return "/".join([rest[0], *rest[1::2]])
+
+
+def check_name_availability(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /subscriptions/{s}/providers/{namespace}/checkNameAvailability``: a top-level resource of the
+    namespace with that name exists anywhere in the emulator (names are global for these services)."""
+    name = str(body.get("name", "")).lower()
+    ns_low = rp.namespace.lower() + "/"
+    taken = any(str(r.body.get("name", "")).lower() == name for r in ctx.store.all()
+                if r.type.lower().startswith(ns_low) and r.type.count("/") == 1)
+    return {"nameAvailable": not taken, "reason": "AlreadyExists" if taken else None, "message": None}
+
+
+def list_keys(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {resource}/listKeys`` (and other key listings): two fixed, fake keys."""
+    require_parent(ctx, rp)
+    return {"key1": "emulator-key-1", "key2": "emulator-key-2",
+            "primaryKey": "emulator-key-1", "secondaryKey": "emulator-key-2"}
+
+
+def list_query_keys(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {search service}/listQueryKeys``."""
+    require_parent(ctx, rp)
+    return {"value": [{"name": None, "key": "emulator-query-key"}]}
+
+
+def require_parent(ctx: ProviderContext, rp: Any) -> Resource:
+    """The resource a POST action is on (``{resource}/listKeys``), or ``ResourceNotFound``."""
+    res = ctx.store.get(id_key(rp.parent_id))
+    if res is None:
+        raise errors.resource_not_found("/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names),
+                                        rp.resource_group)
+    return res

@@ -16,15 +16,14 @@ Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it mod
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
 from lzengine.emulator.rp_common import find, local, norm_loc, props, stable_guid
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 WORKSPACE = "microsoft.operationalinsights/workspaces"
 COMPONENT = "microsoft.insights/components"
@@ -48,46 +47,58 @@ def _linked_id(value: Any, path: str) -> str:
     return text
 
 
-def _must_exist(backend: Backend, rid: str, what: str, by: str) -> None:
-    if rid and local(backend, rid) and find(backend, rid) is None:  # [unconfirmed] code
+def _must_exist(ctx: ProviderContext, rid: str, what: str, by: str) -> None:
+    if rid and local(ctx, rid) and find(ctx, rid) is None:  # [unconfirmed] code
         raise errors.bad_request("BadRequest", f"The {what} '{rid}' referenced by '{by}' does not exist.")
 
 
-def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
+def _validate_component(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
     p = props(body)
-    if t == COMPONENT:
-        if not p.get("Application_Type"):
-            raise errors.bad_request("BadRequest", "The property 'Application_Type' is required.",
-                                     target="properties.Application_Type")
-        ws = _linked_id(p.get("WorkspaceResourceId"), "properties.WorkspaceResourceId")
-        _must_exist(backend, ws, "Log Analytics workspace", rp.id)
-    elif t == DIAGNOSTICS:
-        _validate_diagnostics(backend, rp, p)
-    elif t == ACTION_GROUP:
-        short = str(p.get("groupShortName") or "")
-        if not short or len(short) > 12:
-            raise errors.bad_request(
-                "BadRequest", f"The groupShortName '{short}' is invalid: use 1 to 12 characters.",
-                target="properties.groupShortName")
-    elif t == METRIC_ALERT:
-        for scope in p.get("scopes") or []:
-            _must_exist(backend, _linked_id(scope, "properties.scopes"), "scope", rp.id)
-        for action in p.get("actions") or []:
-            gid = _linked_id((action or {}).get("actionGroupId"), "properties.actions.actionGroupId")
-            _must_exist(backend, gid, "action group", rp.id)
+    if not p.get("Application_Type"):
+        raise errors.bad_request("BadRequest", "The property 'Application_Type' is required.",
+                                 target="properties.Application_Type")
+    ws = _linked_id(p.get("WorkspaceResourceId"), "properties.WorkspaceResourceId")
+    _must_exist(ctx, ws, "Log Analytics workspace", rp.id)
 
 
-def _validate_diagnostics(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+def _validate_diagnostics_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    _validate_diagnostics(ctx, rp, p)
+
+
+def _validate_action_group(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    short = str(p.get("groupShortName") or "")
+    if not short or len(short) > 12:
+        raise errors.bad_request(
+            "BadRequest", f"The groupShortName '{short}' is invalid: use 1 to 12 characters.",
+            target="properties.groupShortName")
+
+
+def _validate_metric_alert(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+        parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    for scope in p.get("scopes") or []:
+        _must_exist(ctx, _linked_id(scope, "properties.scopes"), "scope", rp.id)
+    for action in p.get("actions") or []:
+        gid = _linked_id((action or {}).get("actionGroupId"), "properties.actions.actionGroupId")
+        _must_exist(ctx, gid, "action group", rp.id)
+
+
+def _validate_diagnostics(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any]) -> None:
     sinks = {k: _linked_id(p.get(k), f"properties.{k}") for k in _SINKS if p.get(k)}
     if "workspaceId" in sinks:
-        _must_exist(backend, sinks["workspaceId"], "Log Analytics workspace", rp.id)
+        _must_exist(ctx, sinks["workspaceId"], "Log Analytics workspace", rp.id)
     mine = {str(x.get("category") or x.get("categoryGroup") or "").lower()
             for x in p.get("logs") or [] if isinstance(x, dict) and x.get("enabled")}
     mine |= {"metric:" + str(x.get("category") or "").lower()
              for x in p.get("metrics") or [] if isinstance(x, dict) and x.get("enabled")}
     if rp.scope:
         prefix = f"{rp.scope}/providers/Microsoft.Insights/diagnosticSettings".lower()
-        for other in backend.store.of_type(DIAGNOSTICS):
+        for other in ctx.store.of_type(DIAGNOSTICS):
             if other.key.rsplit("/", 1)[0] != prefix or other.body["name"].lower() == rp.name.lower():
                 continue
             op = props(other.body)
@@ -105,71 +116,90 @@ def _validate_diagnostics(backend: Backend, rp: ResourcePath, p: dict[str, Any])
                         "settings on the same category for the same resource.")
 
 
-def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+def _after_workspace(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
     p = res.body.setdefault("properties", {})
     old = props(existing.body) if existing else {}
     now = datetime.now(UTC)
-    if t == WORKSPACE:
-        p["customerId"] = old.get("customerId") or stable_guid("law", res.id)
-        p.setdefault("sku", {"name": "PerGB2018"})
-        if isinstance(p["sku"], dict):
-            p["sku"].setdefault("lastSkuUpdate", now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-        p.setdefault("retentionInDays", 30)
-        p.setdefault("features", {"legacy": 0, "searchVersion": 1, "enableLogAccessUsingOnlyResourcePermissions": True})
-        capping = p.setdefault("workspaceCapping", {})
-        if isinstance(capping, dict):
-            capping.setdefault("dailyQuotaGb", -1.0)
-            capping["quotaNextResetTime"] = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:00:00Z")
-            capping["dataIngestionStatus"] = "RespectQuota"
-        p.setdefault("publicNetworkAccessForIngestion", "Enabled")
-        p.setdefault("publicNetworkAccessForQuery", "Enabled")
-        p["createdDate"] = old.get("createdDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        p["modifiedDate"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    elif t == COMPONENT:
-        location = norm_loc(str(res.body.get("location") or ""))
-        ikey = old.get("InstrumentationKey") or stable_guid("appi-ikey", res.id)
-        app_id = old.get("AppId") or stable_guid("appi-app", res.id)
-        p["InstrumentationKey"] = ikey
-        p["AppId"] = app_id
-        p["ApplicationId"] = res.body["name"]
-        p["Name"] = res.body["name"]
-        p["TenantId"] = backend.subscription_id
-        p["Ver"] = "v2"
-        p["CreationDate"] = old.get("CreationDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
-        p["ConnectionString"] = (
-            f"InstrumentationKey={ikey};IngestionEndpoint=https://{location}-0.in.applicationinsights.azure.com/;"
-            f"LiveEndpoint=https://{location}.livediagnostics.monitor.azure.com/;ApplicationId={app_id}")
-        p.setdefault("Flow_Type", "Bluefield")
-        p.setdefault("Request_Source", "rest")
-        p.setdefault("RetentionInDays", 90)
-        ingestion = "LogAnalytics" if p.get("WorkspaceResourceId") else p.get("IngestionMode")
-        p["IngestionMode"] = ingestion or "ApplicationInsights"
-        p.setdefault("publicNetworkAccessForIngestion", "Enabled")
-        p.setdefault("publicNetworkAccessForQuery", "Enabled")
-        p.setdefault("SamplingPercentage", None)
-    elif t == DIAGNOSTICS:
-        p.setdefault("logs", [])
-        p.setdefault("metrics", [])
-        for entry in [*p["logs"], *p["metrics"]]:
-            if isinstance(entry, dict):
-                entry.setdefault("retentionPolicy", {"enabled": False, "days": 0})
-    elif t == ACTION_GROUP:
-        p.setdefault("enabled", True)
-        for key in ("emailReceivers", "smsReceivers", "webhookReceivers", "azureAppPushReceivers",
-                    "armRoleReceivers", "azureFunctionReceivers", "logicAppReceivers", "voiceReceivers",
-                    "eventHubReceivers", "itsmReceivers", "automationRunbookReceivers"):
-            p.setdefault(key, [])
-        for receiver in p["emailReceivers"]:
-            if isinstance(receiver, dict):
-                receiver["status"] = "Enabled"
-                receiver.setdefault("useCommonAlertSchema", False)
-    elif t == METRIC_ALERT:
-        p["isMigrated"] = False
-        p["lastUpdatedTime"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        p.setdefault("enabled", True)
-        p.setdefault("autoMitigate", True)
-        p.setdefault("targetResourceType", _scope_type(p.get("scopes")))
-        p.setdefault("targetResourceRegion", "")
+    p["customerId"] = old.get("customerId") or stable_guid("law", res.id)
+    p.setdefault("sku", {"name": "PerGB2018"})
+    if isinstance(p["sku"], dict):
+        p["sku"].setdefault("lastSkuUpdate", now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    p.setdefault("retentionInDays", 30)
+    p.setdefault("features", {"legacy": 0, "searchVersion": 1, "enableLogAccessUsingOnlyResourcePermissions": True})
+    capping = p.setdefault("workspaceCapping", {})
+    if isinstance(capping, dict):
+        capping.setdefault("dailyQuotaGb", -1.0)
+        capping["quotaNextResetTime"] = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:00:00Z")
+        capping["dataIngestionStatus"] = "RespectQuota"
+    p.setdefault("publicNetworkAccessForIngestion", "Enabled")
+    p.setdefault("publicNetworkAccessForQuery", "Enabled")
+    p["createdDate"] = old.get("createdDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    p["modifiedDate"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _after_component(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    old = props(existing.body) if existing else {}
+    now = datetime.now(UTC)
+    location = norm_loc(str(res.body.get("location") or ""))
+    ikey = old.get("InstrumentationKey") or stable_guid("appi-ikey", res.id)
+    app_id = old.get("AppId") or stable_guid("appi-app", res.id)
+    p["InstrumentationKey"] = ikey
+    p["AppId"] = app_id
+    p["ApplicationId"] = res.body["name"]
+    p["Name"] = res.body["name"]
+    p["TenantId"] = ctx.subscription_id
+    p["Ver"] = "v2"
+    p["CreationDate"] = old.get("CreationDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+    p["ConnectionString"] = (
+        f"InstrumentationKey={ikey};IngestionEndpoint=https://{location}-0.in.applicationinsights.azure.com/;"
+        f"LiveEndpoint=https://{location}.livediagnostics.monitor.azure.com/;ApplicationId={app_id}")
+    p.setdefault("Flow_Type", "Bluefield")
+    p.setdefault("Request_Source", "rest")
+    p.setdefault("RetentionInDays", 90)
+    ingestion = "LogAnalytics" if p.get("WorkspaceResourceId") else p.get("IngestionMode")
+    p["IngestionMode"] = ingestion or "ApplicationInsights"
+    p.setdefault("publicNetworkAccessForIngestion", "Enabled")
+    p.setdefault("publicNetworkAccessForQuery", "Enabled")
+    p.setdefault("SamplingPercentage", None)
+
+
+def _after_diagnostics(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p.setdefault("logs", [])
+    p.setdefault("metrics", [])
+    for entry in [*p["logs"], *p["metrics"]]:
+        if isinstance(entry, dict):
+            entry.setdefault("retentionPolicy", {"enabled": False, "days": 0})
+
+
+def _after_action_group(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p.setdefault("enabled", True)
+    for key in ("emailReceivers", "smsReceivers", "webhookReceivers", "azureAppPushReceivers",
+                "armRoleReceivers", "azureFunctionReceivers", "logicAppReceivers", "voiceReceivers",
+                "eventHubReceivers", "itsmReceivers", "automationRunbookReceivers"):
+        p.setdefault(key, [])
+    for receiver in p["emailReceivers"]:
+        if isinstance(receiver, dict):
+            receiver["status"] = "Enabled"
+            receiver.setdefault("useCommonAlertSchema", False)
+
+
+def _after_metric_alert(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+        state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    now = datetime.now(UTC)
+    p["isMigrated"] = False
+    p["lastUpdatedTime"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    p.setdefault("enabled", True)
+    p.setdefault("autoMitigate", True)
+    p.setdefault("targetResourceType", _scope_type(p.get("scopes")))
+    p.setdefault("targetResourceRegion", "")
 
 
 def _scope_type(scopes: Any) -> str | None:
@@ -182,3 +212,12 @@ def _scope_type(scopes: Any) -> str | None:
 
 def is_diagnostics(resource_id: str) -> bool:
     return "/providers/microsoft.insights/diagnosticsettings/" in id_key(resource_id)
+
+
+HANDLERS: dict[str, Handler] = {
+    ACTION_GROUP: Handler(validate=_validate_action_group, after_put=_after_action_group),
+    COMPONENT: Handler(validate=_validate_component, after_put=_after_component),
+    DIAGNOSTICS: Handler(validate=_validate_diagnostics_put, after_put=_after_diagnostics),
+    METRIC_ALERT: Handler(validate=_validate_metric_alert, after_put=_after_metric_alert),
+    WORKSPACE: Handler(after_put=_after_workspace),
+}

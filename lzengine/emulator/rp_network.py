@@ -31,12 +31,14 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from lzengine.emulator import errors, locations, registry
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
 from lzengine.emulator.rp_common import find, local, props, ref, require, stable_guid
 from lzengine.emulator.store import Resource
 
 if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend, Operation
+    from lzengine.emulator.lro import Operation
 
 VNET = "microsoft.network/virtualnetworks"
 SUBNET = "microsoft.network/virtualnetworks/subnets"
@@ -131,11 +133,11 @@ def _check_subnet_layout(vnet_id: str, space: list[Any], subnets: list[tuple[str
 
 
 # ---------------------------------------------------------------------------- subnet users
-def subnet_users(backend: Backend, subnet_key: str) -> dict[str, list[Any]]:
+def subnet_users(ctx: ProviderContext, subnet_key: str) -> dict[str, list[Any]]:
     """What uses a subnet, as the subnet's read-only back-reference properties."""
     out: dict[str, list[Any]] = {"ipConfigurations": [], "privateEndpoints": [],
                                  "applicationGatewayIPConfigurations": [], "serviceAssociationLinks": []}
-    store = backend.store
+    store = ctx.store
     for nic in store.of_type(NIC):
         for cfg in props(nic.body).get("ipConfigurations") or []:
             if id_key(ref(props(cfg).get("subnet"))) == subnet_key:
@@ -172,11 +174,11 @@ def subnet_users(backend: Backend, subnet_key: str) -> dict[str, list[Any]]:
     return out
 
 
-def ip_allocations(backend: Backend, subnet_key: str) -> list[tuple[str, str]]:
+def ip_allocations(ctx: ProviderContext, subnet_key: str) -> list[tuple[str, str]]:
     """(private IP, ip configuration id) of every address allocated in a subnet (NICs, firewalls)."""
     out: list[tuple[str, str]] = []
     for t in (NIC, FIREWALL):
-        for res in backend.store.of_type(t):
+        for res in ctx.store.of_type(t):
             for cfg in props(res.body).get("ipConfigurations") or []:
                 cp = props(cfg)
                 if id_key(ref(cp.get("subnet"))) == subnet_key and cp.get("privateIPAddress"):
@@ -184,19 +186,19 @@ def ip_allocations(backend: Backend, subnet_key: str) -> list[tuple[str, str]]:
     return out
 
 
-def used_ips(backend: Backend, subnet_key: str) -> set[str]:
-    return {ip for ip, _ in ip_allocations(backend, subnet_key)}
+def used_ips(ctx: ProviderContext, subnet_key: str) -> set[str]:
+    return {ip for ip, _ in ip_allocations(ctx, subnet_key)}
 
 
-def allocate_ip(backend: Backend, subnet_id: str, by_id: str) -> str | None:
+def allocate_ip(ctx: ProviderContext, subnet_id: str, by_id: str) -> str | None:
     """The first free address of a subnet (Azure keeps the first four and the last one)."""
-    subnet = find(backend, subnet_id)
+    subnet = find(ctx, subnet_id)
     if subnet is None:
         return None
     nets = [n for n in subnet_prefixes(props(subnet.body)) if n.version == 4]
     if not nets:
         return None
-    taken = used_ips(backend, subnet.key)
+    taken = used_ips(ctx, subnet.key)
     net = nets[0]
     for i in range(4, net.num_addresses - 1):
         candidate = str(net[i])
@@ -206,8 +208,8 @@ def allocate_ip(backend: Backend, subnet_id: str, by_id: str) -> str | None:
         "SubnetIsFull", f"Subnet {subnet_id} has no free IP address left for {by_id}.")
 
 
-def check_subnet_removal(backend: Backend, subnet: Resource) -> None:
-    users = subnet_users(backend, subnet.key)
+def check_subnet_removal(ctx: ProviderContext, subnet: Resource) -> None:
+    users = subnet_users(ctx, subnet.key)
     for key in ("ipConfigurations", "applicationGatewayIPConfigurations", "serviceAssociationLinks"):
         if users[key]:
             raise errors.bad_request(
@@ -219,53 +221,79 @@ def check_subnet_removal(backend: Backend, subnet: Resource) -> None:
 
 
 # ---------------------------------------------------------------------------- validation
-def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None,
+# Validators: (ctx, rp, body, existing, parent_body); ``parent_body`` is the parent's new body when the
+# resource is written inline (a subnet inside a VNet PUT): checks across siblings are then the parent's.
+def _validate_vnet_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                       parent_body: dict[str, Any] | None) -> None:
+    _validate_vnet(ctx, rp, body, existing)
+
+
+def _validate_subnet_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
+                         existing: Resource | None, parent_body: dict[str, Any] | None) -> None:
+    _validate_subnet(ctx, rp, props(body), parent_body)
+
+
+def _validate_nsg(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                  parent_body: dict[str, Any] | None) -> None:
+    _check_rules([(str(r.get("name")), props(r)) for r in props(body).get("securityRules") or []
+                  if isinstance(r, dict)])
+
+
+def _validate_rule(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                   parent_body: dict[str, Any] | None) -> None:
+    if parent_body is not None:
+        _check_rules([(rp.name, props(body))])
+        return
+    rules = [(c.body["name"], props(c.body)) for c in ctx.store.children(id_key(rp.parent_id), RULE)
+             if c.body["name"].lower() != rp.name.lower()]
+    _check_rules([*rules, (rp.name, props(body))])
+
+
+def _validate_route_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
+                        existing: Resource | None, parent_body: dict[str, Any] | None) -> None:
+    _validate_route(rp.name, props(body))
+
+
+def _validate_peering_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
+                          existing: Resource | None, parent_body: dict[str, Any] | None) -> None:
+    _validate_peering(ctx, rp, props(body))
+
+
+def _body_only(check: Any) -> Any:
+    """Adapt a ``check(ctx, rp, body)`` validator to the handler signature."""
+    def validate(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
                  parent_body: dict[str, Any] | None) -> None:
-    p = props(body)
-    if t == VNET:
-        _validate_vnet(backend, rp, body, existing)
-    elif t == SUBNET:
-        _validate_subnet(backend, rp, p, parent_body)
-    elif t == NSG:
-        rules = [(str(r.get("name")), props(r)) for r in p.get("securityRules") or [] if isinstance(r, dict)]
-        _check_rules(rules)
-    elif t == RULE:
-        nsg_key = id_key(rp.parent_id)
-        rules = [(c.body["name"], props(c.body)) for c in backend.store.children(nsg_key, RULE)
-                 if c.body["name"].lower() != rp.name.lower()]
-        if parent_body is None:
-            _check_rules([*rules, (rp.name, p)])
-        else:
-            _check_rules([(rp.name, p)])
-    elif t == ROUTE:
-        _validate_route(rp.name, p)
-    elif t == PEERING:
-        _validate_peering(backend, rp, p)
-    elif t == FIREWALL:
-        _validate_firewall(backend, rp, body)
-    elif t == BASTION:
-        _validate_bastion(backend, rp, body)
-    elif t == APPGW:
-        _validate_app_gateway(backend, rp, body)
-    elif t == RCG:
-        _validate_rule_collection_group(rp, p)
-    elif t == PE:
-        _validate_private_endpoint(backend, rp, body)
-    elif t == ZONE_GROUP:
-        for cfg in p.get("privateDnsZoneConfigs") or []:
-            require(backend, str(props(cfg).get("privateDnsZoneId") or ""), rp.id)
-    elif t == ZONE_LINK:
-        _validate_zone_link(backend, rp, p)
-    elif t == PIP:
-        sku = str((body.get("sku") or {}).get("name") or "Standard").lower()
-        method = str(p.get("publicIPAllocationMethod") or "Static").lower()
-        if sku == "standard" and method != "static":  # [unconfirmed] code
-            raise errors.bad_request(
-                "StandardSkuPublicIPAddressesMustBeStatic",
-                f"Standard sku publicIp {rp.id} must have AllocationMethod set to Static.")
+        check(ctx, rp, body)
+    return validate
 
 
-def _validate_vnet(backend: Backend, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
+def _validate_rcg(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                  parent_body: dict[str, Any] | None) -> None:
+    _validate_rule_collection_group(rp, props(body))
+
+
+def _validate_zone_group(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
+                         existing: Resource | None, parent_body: dict[str, Any] | None) -> None:
+    for cfg in props(body).get("privateDnsZoneConfigs") or []:
+        require(ctx, str(props(cfg).get("privateDnsZoneId") or ""), rp.id)
+
+
+def _validate_zone_link_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
+                            existing: Resource | None, parent_body: dict[str, Any] | None) -> None:
+    _validate_zone_link(ctx, rp, props(body))
+
+
+def _validate_pip(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                  parent_body: dict[str, Any] | None) -> None:
+    sku = str((body.get("sku") or {}).get("name") or "Standard").lower()
+    method = str(props(body).get("publicIPAllocationMethod") or "Static").lower()
+    if sku == "standard" and method != "static":  # [unconfirmed] code
+        raise errors.bad_request(
+            "StandardSkuPublicIPAddressesMustBeStatic",
+            f"Standard sku publicIp {rp.id} must have AllocationMethod set to Static.")
+
+
+def _validate_vnet(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
     p = props(body)
     for prefix in (p.get("addressSpace") or {}).get("addressPrefixes") or []:
         check_cidr(prefix, "addressSpace.addressPrefixes")
@@ -277,32 +305,33 @@ def _validate_vnet(backend: Backend, rp: ResourcePath, body: dict[str, Any], exi
                     sp.get("addressPrefixes") or []):
                 check_cidr(prefix, "addressPrefix")
         _check_subnet_layout(rp.id, space, inline)
-    elif existing is not None and backend.request_api_version[:10] >= "2023-09-01":
+    elif existing is not None and ctx.api_version[:10] >= "2023-09-01":
         # from 2023-09-01 an omitted 'subnets' keeps them: they must still fit the new space
-        kept = [(c.body["name"], props(c.body)) for c in backend.store.children(existing.key, SUBNET)]
+        kept = [(c.body["name"], props(c.body)) for c in ctx.store.children(existing.key, SUBNET)]
         _check_subnet_layout(rp.id, space, kept)
 
 
-def _validate_subnet(backend: Backend, rp: ResourcePath, p: dict[str, Any], parent_body: dict[str, Any] | None) -> None:
+def _validate_subnet(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any],
+                     parent_body: dict[str, Any] | None) -> None:
     prefixes = [p["addressPrefix"]] if p.get("addressPrefix") else []
     prefixes += list(p.get("addressPrefixes") or [])
     for prefix in prefixes:
         check_cidr(prefix, "addressPrefix")
-    vnet = parent_body if parent_body is not None else (find(backend, rp.parent_id).body
-                                                        if find(backend, rp.parent_id) else None)
+    vnet = parent_body if parent_body is not None else (find(ctx, rp.parent_id).body
+                                                        if find(ctx, rp.parent_id) else None)
     location = str(vnet.get("location") or "") if vnet else None
     for key in ("networkSecurityGroup", "routeTable", "natGateway"):
-        require(backend, ref(p.get(key)), rp.id, location=location)
-    current = backend.store.get(id_key(rp.id))
+        require(ctx, ref(p.get(key)), rp.id, location=location)
+    current = ctx.store.get(id_key(rp.id))
     if current is not None and prefixes:
-        _check_prefix_change(backend, current, p)
+        _check_prefix_change(ctx, current, p)
     if parent_body is None and vnet is not None:
-        siblings = [(c.body["name"], props(c.body)) for c in backend.store.children(id_key(rp.parent_id), SUBNET)
+        siblings = [(c.body["name"], props(c.body)) for c in ctx.store.children(id_key(rp.parent_id), SUBNET)
                     if c.body["name"].lower() != rp.name.lower()]
         _check_subnet_layout(rp.parent_id, vnet_space(vnet), [(rp.name, p), *siblings])
 
 
-def _check_prefix_change(backend: Backend, subnet: Resource, p: dict[str, Any]) -> None:
+def _check_prefix_change(ctx: ProviderContext, subnet: Resource, p: dict[str, Any]) -> None:
     """A subnet's prefixes cannot drop addresses that are allocated, nor change under users that
     hold no address of their own (Bastion, Application Gateway, App Service integration).
 
@@ -318,7 +347,7 @@ def _check_prefix_change(backend: Backend, subnet: Resource, p: dict[str, Any]) 
     if sorted(map(str, old_nets)) == sorted(map(str, new_nets)):
         return
     name = subnet.body.get("name")
-    for ip, cfg_id in ip_allocations(backend, subnet.key):
+    for ip, cfg_id in ip_allocations(ctx, subnet.key):
         addr = ipaddress.ip_address(ip)
         if any(addr.version == n.version and addr in n for n in new_nets):
             continue
@@ -328,7 +357,7 @@ def _check_prefix_change(backend: Backend, subnet: Resource, p: dict[str, Any]) 
             f"IpPrefix {held} on Subnet {name} has active allocations and cannot be deleted: {ip} is allocated "
             f"to {cfg_id}. Remove the resources from the subnet first, or keep a prefix that contains their "
             "addresses.")
-    users = subnet_users(backend, subnet.key)
+    users = subnet_users(ctx, subnet.key)
     holders = [u["id"] for k in ("applicationGatewayIPConfigurations", "serviceAssociationLinks") for u in users[k]]
     holders += [u["id"] for u in users["ipConfigurations"] if "/bastionHostIpConfigurations/" in str(u["id"])]
     if holders:
@@ -383,10 +412,10 @@ def _validate_route(name: str, p: dict[str, Any]) -> None:
             "routes take a next hop address.")
 
 
-def _validate_peering(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
-    local_vnet = find(backend, rp.parent_id)
+def _validate_peering(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any]) -> None:
+    local_vnet = find(ctx, rp.parent_id)
     remote_id = ref(p.get("remoteVirtualNetwork"))
-    remote = find(backend, remote_id) if remote_id and local(backend, remote_id) else None
+    remote = find(ctx, remote_id) if remote_id and local(ctx, remote_id) else None
     if local_vnet is None or remote is None:
         return
     mine, theirs = vnet_space(local_vnet.body), vnet_space(remote.body)
@@ -397,9 +426,9 @@ def _validate_peering(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> 
             f"Cannot create or update peering {rp.id}. Virtual networks {local_vnet.id} and {remote.id} cannot "
             f"be peered because their address spaces overlap. Overlapping address prefixes: {', '.join(clash)}.")
     for first, second, second_id in ((mine, remote, remote.id), (theirs, local_vnet, local_vnet.id)):
-        for other in backend.store.children(second.key, PEERING):
+        for other in ctx.store.children(second.key, PEERING):
             third_id = ref(props(other.body).get("remoteVirtualNetwork"))
-            third = find(backend, third_id)
+            third = find(ctx, third_id)
             if third is None or third.key in (local_vnet.key, remote.key):
                 continue
             clash = _overlap(first, vnet_space(third.body))
@@ -413,9 +442,9 @@ def _validate_peering(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> 
                     f"Overlapping address prefixes: {', '.join(clash)}.")
 
 
-def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, code: str, service: str,
+def _special_subnet(ctx: ProviderContext, by_id: str, subnet_id: str, wanted: str, code: str, service: str,
                     location: str | None) -> Resource | None:
-    subnet = require(backend, subnet_id, by_id)
+    subnet = require(ctx, subnet_id, by_id)
     name = subnet_id.rstrip("/").rsplit("/", 1)[-1]
     if subnet_id and name.lower() != wanted.lower():
         raise errors.bad_request(
@@ -423,7 +452,7 @@ def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, c
             f"with name '{wanted}'.")
     if subnet is None:
         return None
-    vnet = find(backend, subnet.id.rsplit("/subnets/", 1)[0])
+    vnet = find(ctx, subnet.id.rsplit("/subnets/", 1)[0])
     if location and vnet is not None and not locations.same(str(vnet.body.get("location", "")), location):
         raise errors.bad_request(
             "InvalidResourceReference",
@@ -438,8 +467,8 @@ def _special_subnet(backend: Backend, by_id: str, subnet_id: str, wanted: str, c
     return subnet
 
 
-def _check_public_ip(backend: Backend, by_id: str, pip_id: str, service: str) -> None:
-    pip = require(backend, pip_id, by_id)
+def _check_public_ip(ctx: ProviderContext, by_id: str, pip_id: str, service: str) -> None:
+    pip = require(ctx, pip_id, by_id)
     if pip is None:
         return
     sku = str((pip.body.get("sku") or {}).get("name") or "").lower()
@@ -449,7 +478,7 @@ def _check_public_ip(backend: Backend, by_id: str, pip_id: str, service: str) ->
             "PublicIpAddressMustBeStandardStatic",
             f"{service} {by_id} needs a public IP address of SKU Standard with static allocation; "
             f"{pip_id} is {sku or 'basic'}/{method or 'dynamic'}.")
-    owner = pip_owner(backend, pip.key)
+    owner = pip_owner(ctx, pip.key)
     if owner and not id_key(owner).startswith(id_key(by_id) + "/"):
         raise errors.bad_request(
             "PublicIPAddressInUse",
@@ -457,18 +486,18 @@ def _check_public_ip(backend: Backend, by_id: str, pip_id: str, service: str) ->
             f"resource {owner}.")
 
 
-def pip_owner(backend: Backend, pip_key: str) -> str | None:
+def pip_owner(ctx: ProviderContext, pip_key: str) -> str | None:
     """The ip configuration that uses a public IP (its ``ipConfiguration`` back-reference)."""
     for t, key in ((FIREWALL, "ipConfigurations"), (BASTION, "ipConfigurations"), (APPGW, "frontendIPConfigurations"),
                    (NIC, "ipConfigurations")):
-        for res in backend.store.of_type(t):
+        for res in ctx.store.of_type(t):
             for cfg in props(res.body).get(key) or []:
                 if id_key(ref(props(cfg).get("publicIPAddress"))) == pip_key:
                     return str(cfg.get("id") or res.id)
     return None
 
 
-def _validate_firewall(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+def _validate_firewall(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     p = props(body)
     sku = p.get("sku") or {}
     if str(sku.get("name") or "AZFW_VNet").lower() != "azfw_vnet":
@@ -482,9 +511,9 @@ def _validate_firewall(backend: Backend, rp: ResourcePath, body: dict[str, Any])
     for i, cfg in enumerate(configs):
         cp = props(cfg)
         if i == 0 or cp.get("subnet"):
-            _special_subnet(backend, rp.id, ref(cp.get("subnet")), "AzureFirewallSubnet",
+            _special_subnet(ctx, rp.id, ref(cp.get("subnet")), "AzureFirewallSubnet",
                             "SubnetNameMustBeAzureFirewallSubnet", "Azure Firewall", location)  # [unconfirmed]
-        _check_public_ip(backend, rp.id, ref(cp.get("publicIPAddress")), "Azure Firewall")
+        _check_public_ip(ctx, rp.id, ref(cp.get("publicIPAddress")), "Azure Firewall")
     mgmt = p.get("managementIpConfiguration")
     if str(sku.get("tier") or "").lower() == "basic" and not mgmt:  # [unconfirmed] code
         raise errors.bad_request(
@@ -493,13 +522,13 @@ def _validate_firewall(backend: Backend, rp: ResourcePath, body: dict[str, Any])
             "AzureFirewallManagementSubnet.")
     if isinstance(mgmt, dict):
         mp = props(mgmt)
-        _special_subnet(backend, rp.id, ref(mp.get("subnet")), "AzureFirewallManagementSubnet",
+        _special_subnet(ctx, rp.id, ref(mp.get("subnet")), "AzureFirewallManagementSubnet",
                         "SubnetNameMustBeAzureFirewallManagementSubnet", "Azure Firewall", location)
-        _check_public_ip(backend, rp.id, ref(mp.get("publicIPAddress")), "Azure Firewall")
-    require(backend, ref(p.get("firewallPolicy")), rp.id)
+        _check_public_ip(ctx, rp.id, ref(mp.get("publicIPAddress")), "Azure Firewall")
+    require(ctx, ref(p.get("firewallPolicy")), rp.id)
 
 
-def _validate_bastion(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+def _validate_bastion(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     p = props(body)
     sku = str((body.get("sku") or {}).get("name") or "Basic").lower()
     configs = [c for c in p.get("ipConfigurations") or [] if isinstance(c, dict)]
@@ -508,19 +537,19 @@ def _validate_bastion(backend: Backend, rp: ResourcePath, body: dict[str, Any]) 
             "InvalidRequestFormat", f"Bastion host {rp.id} needs one ipConfiguration in AzureBastionSubnet.")
     for cfg in configs:
         cp = props(cfg)
-        _special_subnet(backend, rp.id, ref(cp.get("subnet")), "AzureBastionSubnet",
+        _special_subnet(ctx, rp.id, ref(cp.get("subnet")), "AzureBastionSubnet",
                         "SubnetNameMustBeAzureBastionSubnet", "Azure Bastion", str(body.get("location") or ""))
-        _check_public_ip(backend, rp.id, ref(cp.get("publicIPAddress")), "Azure Bastion")
+        _check_public_ip(ctx, rp.id, ref(cp.get("publicIPAddress")), "Azure Bastion")
 
 
-def _validate_app_gateway(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+def _validate_app_gateway(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     p = props(body)
     for cfg in p.get("gatewayIPConfigurations") or []:
         subnet_id = ref(props(cfg).get("subnet"))
-        subnet = require(backend, subnet_id, rp.id)
+        subnet = require(ctx, subnet_id, rp.id)
         if subnet is None:
             continue
-        users = subnet_users(backend, subnet.key)
+        users = subnet_users(ctx, subnet.key)
         others = [u["id"] for k in ("ipConfigurations", "privateEndpoints", "serviceAssociationLinks")
                   for u in users[k]]
         others += [u["id"] for u in users["applicationGatewayIPConfigurations"]
@@ -534,10 +563,10 @@ def _validate_app_gateway(backend: Backend, rp: ResourcePath, body: dict[str, An
     for cfg in p.get("frontendIPConfigurations") or []:
         pip_id = ref(props(cfg).get("publicIPAddress"))
         if pip_id:
-            _check_public_ip(backend, rp.id, pip_id, "Application Gateway")
-    require(backend, ref(p.get("firewallPolicy")), rp.id)
-    _check_ssl_policy(backend, rp, p)
-    existing = find(backend, rp.id)
+            _check_public_ip(ctx, rp.id, pip_id, "Application Gateway")
+    require(ctx, ref(p.get("firewallPolicy")), rp.id)
+    _check_ssl_policy(ctx, rp, p)
+    existing = find(ctx, rp.id)
     held = props(existing.body).get("sslCertificates") or [] if existing else []
     known = {str(c.get("name")).lower() for c in held if isinstance(c, dict)}
     for cert in p.get("sslCertificates") or []:
@@ -550,14 +579,14 @@ _DEPRECATED_SSL_POLICIES = ("appgwsslpolicy20150501", "appgwsslpolicy20170401")
 _OLD_TLS = ("tlsv1_0", "tlsv1_1")
 
 
-def _check_ssl_policy(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+def _check_ssl_policy(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any]) -> None:
     """TLS 1.0 and 1.1 are refused since August 2025 with ``ApplicationGatewayDeprecatedTlsVersionUsedInSslPolicy``
     (the 400 terraform-provider-azurerm's acceptance logs show for ``AppGwSslPolicy20150501``). An omitted
     policy means that default: AppGwSslPolicy20150501 before api-version 2023-02-01, AppGwSslPolicy20220101
     from it on (TLS policy overview docs)."""
     policy = p.get("sslPolicy")
     if not isinstance(policy, dict) or not policy:
-        if registry.api_version_at_least(backend.request_api_version or "2023-02-01", "2023-02-01"):
+        if registry.api_version_at_least(ctx.api_version or "2023-02-01", "2023-02-01"):
             return
         policy = {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}
     kind = str(policy.get("policyType") or "").lower()
@@ -652,18 +681,18 @@ def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None
                                        for m in problems])  # fmt: skip
 
 
-def _validate_private_endpoint(backend: Backend, rp: ResourcePath, body: dict[str, Any]) -> None:
+def _validate_private_endpoint(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     p = props(body)
     subnet_id = ref(p.get("subnet"))
-    subnet = require(backend, subnet_id, rp.id, location=str(body.get("location") or "") or None)
-    if subnet is not None and subnet_users(backend, subnet.key)["applicationGatewayIPConfigurations"]:
+    subnet = require(ctx, subnet_id, rp.id, location=str(body.get("location") or "") or None)
+    if subnet is not None and subnet_users(ctx, subnet.key)["applicationGatewayIPConfigurations"]:
         raise errors.bad_request(
             "ApplicationGatewaySubnetCannotBeUsedByOtherResources",
             f"Subnet {subnet_id} is used by an application gateway and cannot hold private endpoint {rp.id}.")
     for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
         for conn in p.get(key) or []:
             target_id = str(props(conn).get("privateLinkServiceId") or "")
-            target = require(backend, target_id, rp.id)
+            target = require(ctx, target_id, rp.id)
             if target is not None and target.type.lower() == COGNITIVE:
                 state = str(props(target.body).get("provisioningState") or "Succeeded")
                 if state.lower() not in ("succeeded", "failed", "canceled"):
@@ -685,10 +714,10 @@ def _validate_private_endpoint(backend: Backend, rp: ResourcePath, body: dict[st
                     f"Private static IP address {ip} does not belong to the range of subnet {subnet_id}.")
 
 
-def _validate_zone_link(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -> None:
+def _validate_zone_link(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any]) -> None:
     vnet_id = ref(p.get("virtualNetwork"))
-    require(backend, vnet_id, rp.id)
-    for other in backend.store.children(id_key(rp.parent_id), ZONE_LINK):
+    require(ctx, vnet_id, rp.id)
+    for other in ctx.store.children(id_key(rp.parent_id), ZONE_LINK):
         if other.body["name"].lower() == rp.name.lower():
             continue
         if vnet_id and id_key(ref(props(other.body).get("virtualNetwork"))) == id_key(vnet_id):
@@ -699,81 +728,140 @@ def _validate_zone_link(backend: Backend, rp: ResourcePath, p: dict[str, Any]) -
 
 
 # ---------------------------------------------------------------------------- computed fields
-def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None,
-              op: Operation | None, state: str) -> None:
+# After-put hooks: (ctx, rp, res, existing, op, state) fill the server-side properties of ``res``.
+def _old(existing: Resource | None) -> dict[str, Any]:
+    return props(existing.body) if existing else {}
+
+
+def _after_vnet(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                op: Operation | None, state: str) -> None:
+    p, old = res.body.setdefault("properties", {}), _old(existing)
+    p["resourceGuid"] = old.get("resourceGuid") or stable_guid("vnet", res.id)
+    p.setdefault("enableDdosProtection", False)
+    p.setdefault("privateEndpointVNetPolicies", "Disabled")
+    if existing is not None and vnet_space(existing.body) != vnet_space(res.body):
+        _mark_peerings_out_of_sync(ctx, res)
+
+
+def _after_subnet(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                  op: Operation | None, state: str) -> None:
     p = res.body.setdefault("properties", {})
-    old = props(existing.body) if existing else {}
-    if t == VNET:
-        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("vnet", res.id)
-        p.setdefault("enableDdosProtection", False)
-        p.setdefault("privateEndpointVNetPolicies", "Disabled")
-        if existing is not None and vnet_space(existing.body) != vnet_space(res.body):
-            _mark_peerings_out_of_sync(backend, res)
-    elif t == SUBNET:
-        p.setdefault("privateEndpointNetworkPolicies", "Disabled")
-        p.setdefault("privateLinkServiceNetworkPolicies", "Enabled")
-        p.setdefault("delegations", [])
-        for d in p["delegations"]:
-            if isinstance(d, dict) and d.get("name"):
-                d["id"] = f"{res.id}/delegations/{d['name']}"
-                d.setdefault("type", "Microsoft.Network/virtualNetworks/subnets/delegations")
-                dp = d.setdefault("properties", {})
-                dp["provisioningState"] = "Succeeded"
-                dp.setdefault("actions", _DELEGATION_ACTIONS.get(str(dp.get("serviceName", "")).lower(), []))
-    elif t == NSG:
-        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("nsg", res.id)
-        p["defaultSecurityRules"] = _default_rules(res.id, state)
-    elif t == ROUTE_TABLE:
-        p.setdefault("disableBgpRoutePropagation", False)
-        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("rt", res.id)
-    elif t == PIP:
-        res.body.setdefault("sku", {"name": "Standard", "tier": "Regional"})
-        p.setdefault("publicIPAllocationMethod", "Static")
-        p.setdefault("publicIPAddressVersion", "IPv4")
-        p.setdefault("idleTimeoutInMinutes", 4)
-        p["ipAddress"] = old.get("ipAddress") or _fake_public_ip(res.id)
-        p["resourceGuid"] = old.get("resourceGuid") or stable_guid("pip", res.id)
-        p.setdefault("ipTags", [])
-    elif t == PEERING:
-        _peering(backend, res, existing)
-    elif t in (FIREWALL, BASTION):
-        _appliance(backend, t, res, old)
-    elif t == APPGW:
-        _app_gateway(res, old, state)
-    elif t == FW_POLICY:
-        p.setdefault("sku", {"tier": "Standard"})
-        p.setdefault("threatIntelMode", "Alert")
-        p.setdefault("childPolicies", [])
-    elif t == RCG:
-        for coll in p.get("ruleCollections") or []:
-            if isinstance(coll, dict):
-                for rule in coll.get("rules") or []:
-                    if isinstance(rule, dict) and rule.get("ruleType") == "ApplicationRule":
-                        rule.setdefault("terminateTLS", False)
-    elif t == PE:
-        _private_endpoint(backend, rp, res, old, state)
-    elif t == ZONE_GROUP:
-        _zone_group(backend, res, existing)
-    elif t == ZONE:
-        p["internalId"] = old.get("internalId") or stable_guid("zone", res.id)
-        p["maxNumberOfRecordSets"] = 25000
-        p["maxNumberOfVirtualNetworkLinks"] = 1000
-        p["maxNumberOfVirtualNetworkLinksWithRegistration"] = 100
-        if existing is None:
-            _write_record(backend, res.id, "SOA", "@", {
-                "ttl": 3600, "soaRecord": {"email": "azureprivatedns-host.microsoft.com", "expireTime": 2419200,
-                                           "host": "azureprivatedns.net", "minimumTtl": 10, "refreshTime": 3600,
-                                           "retryTime": 300, "serialNumber": 1}}, None)  # fmt: skip
-    elif t == ZONE_LINK:
-        p.setdefault("registrationEnabled", False)
-        p.setdefault("resolutionPolicy", "Default")
-        p["virtualNetworkLinkState"] = "Completed"
-    elif t.startswith(ZONE + "/") and t.rsplit("/", 1)[-1] in RECORD_TYPES:
-        zone_name = rp.names[0]
-        name = rp.name
-        p["fqdn"] = f"{zone_name}." if name == "@" else f"{name}.{zone_name}."
-        p.setdefault("ttl", 3600)
-        p["isAutoRegistered"] = False
+    p.setdefault("privateEndpointNetworkPolicies", "Disabled")
+    p.setdefault("privateLinkServiceNetworkPolicies", "Enabled")
+    p.setdefault("delegations", [])
+    for d in p["delegations"]:
+        if isinstance(d, dict) and d.get("name"):
+            d["id"] = f"{res.id}/delegations/{d['name']}"
+            d.setdefault("type", "Microsoft.Network/virtualNetworks/subnets/delegations")
+            dp = d.setdefault("properties", {})
+            dp["provisioningState"] = "Succeeded"
+            dp.setdefault("actions", _DELEGATION_ACTIONS.get(str(dp.get("serviceName", "")).lower(), []))
+
+
+def _after_nsg(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+               op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p["resourceGuid"] = _old(existing).get("resourceGuid") or stable_guid("nsg", res.id)
+    p["defaultSecurityRules"] = _default_rules(res.id, state)
+
+
+def _after_route_table(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                       op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p.setdefault("disableBgpRoutePropagation", False)
+    p["resourceGuid"] = _old(existing).get("resourceGuid") or stable_guid("rt", res.id)
+
+
+def _after_pip(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+               op: Operation | None, state: str) -> None:
+    p, old = res.body.setdefault("properties", {}), _old(existing)
+    res.body.setdefault("sku", {"name": "Standard", "tier": "Regional"})
+    p.setdefault("publicIPAllocationMethod", "Static")
+    p.setdefault("publicIPAddressVersion", "IPv4")
+    p.setdefault("idleTimeoutInMinutes", 4)
+    p["ipAddress"] = old.get("ipAddress") or _fake_public_ip(res.id)
+    p["resourceGuid"] = old.get("resourceGuid") or stable_guid("pip", res.id)
+    p.setdefault("ipTags", [])
+
+
+def _after_peering(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                   op: Operation | None, state: str) -> None:
+    _peering(ctx, res, existing)
+
+
+def _after_firewall(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                    op: Operation | None, state: str) -> None:
+    _appliance(ctx, True, res, _old(existing))
+
+
+def _after_bastion(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                   op: Operation | None, state: str) -> None:
+    _appliance(ctx, False, res, _old(existing))
+
+
+def _after_app_gateway(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                       op: Operation | None, state: str) -> None:
+    _app_gateway(res, _old(existing), state)
+
+
+def _after_fw_policy(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                     op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p.setdefault("sku", {"tier": "Standard"})
+    p.setdefault("threatIntelMode", "Alert")
+    p.setdefault("childPolicies", [])
+
+
+def _after_rcg(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+               op: Operation | None, state: str) -> None:
+    for coll in res.body.setdefault("properties", {}).get("ruleCollections") or []:
+        if isinstance(coll, dict):
+            for rule in coll.get("rules") or []:
+                if isinstance(rule, dict) and rule.get("ruleType") == "ApplicationRule":
+                    rule.setdefault("terminateTLS", False)
+
+
+def _after_pe(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+              op: Operation | None, state: str) -> None:
+    res.body.setdefault("properties", {})
+    _private_endpoint(ctx, rp, res, _old(existing), state)
+
+
+def _after_zone_group(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                      op: Operation | None, state: str) -> None:
+    res.body.setdefault("properties", {})
+    _zone_group(ctx, res, existing)
+
+
+def _after_zone(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p["internalId"] = _old(existing).get("internalId") or stable_guid("zone", res.id)
+    p["maxNumberOfRecordSets"] = 25000
+    p["maxNumberOfVirtualNetworkLinks"] = 1000
+    p["maxNumberOfVirtualNetworkLinksWithRegistration"] = 100
+    if existing is None:
+        _write_record(ctx, res.id, "SOA", "@", {
+            "ttl": 3600, "soaRecord": {"email": "azureprivatedns-host.microsoft.com", "expireTime": 2419200,
+                                       "host": "azureprivatedns.net", "minimumTtl": 10, "refreshTime": 3600,
+                                       "retryTime": 300, "serialNumber": 1}}, None)  # fmt: skip
+
+
+def _after_zone_link(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                     op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    p.setdefault("registrationEnabled", False)
+    p.setdefault("resolutionPolicy", "Default")
+    p["virtualNetworkLinkState"] = "Completed"
+
+
+def _after_record(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                  op: Operation | None, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    zone_name, name = rp.names[0], rp.name
+    p["fqdn"] = f"{zone_name}." if name == "@" else f"{name}.{zone_name}."
+    p.setdefault("ttl", 3600)
+    p["isAutoRegistered"] = False
 
 
 _DELEGATION_ACTIONS = {
@@ -799,13 +887,13 @@ def _same_space(a: Any, b: Any) -> bool:
     return prefixes(a) == prefixes(b)
 
 
-def _sync_level(backend: Backend, peering: Resource, reverse: Resource | None) -> str:
+def _sync_level(ctx: ProviderContext, peering: Resource, reverse: Resource | None) -> str:
     """``FullyInSync`` / ``RemoteNotInSync`` (this side's view of the remote space is stale) /
     ``LocalNotInSync`` (the remote side's view of this VNet is stale) / ``LocalAndRemoteNotInSync``."""
     remote_ok = _same_space(props(peering.body).get("remoteAddressSpace"),
-                            _space_of(find(backend, ref(props(peering.body).get("remoteVirtualNetwork")))))
+                            _space_of(find(ctx, ref(props(peering.body).get("remoteVirtualNetwork")))))
     local_ok = reverse is None or _same_space(props(reverse.body).get("remoteAddressSpace"),
-                                              _space_of(find(backend, _vnet_of(peering))))
+                                              _space_of(find(ctx, _vnet_of(peering))))
     if remote_ok and local_ok:
         return "FullyInSync"
     if local_ok:
@@ -813,45 +901,45 @@ def _sync_level(backend: Backend, peering: Resource, reverse: Resource | None) -
     return "LocalNotInSync" if remote_ok else "LocalAndRemoteNotInSync"
 
 
-def _refresh_sync_levels(backend: Backend, peering: Resource, reverse: Resource | None) -> None:
+def _refresh_sync_levels(ctx: ProviderContext, peering: Resource, reverse: Resource | None) -> None:
     """Recompute ``peeringSyncLevel`` of a peering and of its reverse peering (stored if it exists)."""
     pp = props(peering.body)
-    pp["peeringSyncLevel"] = _sync_level(backend, peering, reverse)
+    pp["peeringSyncLevel"] = _sync_level(ctx, peering, reverse)
     pp["remoteVirtualNetworkAddressSpace"] = pp.get("remoteAddressSpace")
     if reverse is not None:
-        props(reverse.body)["peeringSyncLevel"] = _sync_level(backend, reverse, peering)
-        backend.store.put(reverse)
+        props(reverse.body)["peeringSyncLevel"] = _sync_level(ctx, reverse, peering)
+        ctx.store.put(reverse)
 
 
-def _mark_peerings_out_of_sync(backend: Backend, vnet: Resource) -> None:
+def _mark_peerings_out_of_sync(ctx: ProviderContext, vnet: Resource) -> None:
     """A VNet's address space changed: every peering from or to it recomputes its sync level."""
-    backend.store.put(vnet)  # the new address space must be visible to the computation below
-    touched = list(backend.store.children(vnet.key, PEERING))
-    touched += [o for o in backend.store.of_type(PEERING)
+    ctx.store.put(vnet)  # the new address space must be visible to the computation below
+    touched = list(ctx.store.children(vnet.key, PEERING))
+    touched += [o for o in ctx.store.of_type(PEERING)
                 if id_key(ref(props(o.body).get("remoteVirtualNetwork"))) == vnet.key]
     for peering in touched:
         pp = props(peering.body)
-        pp["peeringSyncLevel"] = _sync_level(backend, peering, reverse_peering(backend, peering))
-        backend.store.put(peering)
+        pp["peeringSyncLevel"] = _sync_level(ctx, peering, reverse_peering(ctx, peering))
+        ctx.store.put(peering)
 
 
-def _appliance(backend: Backend, t: str, res: Resource, old: dict[str, Any]) -> None:
+def _appliance(ctx: ProviderContext, firewall: bool, res: Resource, old: dict[str, Any]) -> None:
     p = res.body["properties"]
-    kind = "azureFirewallIpConfigurations" if t == FIREWALL else "bastionHostIpConfigurations"
+    kind = "azureFirewallIpConfigurations" if firewall else "bastionHostIpConfigurations"
     old_ips = {str(c.get("name")).lower(): props(c).get("privateIPAddress") for c in old.get("ipConfigurations") or []
                if isinstance(c, dict)}
     for cfg in p.get("ipConfigurations") or []:
         if not isinstance(cfg, dict) or not cfg.get("name"):
             continue
         cfg["id"] = f"{res.id}/{kind}/{cfg['name']}"
-        cfg.setdefault("type", f"Microsoft.Network/{'azureFirewalls' if t == FIREWALL else 'bastionHosts'}/{kind}")
+        cfg.setdefault("type", f"Microsoft.Network/{'azureFirewalls' if firewall else 'bastionHosts'}/{kind}")
         cp = cfg.setdefault("properties", {})
         cp["provisioningState"] = "Succeeded"
         cp.setdefault("privateIPAllocationMethod", "Dynamic")
-        if t == FIREWALL and cp.get("subnet"):
+        if firewall and cp.get("subnet"):
             previous = old_ips.get(str(cfg["name"]).lower())
-            cp["privateIPAddress"] = previous or allocate_ip(backend, ref(cp["subnet"]), res.id)
-    if t == FIREWALL:
+            cp["privateIPAddress"] = previous or allocate_ip(ctx, ref(cp["subnet"]), res.id)
+    if firewall:
         p.setdefault("sku", {"name": "AZFW_VNet", "tier": "Standard"})
         p.setdefault("threatIntelMode", "Alert")
         p.setdefault("additionalProperties", {})
@@ -932,18 +1020,18 @@ def _vnet_of(peering: Resource) -> str:
     return peering.id.rsplit("/virtualNetworkPeerings/", 1)[0]
 
 
-def reverse_peering(backend: Backend, peering: Resource) -> Resource | None:
+def reverse_peering(ctx: ProviderContext, peering: Resource) -> Resource | None:
     remote_id = ref(props(peering.body).get("remoteVirtualNetwork"))
     if not remote_id:
         return None
     local_vnet = id_key(_vnet_of(peering))
-    for other in backend.store.children(id_key(remote_id), PEERING):
+    for other in ctx.store.children(id_key(remote_id), PEERING):
         if id_key(ref(props(other.body).get("remoteVirtualNetwork"))) == local_vnet:
             return other
     return None
 
 
-def _peering(backend: Backend, res: Resource, existing: Resource | None) -> None:
+def _peering(ctx: ProviderContext, res: Resource, existing: Resource | None) -> None:
     """A peering's view of the remote address space, and the sync level of both sides.
 
     A new peering, or a PUT with ``syncRemoteAddressSpace=true``, takes the remote VNet's current
@@ -954,29 +1042,29 @@ def _peering(backend: Backend, res: Resource, existing: Resource | None) -> None
     """
     p = res.body["properties"]
     old = props(existing.body) if existing else {}
-    remote = find(backend, ref(p.get("remoteVirtualNetwork")))
-    sync = bool(backend.request_query.get("syncRemoteAddressSpace", "").lower() == "true")
+    remote = find(ctx, ref(p.get("remoteVirtualNetwork")))
+    sync = bool(ctx.query.get("syncRemoteAddressSpace", "").lower() == "true")
     if existing is not None and not sync and old.get("remoteAddressSpace") is not None:
         p["remoteAddressSpace"] = old["remoteAddressSpace"]
     else:
         p["remoteAddressSpace"] = _space_of(remote)
-    rev = reverse_peering(backend, res)
+    rev = reverse_peering(ctx, res)
     if sync and rev is not None:
         rp_ = props(rev.body)
-        rp_["remoteAddressSpace"] = _space_of(find(backend, _vnet_of(res)))
+        rp_["remoteAddressSpace"] = _space_of(find(ctx, _vnet_of(res)))
         rp_["remoteVirtualNetworkAddressSpace"] = rp_["remoteAddressSpace"]
-    _refresh_sync_levels(backend, res, rev)
+    _refresh_sync_levels(ctx, res, rev)
     p["remoteVirtualNetworkAddressSpace"] = p["remoteAddressSpace"]
     p["resourceGuid"] = old.get("resourceGuid") or stable_guid("peering", res.id)
     p.setdefault("allowVirtualNetworkAccess", True)
     p.setdefault("allowForwardedTraffic", False)
     p.setdefault("allowGatewayTransit", False)
     p.setdefault("useRemoteGateways", False)
-    reverse = reverse_peering(backend, res)
+    reverse = reverse_peering(ctx, res)
     if reverse is not None:
         p["peeringState"] = "Connected"
         props(reverse.body)["peeringState"] = "Connected"
-        backend.store.put(reverse)
+        ctx.store.put(reverse)
     else:
         p["peeringState"] = "Initiated"
 
@@ -990,9 +1078,9 @@ _FQDN_SUFFIX = {
 _ZONE_FOR_SUFFIX = {"vault.azure.net": "privatelink.vaultcore.azure.net"}
 
 
-def target_fqdns(backend: Backend, target_id: str, group_ids: list[str]) -> list[str]:
+def target_fqdns(ctx: ProviderContext, target_id: str, group_ids: list[str]) -> list[str]:
     """The host names a private endpoint to ``target_id`` resolves (for DNS records)."""
-    target = find(backend, target_id)
+    target = find(ctx, target_id)
     t = (target.type if target else "").lower()
     name = target_id.rstrip("/").rsplit("/", 1)[-1].lower()
     if t == COGNITIVE and target is not None:
@@ -1013,7 +1101,8 @@ def target_fqdns(backend: Backend, target_id: str, group_ids: list[str]) -> list
     return []
 
 
-def _private_endpoint(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any], state: str) -> None:
+def _private_endpoint(ctx: ProviderContext, rp: ResourcePath, res: Resource, old: dict[str, Any],
+                      state: str) -> None:
     """Auto-approved connections, an auto-created NIC with an address from the subnet."""
     p = res.body["properties"]
     fqdns: list[str] = []
@@ -1033,14 +1122,14 @@ def _private_endpoint(backend: Backend, rp: ResourcePath, res: Resource, old: di
                                                        "actionsRequired": "None"}
             cp["provisioningState"] = state
             cp.setdefault("groupIds", [])
-            fqdns += target_fqdns(backend, str(cp.get("privateLinkServiceId") or ""), list(cp["groupIds"]))
+            fqdns += target_fqdns(ctx, str(cp.get("privateLinkServiceId") or ""), list(cp["groupIds"]))
     p.setdefault("applicationSecurityGroups", [])
     p.setdefault("ipConfigurations", [])
     subnet_id = ref(p.get("subnet"))
     nic_name = p.get("customNetworkInterfaceName") or f"{res.body['name']}.nic.{stable_guid('nic', res.id)}"
     nic_id = "/".join([rp.scope, "providers/Microsoft.Network/networkInterfaces", str(nic_name)])
     p["networkInterfaces"] = [{"id": nic_id}]
-    nic = find(backend, nic_id)
+    nic = find(ctx, nic_id)
     ip = None
     if nic is not None:
         cfgs = props(nic.body).get("ipConfigurations") or []
@@ -1048,8 +1137,8 @@ def _private_endpoint(backend: Backend, rp: ResourcePath, res: Resource, old: di
     static = [props(c).get("privateIPAddress") for c in p["ipConfigurations"] if props(c).get("privateIPAddress")]
     if static:
         ip = static[0]
-    if ip is None and find(backend, subnet_id) is not None:
-        ip = allocate_ip(backend, subnet_id, res.id)
+    if ip is None and find(ctx, subnet_id) is not None:
+        ip = allocate_ip(ctx, subnet_id, res.id)
     p["customDnsConfigs"] = [{"fqdn": f, "ipAddresses": [ip]} for f in fqdns] if ip else []
     ipconfig_id = f"{nic_id}/ipConfigurations/privateEndpointIpConfig.{stable_guid('ipc', res.id)}"
     nic_body = {
@@ -1073,20 +1162,20 @@ def _private_endpoint(backend: Backend, rp: ResourcePath, res: Resource, old: di
         },
     }  # fmt: skip
     etag = nic.etag if nic is not None else f'W/"{uuid.uuid4()}"'
-    backend.store.put(Resource(id=nic_id, type="Microsoft.Network/networkInterfaces", body=nic_body,
+    ctx.store.put(Resource(id=nic_id, type="Microsoft.Network/networkInterfaces", body=nic_body,
                                root_key=id_key(nic_id), etag=etag))
 
 
-def pe_ip(backend: Backend, pe: Resource) -> str | None:
+def pe_ip(ctx: ProviderContext, pe: Resource) -> str | None:
     for nic_ref in props(pe.body).get("networkInterfaces") or []:
-        nic = find(backend, ref(nic_ref))
+        nic = find(ctx, ref(nic_ref))
         for cfg in props(nic.body).get("ipConfigurations") or [] if nic else []:
             if props(cfg).get("privateIPAddress"):
                 return str(props(cfg)["privateIPAddress"])
     return None
 
 
-def _zone_records(backend: Backend, pe: Resource, zone_id: str) -> list[str]:
+def _zone_records(ctx: ProviderContext, pe: Resource, zone_id: str) -> list[str]:
     """Record names a PE gets in a zone: the part of each target host name before the zone suffix."""
     zone_name = zone_id.rstrip("/").rsplit("/", 1)[-1].lower()
     names = []
@@ -1094,7 +1183,7 @@ def _zone_records(backend: Backend, pe: Resource, zone_id: str) -> list[str]:
         for conn in props(pe.body).get(key) or []:
             cp = props(conn)
             target_id = str(cp.get("privateLinkServiceId") or "")
-            for fqdn in target_fqdns(backend, target_id, list(cp.get("groupIds") or [])):
+            for fqdn in target_fqdns(ctx, target_id, list(cp.get("groupIds") or [])):
                 host, _, suffix = fqdn.partition(".")
                 if suffix.startswith("scm."):
                     host, suffix = f"{host}.scm", suffix[4:]
@@ -1104,7 +1193,7 @@ def _zone_records(backend: Backend, pe: Resource, zone_id: str) -> list[str]:
     return names
 
 
-def _write_record(backend: Backend, zone_id: str, rtype: str, name: str, record_props: dict[str, Any],
+def _write_record(ctx: ProviderContext, zone_id: str, rtype: str, name: str, record_props: dict[str, Any],
                   metadata: dict[str, str] | None) -> str:
     rid = f"{zone_id}/{rtype}/{name}"
     zone_name = zone_id.rstrip("/").rsplit("/", 1)[-1]
@@ -1116,15 +1205,15 @@ def _write_record(backend: Backend, zone_id: str, rtype: str, name: str, record_
     if metadata:
         body["properties"]["metadata"] = metadata
     zone_key = id_key(zone_id)
-    backend.store.put(Resource(id=rid, type=f"Microsoft.Network/privateDnsZones/{rtype}", body=body,
+    ctx.store.put(Resource(id=rid, type=f"Microsoft.Network/privateDnsZones/{rtype}", body=body,
                                root_key=zone_key, etag=str(uuid.uuid4())))
     return id_key(rid)
 
 
-def _zone_group(backend: Backend, res: Resource, existing: Resource | None) -> None:
+def _zone_group(ctx: ProviderContext, res: Resource, existing: Resource | None) -> None:
     p = res.body["properties"]
-    pe = find(backend, res.id.rsplit("/privateDnsZoneGroups/", 1)[0])
-    ip = pe_ip(backend, pe) if pe is not None else None
+    pe = find(ctx, res.id.rsplit("/privateDnsZoneGroups/", 1)[0])
+    ip = pe_ip(ctx, pe) if pe is not None else None
     written: list[str] = []
     for cfg in p.get("privateDnsZoneConfigs") or []:
         if not isinstance(cfg, dict):
@@ -1133,65 +1222,75 @@ def _zone_group(backend: Backend, res: Resource, existing: Resource | None) -> N
         zone_id = str(cp.get("privateDnsZoneId") or "")
         cfg.setdefault("name", zone_id.rsplit("/", 1)[-1].replace(".", "-"))
         cfg["id"] = f"{res.id}/privateDnsZoneConfigs/{cfg['name']}"
-        zone = find(backend, zone_id)
+        zone = find(ctx, zone_id)
         records = []
         if pe is not None and ip and zone is not None:
-            for name in _zone_records(backend, pe, zone_id):
+            for name in _zone_records(ctx, pe, zone_id):
                 creator = f"created by private endpoint {pe.body['name']} with resource guid {stable_guid('pe', pe.id)}"
                 record = {"ttl": 10, "aRecords": [{"ipv4Address": ip}]}
-                written.append(_write_record(backend, zone.id, "A", name, record, {"creator": creator}))
+                written.append(_write_record(ctx, zone.id, "A", name, record, {"creator": creator}))
                 zone_name = zone.body["name"]
                 records.append({"recordType": "A", "recordSetName": name, "fqdn": f"{name}.{zone_name}",
                                 "ttl": 10, "ipAddresses": [ip], "provisioningState": "Succeeded"})
         cp["recordSets"] = records
     for key in (existing.extra.get("records") or []) if existing else []:
         if key not in written:
-            backend.store.remove(key)
+            ctx.store.remove(key)
     res.extra["records"] = written
 
 
 # ---------------------------------------------------------------------------- read-time fields
-def render(backend: Backend, res: Resource, body: dict[str, Any]) -> None:
-    """Add back-references to a rendered body (``body["properties"]`` is already a copy)."""
-    t = res.type.lower()
-    p = body.get("properties")
-    if not isinstance(p, dict):
-        return
-    if t == SUBNET:
-        for key, items in subnet_users(backend, res.key).items():
-            if items:
-                p[key] = items
-    elif t in (NSG, ROUTE_TABLE):
-        key = "networkSecurityGroup" if t == NSG else "routeTable"
-        used = [{"id": s.id} for s in backend.store.of_type(SUBNET)
-                if id_key(ref(props(s.body).get(key))) == res.key]
+# Render hooks: (ctx, res, body) add read-time back-references (``body["properties"]`` is a copy).
+def _render_subnet(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    p = body.setdefault("properties", {})
+    for key, items in subnet_users(ctx, res.key).items():
+        if items:
+            p[key] = items
+
+
+def _render_associated(key: str) -> Any:
+    """Render hook of an NSG (``key`` networkSecurityGroup) or a route table (routeTable): its subnets."""
+    def render(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+        used = [{"id": s.id} for s in ctx.store.of_type(SUBNET) if id_key(ref(props(s.body).get(key))) == res.key]
         if used:
-            p["subnets"] = used
-    elif t == PIP:
-        owner = pip_owner(backend, res.key)
-        if owner:
-            p["ipConfiguration"] = {"id": owner}
-    elif t == FW_POLICY:
-        p["firewalls"] = [{"id": f.id} for f in backend.store.of_type(FIREWALL)
-                          if id_key(ref(props(f.body).get("firewallPolicy"))) == res.key]
-        p["ruleCollectionGroups"] = [{"id": c.id} for c in backend.store.children(res.key, RCG)]
-    elif t == ZONE:
-        records = [c for rt in RECORD_TYPES for c in backend.store.children(res.key, f"{ZONE}/{rt}")]
-        links = backend.store.children(res.key, ZONE_LINK)
-        p["numberOfRecordSets"] = len(records)
-        p["numberOfVirtualNetworkLinks"] = len(links)
-        p["numberOfVirtualNetworkLinksWithRegistration"] = sum(
-            1 for link in links if props(link.body).get("registrationEnabled"))
-    elif t in (COGNITIVE, SEARCH, SITE):
-        conns = private_endpoint_connections(backend, res)
-        p["privateEndpointConnections"] = conns
+            body.setdefault("properties", {})["subnets"] = used
+    return render
 
 
-def private_endpoint_connections(backend: Backend, target: Resource) -> list[dict[str, Any]]:
+def _render_pip(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    owner = pip_owner(ctx, res.key)
+    if owner:
+        body.setdefault("properties", {})["ipConfiguration"] = {"id": owner}
+
+
+def _render_fw_policy(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    p = body.setdefault("properties", {})
+    p["firewalls"] = [{"id": f.id} for f in ctx.store.of_type(FIREWALL)
+                      if id_key(ref(props(f.body).get("firewallPolicy"))) == res.key]
+    p["ruleCollectionGroups"] = [{"id": c.id} for c in ctx.store.children(res.key, RCG)]
+
+
+def _render_zone(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    p = body.setdefault("properties", {})
+    records = [c for rt in RECORD_TYPES for c in ctx.store.children(res.key, f"{ZONE}/{rt}")]
+    links = ctx.store.children(res.key, ZONE_LINK)
+    p["numberOfRecordSets"] = len(records)
+    p["numberOfVirtualNetworkLinks"] = len(links)
+    p["numberOfVirtualNetworkLinksWithRegistration"] = sum(
+        1 for link in links if props(link.body).get("registrationEnabled"))
+
+
+def render_private_endpoint_connections(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    """Render hook of a private link target (AI account, search service, site)."""
+    if isinstance(body.get("properties"), dict):
+        body["properties"]["privateEndpointConnections"] = private_endpoint_connections(ctx, res)
+
+
+def private_endpoint_connections(ctx: ProviderContext, target: Resource) -> list[dict[str, Any]]:
     """The target side of private endpoints: ``properties.privateEndpointConnections``."""
     out = []
     collection = {SEARCH: "privateEndpointConnections"}.get(target.type.lower(), "privateEndpointConnections")
-    for pe in backend.store.of_type(PE):
+    for pe in ctx.store.of_type(PE):
         for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
             for conn in props(pe.body).get(key) or []:
                 cp = props(conn)
@@ -1208,56 +1307,88 @@ def private_endpoint_connections(backend: Backend, target: Resource) -> list[dic
     return out
 
 
-def virtual_list(backend: Backend, rp: ResourcePath) -> list[dict[str, Any]] | None:
+def _list_all_records(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]] | None:
     """``GET {zone}/ALL``: every record set of a private DNS zone."""
-    if rp.full_type.lower() == f"{ZONE}/all":
-        zone_key = id_key(rp.parent_id)
-        return [backend.render(c) for rt in RECORD_TYPES for c in backend.store.children(zone_key, f"{ZONE}/{rt}")]
-    return None
+    zone_key = id_key(rp.parent_id)
+    return [ctx.render(c) for rt in RECORD_TYPES for c in ctx.store.children(zone_key, f"{ZONE}/{rt}")]
 
 
 # ---------------------------------------------------------------------------- removal
-def check_removal(backend: Backend, res: Resource) -> None:
-    """Refuse to remove what something else still uses (subnets, NSGs, route tables, public IPs)."""
-    t = res.type.lower()
-    if t == SUBNET:
-        check_subnet_removal(backend, res)
-    elif t == VNET:
-        for subnet in backend.store.children(res.key, SUBNET):
-            check_subnet_removal(backend, subnet)
-    elif t in (NSG, ROUTE_TABLE):
-        key = "networkSecurityGroup" if t == NSG else "routeTable"
-        users = [s.id for s in backend.store.of_type(SUBNET) if id_key(ref(props(s.body).get(key))) == res.key]
+def _check_subnet_removal(ctx: ProviderContext, res: Resource) -> None:
+    check_subnet_removal(ctx, res)
+
+
+def _check_vnet_removal(ctx: ProviderContext, res: Resource) -> None:
+    for subnet in ctx.store.children(res.key, SUBNET):
+        check_subnet_removal(ctx, subnet)
+
+
+def _check_association_removal(key: str, kind: str, code: str) -> Any:
+    """Removal check of an NSG or a route table: refused while a subnet uses it."""
+    def check(ctx: ProviderContext, res: Resource) -> None:
+        users = [s.id for s in ctx.store.of_type(SUBNET) if id_key(ref(props(s.body).get(key))) == res.key]
         if users:
-            kind, code = (("Network security group", "InUseNetworkSecurityGroupCannotBeDeleted") if t == NSG
-                          else ("Route table", "InUseRouteTableCannotBeDeleted"))
             raise errors.bad_request(
                 code, f"{kind} {res.id} cannot be deleted because it is in use by the following resources: "
                 f"{', '.join(users)}. In order to delete the {kind.lower()}, remove the association with the "
                 "resource(s).")
-    elif t == PIP:
-        owner = pip_owner(backend, res.key)
-        if owner:
-            raise errors.bad_request(
-                "PublicIPAddressCannotBeDeleted",
-                f"Public IP address {res.id} can not be deleted since it is still allocated to resource {owner}. "
-                "In order to delete the public IP, disassociate/detach the Public IP address from the resource.")
+    return check
 
 
-def on_removed(backend: Backend, res: Resource) -> None:
-    t = res.type.lower()
-    if t == PE:
-        for nic in props(res.body).get("networkInterfaces") or []:
-            backend.store.remove(id_key(ref(nic)))
-    elif t == ZONE_GROUP:
-        for key in res.extra.get("records") or []:
-            backend.store.remove(key)
-    elif t == PEERING:
-        remote = reverse_peering(backend, res)
-        if remote is not None:
-            props(remote.body)["peeringState"] = "Disconnected"
-            backend.store.put(remote)
+def _check_pip_removal(ctx: ProviderContext, res: Resource) -> None:
+    owner = pip_owner(ctx, res.key)
+    if owner:
+        raise errors.bad_request(
+            "PublicIPAddressCannotBeDeleted",
+            f"Public IP address {res.id} can not be deleted since it is still allocated to resource {owner}. "
+            "In order to delete the public IP, disassociate/detach the Public IP address from the resource.")
+
+
+def _removed_pe(ctx: ProviderContext, res: Resource) -> None:
+    for nic in props(res.body).get("networkInterfaces") or []:
+        ctx.store.remove(id_key(ref(nic)))
+
+
+def _removed_zone_group(ctx: ProviderContext, res: Resource) -> None:
+    for key in res.extra.get("records") or []:
+        ctx.store.remove(key)
+
+
+def _removed_peering(ctx: ProviderContext, res: Resource) -> None:
+    remote = reverse_peering(ctx, res)
+    if remote is not None:
+        props(remote.body)["peeringState"] = "Disconnected"
+        ctx.store.put(remote)
 
 
 def parse(resource_id: str) -> ResourcePath | None:
     return parse_resource(split(resource_id))
+
+
+# ---------------------------------------------------------------------------- handlers
+HANDLERS: dict[str, Handler] = {
+    VNET: Handler(validate=_validate_vnet_put, after_put=_after_vnet, check_removal=_check_vnet_removal),
+    SUBNET: Handler(validate=_validate_subnet_put, after_put=_after_subnet, check_removal=_check_subnet_removal,
+                    render=_render_subnet),
+    PEERING: Handler(validate=_validate_peering_put, after_put=_after_peering, on_removed=_removed_peering),
+    NSG: Handler(validate=_validate_nsg, after_put=_after_nsg, render=_render_associated("networkSecurityGroup"),
+                 check_removal=_check_association_removal(
+                     "networkSecurityGroup", "Network security group", "InUseNetworkSecurityGroupCannotBeDeleted")),
+    RULE: Handler(validate=_validate_rule),
+    ROUTE_TABLE: Handler(after_put=_after_route_table, render=_render_associated("routeTable"),
+                         check_removal=_check_association_removal(
+                             "routeTable", "Route table", "InUseRouteTableCannotBeDeleted")),
+    ROUTE: Handler(validate=_validate_route_put),
+    PIP: Handler(validate=_validate_pip, after_put=_after_pip, render=_render_pip, check_removal=_check_pip_removal),
+    FIREWALL: Handler(validate=_body_only(_validate_firewall), after_put=_after_firewall),
+    FW_POLICY: Handler(after_put=_after_fw_policy, render=_render_fw_policy),
+    RCG: Handler(validate=_validate_rcg, after_put=_after_rcg),
+    BASTION: Handler(validate=_body_only(_validate_bastion), after_put=_after_bastion),
+    APPGW: Handler(validate=_body_only(_validate_app_gateway), after_put=_after_app_gateway),
+    PE: Handler(validate=_body_only(_validate_private_endpoint), after_put=_after_pe, on_removed=_removed_pe),
+    ZONE_GROUP: Handler(validate=_validate_zone_group, after_put=_after_zone_group, on_removed=_removed_zone_group),
+    ZONE: Handler(after_put=_after_zone, render=_render_zone),
+    ZONE_LINK: Handler(validate=_validate_zone_link_put, after_put=_after_zone_link),
+    f"{ZONE}/all": Handler(virtual_list=_list_all_records),
+    **{f"{ZONE}/{rt}": Handler(after_put=_after_record) for rt in RECORD_TYPES},
+}

@@ -10,15 +10,15 @@ lower-case provisioning states and the ``status`` field come from the registry.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import props
+from lzengine.emulator.rp_common import check_name_availability, list_keys, list_query_keys, props
+from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 SEARCH = "microsoft.search/searchservices"
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){0,58}[a-z0-9]$")
@@ -28,7 +28,8 @@ _SKU_LIMITS = {"free": (1, 1), "basic": (3, 1), "standard": (12, 12), "standard2
                "standard3": (12, 12), "storage_optimized_l1": (12, 12), "storage_optimized_l2": (12, 12)}
 
 
-def validate_put(backend: Backend, rp: ResourcePath, body: dict[str, Any], existing: Resource | None) -> None:
+def validate_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                 parent_body: dict[str, Any] | None = None) -> None:
     name = rp.name
     if not _NAME.match(name):
         raise errors.bad_request(
@@ -38,7 +39,7 @@ def validate_put(backend: Backend, rp: ResourcePath, body: dict[str, Any], exist
             "is limited between 2 and 60 characters in length.",
             target=name,
         )  # fmt: skip
-    for other in backend.store.of_type(SEARCH):
+    for other in ctx.store.of_type(SEARCH):
         if other.key != id_key(rp.id) and other.body.get("name", "").lower() == name.lower():
             raise errors.ArmError(  # [unconfirmed] status
                 409, "ServiceNameUnavailable", f"The service name '{name}' is already in use.", target=name)
@@ -74,7 +75,8 @@ def _int(value: Any, default: int) -> int:
         return -1
 
 
-def after_put(res: Resource) -> None:
+def after_put(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+              state: str) -> None:
     p = res.body.setdefault("properties", {})
     name = res.body["name"]
     p.setdefault("replicaCount", 1)
@@ -96,3 +98,11 @@ def after_put(res: Resource) -> None:
     p.setdefault("semanticSearch", None)
     p["statusDetails"] = ""
     p["endpoint"] = f"https://{name}.search.windows.net"
+
+
+HANDLERS: dict[str, Handler] = {
+    SEARCH: Handler(validate=validate_put, after_put=after_put, render=render_private_endpoint_connections),
+    f"{SEARCH}/listadminkeys": Handler(action=list_keys),
+    f"{SEARCH}/listquerykeys": Handler(action=list_query_keys),
+    "microsoft.search/checknameavailability": Handler(action=check_name_availability),
+}

@@ -16,15 +16,15 @@ Called by :mod:`lzengine.emulator.hooks` with the backend lock held, and by the 
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lzengine.emulator import errors
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import find, local, norm_loc, props, stable_guid
+from lzengine.emulator.rp_common import check_name_availability, find, local, norm_loc, props, stable_guid
+from lzengine.emulator.rp_network import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
-
-if TYPE_CHECKING:
-    from lzengine.emulator.backend import Backend
 
 PLAN = "microsoft.web/serverfarms"
 SITE = "microsoft.web/sites"
@@ -49,21 +49,20 @@ def _sku_tier(name: str) -> tuple[str, str]:
     return tier, family
 
 
-def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
-    if t != SITE:
-        return
+def _validate_site(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                   parent_body: dict[str, Any] | None) -> None:
     p = props(body)
     farm_id = str(p.get("serverFarmId") or "")
     if existing is None and not farm_id:
         raise errors.bad_request("BadRequest", f"The site {rp.name} needs properties.serverFarmId.")
-    if farm_id and local(backend, farm_id) and find(backend, farm_id) is None:
+    if farm_id and local(ctx, farm_id) and find(ctx, farm_id) is None:
         raise errors.ArmError(404, "NotFound", f"Cannot find ServerFarm with name {farm_id.rsplit('/', 1)[-1]}.")
-    for other in backend.store.of_type(SITE):
+    for other in ctx.store.of_type(SITE):
         if other.key != id_key(rp.id) and other.body.get("name", "").lower() == rp.name.lower():
             raise errors.ArmError(409, "Conflict", f"Website with given name {rp.name} already exists.")
     subnet_id = str(p.get("virtualNetworkSubnetId") or "")
-    if subnet_id and local(backend, subnet_id):
-        subnet = find(backend, subnet_id)
+    if subnet_id and local(ctx, subnet_id):
+        subnet = find(ctx, subnet_id)
         if subnet is None:
             raise errors.bad_request(
                 "InvalidResourceReference",
@@ -78,37 +77,44 @@ def validate_put(backend: Backend, rp: ResourcePath, t: str, body: dict[str, Any
                 f"reference service association link {subnet_id}/serviceAssociationLinks/AppServiceLink.")
 
 
-def after_put(backend: Backend, rp: ResourcePath, t: str, res: Resource, existing: Resource | None) -> None:
+def _after_plan(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                state: str) -> None:
     p = res.body.setdefault("properties", {})
-    old = props(existing.body) if existing else {}
-    if t == PLAN:
-        sku = res.body.setdefault("sku", {"name": "P1v3"})
-        if isinstance(sku, dict) and sku.get("name"):
-            tier, family = _sku_tier(str(sku["name"]))
-            sku["tier"] = tier
-            sku["family"] = family
-            sku["size"] = sku["name"]
-            sku.setdefault("capacity", 1)
-        kind = str(res.body.get("kind") or "app").lower()
-        res.body["kind"] = res.body.get("kind") or "app"
-        p["reserved"] = bool(p.get("reserved") or "linux" in kind)
-        p["status"] = "Ready"
-        p["maximumNumberOfWorkers"] = 30
-        p["geoRegion"] = str(res.body.get("location") or "")
-        p["resourceGroup"] = rp.resource_group
-        p.setdefault("zoneRedundant", False)
-        p.setdefault("perSiteScaling", False)
-        p.setdefault("elasticScaleEnabled", False)
-        p.setdefault("isXenon", False)
-        p.setdefault("hyperV", False)
-        p["numberOfWorkers"] = (sku or {}).get("capacity", 1) if isinstance(sku, dict) else 1
-    elif t == SITE:
-        _site(backend, rp, res, old)
-    elif t == CONFIG and rp.name.lower() == "web":
-        p.pop("appSettings", None)
+    sku = res.body.setdefault("sku", {"name": "P1v3"})
+    if isinstance(sku, dict) and sku.get("name"):
+        tier, family = _sku_tier(str(sku["name"]))
+        sku["tier"] = tier
+        sku["family"] = family
+        sku["size"] = sku["name"]
+        sku.setdefault("capacity", 1)
+    kind = str(res.body.get("kind") or "app").lower()
+    res.body["kind"] = res.body.get("kind") or "app"
+    p["reserved"] = bool(p.get("reserved") or "linux" in kind)
+    p["status"] = "Ready"
+    p["maximumNumberOfWorkers"] = 30
+    p["geoRegion"] = str(res.body.get("location") or "")
+    p["resourceGroup"] = rp.resource_group
+    p.setdefault("zoneRedundant", False)
+    p.setdefault("perSiteScaling", False)
+    p.setdefault("elasticScaleEnabled", False)
+    p.setdefault("isXenon", False)
+    p.setdefault("hyperV", False)
+    p["numberOfWorkers"] = (sku or {}).get("capacity", 1) if isinstance(sku, dict) else 1
 
 
-def _site(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any]) -> None:
+def _after_site(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                state: str) -> None:
+    res.body.setdefault("properties", {})
+    _site(ctx, rp, res, props(existing.body) if existing else {})
+
+
+def _after_config(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
+                  state: str) -> None:
+    if rp.name.lower() == "web":
+        res.body.setdefault("properties", {}).pop("appSettings", None)
+
+
+def _site(ctx: ProviderContext, rp: ResourcePath, res: Resource, old: dict[str, Any]) -> None:
     p = res.body["properties"]
     name = res.body["name"].lower()
     res.body.setdefault("kind", "app")
@@ -138,9 +144,9 @@ def _site(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any]
     p.setdefault("publicNetworkAccess", None)
     p.setdefault("clientCertEnabled", False)
     p.setdefault("redundancyMode", "None")
-    p["sku"] = _plan_sku(backend, str(p.get("serverFarmId") or ""))
+    p["sku"] = _plan_sku(ctx, str(p.get("serverFarmId") or ""))
     sent = p.get("siteConfig") if isinstance(p.get("siteConfig"), dict) else None
-    config = find(backend, f"{res.id}/config/web")
+    config = find(ctx, f"{res.id}/config/web")
     full = copy.deepcopy(props(config.body)) if config else {}
     settings = None
     if sent is not None:
@@ -156,9 +162,9 @@ def _site(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any]
     full.setdefault("ftpsState", "FtpsOnly")
     full.setdefault("linuxFxVersion", "")
     full["vnetRouteAllEnabled"] = bool(p.get("vnetRouteAllEnabled"))
-    _put_config(backend, res, "web", full)
-    if settings is not None or find(backend, f"{res.id}/config/appsettings") is None:
-        _put_config(backend, res, "appsettings", settings or {})
+    _put_config(ctx, res, "web", full)
+    if settings is not None or find(ctx, f"{res.id}/config/appsettings") is None:
+        _put_config(ctx, res, "appsettings", settings or {})
     thin: dict[str, Any] = {k: None for k in ("appSettings", "minTlsVersion", "scmMinTlsVersion", "ftpsState",
                                                 "connectionStrings", "defaultDocuments")}
     thin.update({k: full.get(k) for k in _THIN_CONFIG})
@@ -166,31 +172,33 @@ def _site(backend: Backend, rp: ResourcePath, res: Resource, old: dict[str, Any]
     p["siteConfig"] = thin
 
 
-def _plan_sku(backend: Backend, farm_id: str) -> str | None:
-    farm = find(backend, farm_id)
+def _plan_sku(ctx: ProviderContext, farm_id: str) -> str | None:
+    farm = find(ctx, farm_id)
     if farm is None:
         return None
     return str((farm.body.get("sku") or {}).get("tier") or "") or None
 
 
-def _put_config(backend: Backend, site: Resource, name: str, values: dict[str, Any]) -> None:
+def _put_config(ctx: ProviderContext, site: Resource, name: str, values: dict[str, Any]) -> None:
     cid = f"{site.id}/config/{name}"
     body = {"id": cid, "name": name, "type": "Microsoft.Web/sites/config",
             "location": site.body.get("location"), "properties": values}  # fmt: skip
-    backend.store.put(Resource(id=cid, type="Microsoft.Web/sites/config", body=body, root_key=site.key))
+    ctx.store.put(Resource(id=cid, type="Microsoft.Web/sites/config", body=body, root_key=site.key))
 
 
-def list_app_settings(backend: Backend, site_id: str) -> dict[str, Any] | None:
-    """``POST {site}/config/appsettings/list``."""
-    cfg = find(backend, f"{site_id}/config/appsettings")
-    return backend.render(cfg) if cfg is not None else None
+def _list_config(ctx: ProviderContext, rp: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST {site}/config/appsettings/list``: the settings with their values (GET never shows them)."""
+    if rp.names[-1].lower() != "appsettings":
+        return {}
+    cfg = find(ctx, rp.parent_id)
+    if cfg is None:
+        raise errors.resource_not_found("Microsoft.Web/sites", rp.names[0], rp.resource_group)
+    return ctx.render(cfg)
 
 
-def check_removal(backend: Backend, res: Resource) -> None:
+def check_removal(ctx: ProviderContext, res: Resource) -> None:
     """A plan that still hosts sites cannot be deleted."""
-    if res.type.lower() != PLAN:
-        return
-    sites = [s.body["name"] for s in backend.store.of_type(SITE)
+    sites = [s.body["name"] for s in ctx.store.of_type(SITE)
              if id_key(str(props(s.body).get("serverFarmId") or "")) == res.key]
     if sites:
         raise errors.ArmError(
@@ -198,13 +206,22 @@ def check_removal(backend: Backend, res: Resource) -> None:
             f"{', '.join(sites)} assigned to it.")
 
 
-def render(backend: Backend, res: Resource, body: dict[str, Any]) -> None:
-    if res.type.lower() == PLAN:
-        p = body.get("properties")
-        if isinstance(p, dict):
-            p["numberOfSites"] = sum(1 for s in backend.store.of_type(SITE)
-                                     if id_key(str(props(s.body).get("serverFarmId") or "")) == res.key)
+def render(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    """A plan shows how many sites it hosts."""
+    p = body.get("properties")
+    if isinstance(p, dict):
+        p["numberOfSites"] = sum(1 for s in ctx.store.of_type(SITE)
+                                 if id_key(str(props(s.body).get("serverFarmId") or "")) == res.key)
 
 
 def location_matches(site_body: dict[str, Any], farm: Resource) -> bool:
     return norm_loc(str(site_body.get("location") or "")) == norm_loc(str(farm.body.get("location") or ""))
+
+
+HANDLERS: dict[str, Handler] = {
+    PLAN: Handler(after_put=_after_plan, check_removal=check_removal, render=render),
+    SITE: Handler(validate=_validate_site, after_put=_after_site, render=render_private_endpoint_connections),
+    CONFIG: Handler(after_put=_after_config),
+    f"{CONFIG}/list": Handler(action=_list_config),
+    "microsoft.web/checknameavailability": Handler(action=check_name_availability),
+}

@@ -129,3 +129,17 @@ def test_help_does_not_import_azure_or_the_emulator() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_no_import_circles_inside_the_emulator() -> None:
+    """Emulator modules form a graph without cycles (type-checking-only imports count too), so
+    each provider module can be read, tested and changed on its own."""
+    import graphlib
+
+    emulator = {m for m in MODULES if within(m, "lzengine.emulator") and m != "lzengine.emulator"}
+    graph = {m: {i for i in MODULES[m] if i in emulator and i != m} for m in emulator}
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        raise AssertionError(f"import circle inside the emulator: {' -> '.join(exc.args[1])}") from None
+    assert len(order) == len(emulator) > 20

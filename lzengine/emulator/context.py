@@ -1,0 +1,54 @@
+"""The narrow view of the emulator that provider handlers get, and the tenant constant.
+
+Provider modules (``rp_*.py``, :mod:`lzengine.emulator.governance`) are called by
+:mod:`lzengine.emulator.hooks` with a :class:`ProviderContext`: the store, the subscription, the
+directory of principals, the policy engine, a ``render`` function, the clock, and the query and
+api-version of the request being served. The backend builds one view per request
+(:class:`RequestView`), so per-request state never travels on a shared attribute. Nothing here
+imports the backend: this module is a leaf of the emulator's import graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lzengine.emulator.store import Resource, Store
+
+TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de"
+
+
+class ProviderContext(Protocol):
+    """What a provider handler may use."""
+
+    store: Store
+    subscription_id: str
+    directory: dict[str, str]
+    policy: Any
+    query: dict[str, str]
+    api_version: str
+
+    def render(self, res: Resource) -> dict[str, Any]: ...
+
+    def now(self) -> float: ...
+
+
+@dataclass
+class RequestView:
+    """A :class:`ProviderContext` for one request (built by the backend)."""
+
+    store: Store
+    subscription_id: str
+    directory: dict[str, str]
+    policy: Any
+    renderer: Callable[[Resource], dict[str, Any]]
+    clock: Callable[[], float]
+    query: dict[str, str] = field(default_factory=dict)
+    api_version: str = ""
+
+    def render(self, res: Resource) -> dict[str, Any]:
+        return self.renderer(res)
+
+    def now(self) -> float:
+        return self.clock()
