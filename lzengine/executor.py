@@ -3,14 +3,14 @@
 Who uses it: ``lzengine.engine.Engine.apply``. The executor decides nothing about *what* to do
 (that was ``lzengine.diff``); it runs each change once its dependencies finished, resolves
 runtime references from their fresh outputs, serialises writes per parent where ARM demands it
-(the kind's ``serialize_on``), retries through ``lzengine.retry``, and skips only the
-dependents of a failed resource while independent branches finish. Outcomes are returned, not
-raised; the root cause of a failure is reported once, on the resource that failed.
+(the kind's ``serialize_on``; in the scheduler, so a busy key keeps a resource queued and never
+blocks a worker), retries through ``lzengine.retry``, and skips only the dependents of a
+failed resource while independent branches finish. Outcomes are returned, not raised; the root
+cause of a failure is reported once, on the resource that failed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import threading
 import time
@@ -60,7 +60,6 @@ class Executor:
         self.clock = clock
         self.purge = purge
         self.stop = stop
-        self._locks: dict[str, threading.Lock] = {}
         self._written: set[str] = set()  # addresses written in this run
         self._replaced: set[str] = set()  # addresses deleted and created again in this run
         self._locks_guard = threading.Lock()
@@ -68,24 +67,31 @@ class Executor:
     def run(self, graph: Graph, changeset: ChangeSet, *, reverse: bool = False) -> list[Outcome]:
         """Converge every change; return one Outcome per node, in graph order.
 
-        ``reverse`` walks dependents first, as deletes need.
+        ``reverse`` walks dependents first, as deletes need. Serialisation happens here, in the
+        scheduler: a ready resource whose serialisation key (``serialize_on``) is held by a
+        running one waits in the queue of that key, and the worker takes the next ready
+        resource instead; when the key is released, the best-ranked waiter goes back to the
+        ready queue. No worker ever blocks on a busy key.
         """
         sorter = graph.sorter(reverse=reverse)
-        rank = _downstream_time(graph, changeset, reverse=reverse)
+        prerequisites = _prerequisites(graph, reverse=reverse)
+        rank = _downstream_time(graph, changeset, prerequisites, reverse=reverse)
         outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
         outcomes: dict[str, Outcome] = {}
         blocked: dict[str, str] = {}  # address -> address of the failure that blocks it
-        running: dict[Future, str] = {}
+        running: dict[Future, tuple[str, str | None]] = {}  # -> (address, serialisation key held)
         ready: list[tuple[float, int, str]] = []  # heap: longest expected path to the end first
+        busy: set[str] = set()  # serialisation keys held by running resources
+        parked: dict[str, list[tuple[float, int, str]]] = {}  # key -> heap of resources waiting for it
         position = {a: i for i, a in enumerate(graph.nodes)}
         with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="lz") as pool:
             while sorter.is_active():
                 for address in sorter.get_ready():
                     heapq.heappush(ready, (-rank[address], position[address], address))
                 while ready and len(running) < self.parallelism:
-                    address = heapq.heappop(ready)[2]
-                    before = graph.prerequisites(address, reverse=reverse)
-                    failed_dep = next((d for d in sorted(before) if d in blocked), None)
+                    entry = heapq.heappop(ready)
+                    address = entry[2]
+                    failed_dep = next((d for d in sorted(prerequisites[address]) if d in blocked), None)
                     if self.stop is not None and self.stop.is_set():
                         outcomes[address] = Outcome.skipped(changeset.changes[address], "not run: stopping")
                         self.reporter.done(outcomes[address])
@@ -100,12 +106,24 @@ class Executor:
                         sorter.done(address)
                         continue
                     node = graph.nodes[address]
-                    running[pool.submit(self._converge, node, changeset.changes[address], outputs, reverse)] = address
-                if not running:
+                    key = self._key_for(node, changeset.changes[address], outputs)
+                    if key is not None and key in busy:
+                        heapq.heappush(parked.setdefault(key, []), entry)
+                        continue
+                    if key is not None:
+                        busy.add(key)
+                    future = pool.submit(self._converge, node, changeset.changes[address], outputs, reverse)
+                    running[future] = (address, key)
+                if not running:  # (a parked resource always has a running holder of its key)
                     continue
                 finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
                 for future in finished:
-                    address = running.pop(future)
+                    address, key = running.pop(future)
+                    if key is not None:
+                        busy.discard(key)
+                        waiting = parked.get(key)
+                        if waiting:
+                            heapq.heappush(ready, heapq.heappop(waiting))
                     outcome, body = future.result()
                     outcomes[address] = outcome
                     if outcome.status is Status.FAILED:
@@ -123,6 +141,19 @@ class Executor:
                     self.reporter.done(outcome)
                     sorter.done(address)
         return [outcomes[a] for a in graph.nodes if a in outcomes]
+
+    def _key_for(self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None]) -> str | None:
+        """The serialisation key ``node`` holds while it runs (None: runs beside anything).
+
+        A no-op without references never calls ARM and holds nothing; a body-path key is read
+        from the body with its references resolved (all its dependencies have finished)."""
+        if node.kind.serialize_on is None:
+            return None
+        if change.action is Action.NOOP and not refs.find(node.body) and node.kind.repair is None \
+                and not self._upstream_in(node, self._replaced):
+            return None
+        body = node.body if node.kind.serialize_on == PARENT else refs.resolve(node.body, outputs)
+        return serialization_key(node, body)
 
     # -- one node ------------------------------------------------------------------------------
     def _converge(
@@ -188,16 +219,14 @@ class Executor:
     def _write(
         self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str]
     ) -> dict[str, Any]:
-        with self._lock_for(node, desired) or contextlib.nullcontext():
-            return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind), progress, options or None)
+        return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind), progress, options or None)
 
     def _upstream_in(self, node: Node, addresses: set[str]) -> bool:
         with self._locks_guard:
             return any(dep in addresses for dep in node.depends_on)
 
     def _delete(self, node: Node) -> None:
-        with self._lock_for(node) or contextlib.nullcontext():
-            self.adapter.delete(node.kind, node.arm_id)
+        self.adapter.delete(node.kind, node.arm_id)
 
     def _with_retries(self, node: Node, attempts: Attempts, operation: Callable[[], Any]) -> Any:
         return run_with_retries(
@@ -208,21 +237,27 @@ class Executor:
             on_retry=lambda error, delay: self.reporter.retrying(node.address, error, delay),
         )
 
-    def _lock_for(self, node: Node, body: dict[str, Any] | None = None) -> threading.Lock | None:
-        """The lock writes of this node share with their siblings, per the kind's serialize_on."""
-        key = serialization_key(node, body if body is not None else node.body)
-        if key is None:
-            return None
-        with self._locks_guard:
-            return self._locks.setdefault(key, threading.Lock())
+
+def _prerequisites(graph: Graph, *, reverse: bool) -> dict[str, frozenset[str]]:
+    """What must finish before each node, computed once per walk (linear in the edges)."""
+    if not reverse:
+        return {a: n.depends_on for a, n in graph.nodes.items()}
+    dependents: dict[str, set[str]] = {a: set() for a in graph.nodes}
+    for node in graph.nodes.values():
+        for dep in node.depends_on:
+            if dep in dependents:
+                dependents[dep].add(node.address)
+    return {a: frozenset(d) for a, d in dependents.items()}
 
 
-def _downstream_time(graph: Graph, changeset: ChangeSet, *, reverse: bool) -> dict[str, float]:
+def _downstream_time(
+    graph: Graph, changeset: ChangeSet, prerequisites: dict[str, frozenset[str]], *, reverse: bool
+) -> dict[str, float]:
     """For each node, the expected seconds from its start to the end of the walk (its own
     expected duration, if it has work to do, plus its longest chain of successors)."""
     successors: dict[str, list[str]] = {a: [] for a in graph.nodes}
     for address in graph.nodes:
-        for before in graph.prerequisites(address, reverse=reverse):
+        for before in prerequisites[address]:
             if before in successors:
                 successors[before].append(address)
     rank: dict[str, float] = {}

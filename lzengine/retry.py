@@ -4,6 +4,8 @@ Who uses it: the executor wraps every read, write and delete in ``run_with_retri
 clients are built with ``retry_total=0`` so this is the only retry loop. Classification is one
 table keyed by ARM error code (see ``CLASSIFICATION``); the HTTP status only decides for codes
 the table does not know. Waits honour the server's Retry-After; otherwise exponential backoff.
+A throttled request (429) is not an attempt: it waits the server's Retry-After and tries again,
+bounded only by the deadline, because the request never reached the resource provider.
 Sleep and clock are injectable so tests run in virtual time.
 """
 
@@ -128,6 +130,23 @@ def classify(error: BaseException) -> Classification:
     return R
 
 
+#: ARM codes of a request refused by throttling (ARM's own, and providers' variants)
+THROTTLE_CODES = frozenset(c.lower() for c in ("TooManyRequests", "SubscriptionRequestsThrottled",
+                                                "TenantRequestsThrottled", "ResourceRequestsThrottled"))
+
+
+def is_throttled(error: BaseException | None) -> bool:
+    """True for a 429: the request was turned away before the provider saw it."""
+    if not isinstance(error, ProviderError):
+        return False
+    code = error.code.lower()
+    if code in THROTTLE_CODES:
+        return True
+    # a provider's own 429 with a code we know (RetryableErrorDueToAnotherOperation ...) is a busy
+    # resource, not throttling: it costs an attempt like any conflict
+    return error.status == 429 and code not in CLASSIFICATION and not code.startswith("retryable")
+
+
 def hint_for(error: ProviderError) -> str:
     return HINTS.get(error.code.lower(), "")
 
@@ -158,10 +177,12 @@ class RetryPolicy:
 
 @dataclass
 class Attempts:
-    """Counts attempts of one operation, for the report."""
+    """Counts attempts of one operation, for the report (throttled requests apart: they are not
+    attempts)."""
 
     count: int = 0
     last_error: BaseException | None = None
+    throttled: int = 0
 
 
 def run_with_retries(
@@ -172,8 +193,18 @@ def run_with_retries(
     attempts: Attempts,
     on_retry: Callable[[BaseException, float], None] | None = None,
 ) -> T:
-    """Run ``operation`` until it succeeds, fails fatally, or runs out of attempts or time."""
+    """Run ``operation`` until it succeeds, fails fatally, or runs out of attempts or time.
+
+    A throttled try (429) waits the server's Retry-After and does not count as an attempt."""
     start = policy.clock()
+    free: set[int] = set()  # numbers of the tries that were throttled: not attempts
+
+    def note_throttled(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if is_throttled(error) and state.attempt_number not in free:
+            free.add(state.attempt_number)
+            attempts.throttled += 1
+            attempts.count -= 1
     planned: dict[int, float] = {}  # attempt number -> the delay chosen for it, computed once
 
     def delay_after(state: RetryCallState) -> float:
@@ -185,11 +216,14 @@ def run_with_retries(
         return operation()
 
     def stop(state: RetryCallState) -> bool:
-        return state.attempt_number >= policy.max_attempts or policy.clock() - start + delay_after(state) > deadline_s
+        note_throttled(state)
+        out_of_attempts = state.attempt_number - len(free) >= policy.max_attempts
+        return out_of_attempts or policy.clock() - start + delay_after(state) > deadline_s
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         attempts.last_error = error
+        note_throttled(state)
         delay = delay_after(state)
         if on_retry is not None and error is not None:
             on_retry(error, delay)

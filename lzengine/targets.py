@@ -12,6 +12,7 @@ configured (``AZURE_SUBSCRIPTION_ID``); otherwise the local emulator with its st
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ def open_target(
         raise TargetError(f"unknown target {chosen!r}: use local, azure or endpoint")
     with _local_emulator(state_dir, time_scale, policy_dir) as emu:
         connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
-                                ca_file=emu.ca_file, polling_interval=0.02)
+                                ca_file=emu.ca_file, polling_interval=0.02,
+                                # its "scaled" throttling refills 1/time_scale times faster than ARM
+                                pacing_speedup=1 / time_scale if time_scale > 0 else math.inf)
         state = Path(state_dir) / "emulator.sqlite"
         yield Target(f"local emulator (state {state}, time scale {time_scale:g})", connection,
                      backoff_scale=time_scale)

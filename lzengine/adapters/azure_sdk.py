@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lzengine import ids
+from lzengine.adapters.pacing import Pacer, pacing_policy, retry_after_from
 from lzengine.errors import ProviderError
 from lzengine.kinds.base import ResourceKind
 
@@ -66,6 +67,9 @@ class Connection:
     ca_file: str | None = None
     polling_interval: float = 5.0
     pool_size: int = 64
+    #: how many times faster than Azure the target refills its rate-limit buckets (the local
+    #: emulator's "scaled" throttling: 1 / time scale; math.inf: it never throttles)
+    pacing_speedup: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,9 +91,11 @@ def _raw_json(pipeline_response: Any, deserialized: Any, headers: Any) -> Any:
 class AzureSdkAdapter:
     """Reads, writes and deletes by ARM id through the typed client each kind names."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, pacer: Pacer | None = None):
         self.connection = connection
         self.subscription_id = connection.subscription_id
+        #: one request budget per subscription and operation class, shared by every client
+        self.pacer = pacer or Pacer(speedup=connection.pacing_speedup)
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._transport: Any = None
@@ -145,6 +151,7 @@ class AzureSdkAdapter:
             policies.NetworkTraceLoggingPolicy(),
             policies.DistributedTracingPolicy(),
             ARMHttpLoggingPolicy(),
+            pacing_policy(self.pacer),  # last: every request that reaches the wire is paced
         ]
 
     def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
@@ -474,17 +481,7 @@ def _code_and_message(exc: Any) -> tuple[str, str]:
 
 
 def _retry_after(response: Any) -> float | None:
-    if response is None:
-        return None
-    headers = response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("x-ms-retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value:
-            try:
-                return float(value) * scale
-            except ValueError:
-                continue
-    return None
+    return None if response is None else retry_after_from(response.headers)
 
 
 def _as_rest(model: Any) -> dict[str, Any]:

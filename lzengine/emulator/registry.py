@@ -253,7 +253,8 @@ _SPECS: list[TypeSpec] = [
     _network("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", (10.0, 10.0, 10.0)),
     _network("Microsoft.Network/privateLinkServices", (30.0, 20.0, 20.0)),
     _private_dns("Microsoft.Network/privateDnsZones", (30.0, 10.0, 30.0)),
-    _private_dns("Microsoft.Network/privateDnsZones/virtualNetworkLinks", (30.0, 30.0, 30.0)),
+    # links of one zone are written side by side in Azure (see lzengine/kinds/privatedns.py)
+    replace(_private_dns("Microsoft.Network/privateDnsZones/virtualNetworkLinks", (30.0, 30.0, 30.0)), lock="self"),
     _sync("Microsoft.Network/privateDnsZones/A", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
     _sync("Microsoft.Network/privateDnsZones/CNAME", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),
     _sync("Microsoft.Network/privateDnsZones/SOA", PRIVATE_DNS_VERSIONS, etag="guid", lock="root"),

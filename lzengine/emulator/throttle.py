@@ -4,7 +4,10 @@ Called by :mod:`lzengine.emulator.app` once per ARM request (admin requests are 
 buckets follow the regional limits ARM uses since 2024 (reads 250 with 25/s refill, writes and
 deletes 200 with 10/s). ``mode``: ``"off"`` never throttles, ``"on"`` refills at the real rate,
 ``"scaled"`` refills ``1/time_scale`` times faster (so a test at ``time_scale=0.01`` gets
-100× the rate). The clock is injectable so tests can step time.
+100× the rate; time scale 0 never throttles). The wait a 429 announces is computed from the
+same bucket and the same clock that refills it, so after exactly that wait (on the emulator's
+clock) the request is accepted, in every mode and time scale. The clock is injectable so tests
+can step time. ``rejected`` counts 429s per operation class, for benchmarks and tests.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Throttler:
         self.clock = clock or time.monotonic
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._lock = threading.Lock()
+        self.rejected: dict[str, int] = dict.fromkeys(LIMITS, 0)
 
     def _rate(self, base: float) -> float:
         if self.mode == "scaled":
@@ -71,7 +75,7 @@ class Throttler:
 
     def take(self, subscription: str, kind: str) -> Decision:
         capacity, rate = LIMITS[kind]
-        if self.mode == "off":
+        if self.mode == "off" or (self.mode == "scaled" and self.time_scale <= 0):  # infinitely fast refill
             return Decision(True, int(capacity) - 1, 0.0)
         with self._lock:
             now = self.clock()
@@ -79,11 +83,15 @@ class Throttler:
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = self._buckets[key] = _Bucket(capacity, self._rate(rate), now)
-            return bucket.take(now)
+            decision = bucket.take(now)
+            if not decision.allowed:
+                self.rejected[kind] += 1
+            return decision
 
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
+            self.rejected = dict.fromkeys(LIMITS, 0)
 
     def retry_headers(self, wait: float) -> dict[str, str]:
         """Retry-After (whole seconds, at least 1 in real-rate mode) plus retry-after-ms."""

@@ -43,6 +43,9 @@ COGNITIVE_DEPLOYMENT = ResourceKind(
     has_location=False,
     ignore_paths=("etag", "properties.capabilities", "properties.rateLimits", "properties.callRateLimit"),
     replace_on=("properties.model.name", "properties.model.format"),
+    # One deployment write per account at a time: the RP answers RequestConflict to a second
+    # one while the first is Accepted/Creating; the azurerm provider locks the account id
+    # (locks.ByID(accountId)) around every deployment create, update and delete.
     serialize_on=PARENT,
 )
 

@@ -31,6 +31,9 @@ SUBNET = ResourceKind(
         "properties.privateEndpointNetworkPolicies",
         "properties.privateLinkServiceNetworkPolicies",
     ),
+    # Subnets of one VNet one at a time: a subnet write puts its VNet in Updating and a second one
+    # meets AnotherOperationInProgress; the azurerm provider locks the VNet name around every
+    # subnet create, update and delete (and around NSG / route table / NAT associations).
     serialize_on=PARENT,
     deadline_s=20 * 60,
 )

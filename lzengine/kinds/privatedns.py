@@ -1,11 +1,11 @@
 """Kinds served by azure-mgmt-privatedns: private DNS zones and their VNet links.
 
 Who uses it: the compiler (the hub's zones, linked to the hub and every spoke) and the adapter.
-Both are LROs that answer 200/201/202; a zone accepts one writer at a time, so links are
-serialised per zone. Location is always ``global``.
+Both are LROs that answer 200/201/202. Links of one zone are NOT serialised (see the evidence
+next to ``PRIVATE_DNS_ZONE_LINK``). Location is always ``global``.
 """
 
-from lzengine.kinds.base import PARENT, ResourceKind
+from lzengine.kinds.base import ResourceKind
 
 PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 #: None: azure-mgmt-privatedns 2 reads the api-version from its configuration only (2024-06-01).
@@ -35,7 +35,17 @@ PRIVATE_DNS_ZONE_LINK = ResourceKind(
     api_version=PRIVATE_DNS_API,
     ignore_paths=("etag", "properties.virtualNetworkLinkState"),
     replace_on=("properties.virtualNetwork.id",),
-    serialize_on=PARENT,
+    # No serialize_on: links of one zone are written side by side. Evidence: the azurerm
+    # provider (hashicorp/terraform-provider-azurerm, internal/services/privatedns/
+    # private_dns_zone_virtual_network_link_resource.go) takes no lock around a link's
+    # CreateOrUpdate, while it does lock the VNet for subnets, the firewall policy for rule
+    # collection groups and the account for AI deployments; with its default parallelism of 10
+    # many links of one zone go out at once in every hub-and-spoke module. The one conflict
+    # reported on a zone ("Operation group ... privateDnsZones/<zone> already has 1 operations
+    # like UpsertPrivateDnsZone queued", Azure-Samples/azure-ml-federated-learning#137) is two
+    # writers of the zone itself, which the graph never does. [unconfirmed: no REST spec text
+    # states it; hashicorp/terraform-provider-azurerm#29354 reports a failure creating links
+    # "simultaneously" whose cause we could not read]
 )
 
 KINDS = (PRIVATE_DNS_ZONE, PRIVATE_DNS_ZONE_LINK)

@@ -67,3 +67,28 @@ def test_http_429_with_retry_after_and_headers(make_emu, clock: FakeClock) -> No
     # admin calls are never throttled
     for _ in range(5):
         arm.admin("GET", "/stats")
+
+
+@pytest.mark.parametrize(("mode", "scale"), [("on", 0.0), ("on", 0.01), ("on", 1.0), ("scaled", 0.01),
+                                             ("scaled", 0.5), ("scaled", 1.0), ("scaled", 3.0)])
+def test_the_announced_wait_matches_the_refill_clock(mode: str, scale: float, clock: FakeClock) -> None:
+    t = Throttler(mode, scale, clock)
+    for kind in ("reads", "writes"):
+        while t.take("s", kind).allowed:
+            pass
+        refused = t.take("s", kind)
+        headers = t.retry_headers(refused.wait)
+        wait = int(headers["retry-after-ms"]) / 1000
+        assert "Retry-After" not in headers or int(headers["Retry-After"]) >= wait
+        # the announcement is the bucket's own wait, rounded up to whole milliseconds
+        assert refused.wait <= wait < refused.wait + 0.001 + 1e-9
+        clock.advance(refused.wait * 0.9)
+        assert not t.take("s", kind).allowed  # not accepted before its refill ...
+        clock.advance(wait - refused.wait * 0.9 + 1e-9)
+        assert t.take("s", kind).allowed  # ... and accepted once the announced wait has passed
+    assert t.rejected["reads"] == 3 and t.rejected["writes"] == 3
+
+
+def test_scaled_mode_at_time_scale_zero_never_throttles(clock: FakeClock) -> None:
+    t = Throttler("scaled", 0.0, clock)
+    assert all(t.take("s", "writes").allowed for _ in range(1000)) and t.rejected["writes"] == 0

@@ -101,3 +101,47 @@ def test_a_missing_credential_is_fatal_not_retried() -> None:
     error = to_provider_error(CredentialUnavailableError("no az login"), "/subscriptions/s", "read")
     assert (error.code, error.status) == ("AuthenticationFailed", 401)
     assert classify(error) is Classification.FATAL and "az login" in hint_for(error)
+
+
+def test_throttled_tries_cost_no_attempt_and_wait_the_servers_retry_after() -> None:
+    clock = VirtualTime()
+    throttled = [ProviderError("SubscriptionRequestsThrottled", "slow down", status=429, retry_after=0.5)] * 45
+    calls = iter([*throttled, ProviderError("InternalServerError", "boom", status=500, retry_after=1), "done"])
+
+    def operation() -> str:
+        value = next(calls)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    attempts = Attempts()
+    policy = RetryPolicy(max_attempts=30, sleep=clock.sleep, clock=clock.clock)
+    assert run_with_retries(operation, policy, deadline_s=600, attempts=attempts) == "done"
+    assert attempts.count == 2 and attempts.throttled == 45  # 45 > max_attempts: none of them counted
+    assert clock.sleeps == [0.5] * 45 + [1]
+
+
+def test_only_the_deadline_bounds_throttling() -> None:
+    clock = VirtualTime()
+    attempts = Attempts()
+
+    def operation() -> None:
+        raise ProviderError("SubscriptionRequestsThrottled", "slow down", status=429, retry_after=10)
+
+    with pytest.raises(ProviderError):
+        run_with_retries(operation, RetryPolicy(max_attempts=3, sleep=clock.sleep, clock=clock.clock),
+                         deadline_s=95, attempts=attempts)
+    assert len(clock.sleeps) == 9 and attempts.throttled == 10 and attempts.count == 0
+
+
+def test_a_providers_busy_429_is_an_attempt() -> None:
+    clock = VirtualTime()
+    attempts = Attempts()
+
+    def operation() -> None:
+        raise ProviderError("RetryableErrorDueToAnotherOperation", "busy", status=429, retry_after=1)
+
+    with pytest.raises(ProviderError):
+        run_with_retries(operation, RetryPolicy(max_attempts=3, sleep=clock.sleep, clock=clock.clock),
+                         deadline_s=600, attempts=attempts)
+    assert attempts.count == 3 and attempts.throttled == 0
