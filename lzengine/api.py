@@ -17,7 +17,6 @@ confirmation before replacing or deleting resources is a callback (``confirm``) 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import os
 import threading
 import time
@@ -244,9 +243,8 @@ class LandingZone:
             changeset = engine.plan(self.graph)
         return drift_report(list(changeset.changes.values()), len(changeset.changes), self.target.label)
 
-    def verify(self, *, now: datetime.datetime | None = None) -> VerifyReport:
-        """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing.
-        ``now`` (default: the current UTC time) is when model deprecation dates are judged."""
+    def verify(self) -> VerifyReport:
+        """The guardrail checks on the live estate (see ``lzengine.verify``); writes nothing."""
         from lzengine.retry import Attempts, run_with_retries
         from lzengine.verify import run_checks
 
@@ -256,7 +254,7 @@ class LandingZone:
             def read(operation: Callable[[], Any]) -> Any:
                 return run_with_retries(operation, engine.options.retry, deadline_s=600, attempts=Attempts())
 
-            checks = run_checks(self.graph, changeset.observed, changeset.desired, engine.adapter, read, now=now)
+            checks = run_checks(self.graph, changeset.observed, changeset.desired, engine.adapter, read)
         return VerifyReport(tuple(checks), self.target.label)
 
     # -- writes ---------------------------------------------------------------------------------

@@ -3,12 +3,10 @@ passes again after apply."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 
-import lzengine
 from tests.ops.helpers import REFERENCE, arm, edit, find
 
 
@@ -110,16 +108,3 @@ def test_policy_compliance_fails_on_a_non_compliant_resource(cli, emulator) -> N
     assert cli.json("apply", REFERENCE)[0] == 0
     code, checks = checks_of(cli)
     assert code == 0, failing(checks)
-
-
-def test_a_model_past_its_deprecation_fails(emulator) -> None:
-    emu = emulator.emu
-    env = {"LZENGINE_ENDPOINT": emu.url, "LZENGINE_CA_FILE": emu.ca_file, "LZENGINE_TOKEN": emu.token,
-           "AZURE_SUBSCRIPTION_ID": emu.subscription_id}
-    with lzengine.open_target(env=env) as target:
-        zone = lzengine.LandingZone(lzengine.load_plan(REFERENCE), target)
-        assert zone.apply().ok
-        assert not zone.verify().failed
-        later = datetime.datetime(2027, 6, 1, tzinfo=datetime.UTC)  # gpt-4o 2024-11-20 retires 2027-03-01
-        (failed,) = zone.verify(now=later).failed
-    assert failed.name == "model-deployment" and "past its inference deprecation (2027-03-01)" in failed.detail
