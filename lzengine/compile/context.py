@@ -50,7 +50,8 @@ class Context:
         if vnet is None:
             return layout.carve(space, planned)
         declared = {p.spec.name.lower() for p in planned}
-        occupied = [prefix for name, prefix in vnet.subnets.items() if name.lower() not in declared]
+        dropped = [name for name in vnet.subnets if name.lower() not in declared]
+        occupied = [vnet.subnets[name] for name in dropped]
         prefixes = layout.carve(space, planned, vnet.subnets, occupied)
         missing = [p.spec for p in planned if p.spec.name not in prefixes]
         if missing:
@@ -60,6 +61,8 @@ class Context:
                 + ", ".join(f"subnet {s.name!r} (/{s.size})" for s in missing)
                 + f" without moving the subnets that exist (they keep their prefixes: {kept}); "
                 "add a block to the address space, or give the subnet an explicit prefix"
+                + (f", or first delete the subnets the plan no longer declares ({', '.join(dropped)}) with "
+                   "'apply --prune' and add the new one in a later apply" if dropped else "")
             )
         return prefixes
 

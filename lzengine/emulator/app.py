@@ -97,41 +97,52 @@ class Route:
     extra: str | None = None  # namespace / op id / action name
 
 
+def _op_route(kind: str) -> Any:
+    def build(segs: list[str]) -> Route:
+        ns = registry.canonical_namespace(segs[3])
+        return Route(kind, f"{ns}/locations/{segs[6]}", segs[1], extra=segs[7])
+    return build
+
+
+#: Non-resource ARM paths: lower-case segment pattern (``*`` matches any one segment) → Route builder.
+#: Anything else is a resource path (:func:`lzengine.emulator.paths.parse_resource`).
+ROUTES: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (("subscriptions",), lambda s: Route("subscriptions", f"{RESOURCES_NS}/subscriptions")),
+    (("subscriptions", "*"), lambda s: Route("subscription", f"{RESOURCES_NS}/subscriptions", s[1])),
+    (("subscriptions", "*", "resourcegroups"), lambda s: Route("rgs", RG_TYPE, s[1])),
+    (("subscriptions", "*", "resources"), lambda s: Route("sub-resources", f"{RESOURCES_NS}/resources", s[1])),
+    (("subscriptions", "*", "providers"), lambda s: Route("providers", f"{RESOURCES_NS}/providers", s[1])),
+    (("subscriptions", "*", "resourcegroups", "*"), lambda s: Route("rg", RG_TYPE, s[1], s[3])),
+    (("subscriptions", "*", "operationresults", "*"),
+     lambda s: Route("rg-op", f"{RESOURCES_NS}/operationresults", s[1], extra=s[3])),
+    (("subscriptions", "*", "resourcegroups", "*", "resources"),
+     lambda s: Route("rg-resources", f"{RESOURCES_NS}/resources", s[1], s[3])),
+    (("subscriptions", "*", "providers", "*"),
+     lambda s: Route("provider", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+    (("subscriptions", "*", "providers", "*", "register"),
+     lambda s: Route("provider-register", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+    (("subscriptions", "*", "providers", "*", "unregister"),
+     lambda s: Route("provider-unregister", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operations", "*"), _op_route("op-status")),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operationstatuses", "*"), _op_route("op-status")),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operationresults", "*"), _op_route("op-result")),
+    (("providers",), lambda s: Route("tenant-providers", f"{RESOURCES_NS}/providers")),
+)
+
+
+def _matches(pattern: tuple[str, ...], low: list[str]) -> bool:
+    return len(pattern) == len(low) and all(p in ("*", x) for p, x in zip(pattern, low, strict=True))
+
+
 def classify(path: str) -> Route:
+    """The route of an ARM path: the first :data:`ROUTES` pattern that matches, else a resource."""
     segs = split(path)
-    low = [s.lower() for s in segs]
-    n = len(segs)
-    if n == 0:
+    if not segs:
         raise errors.not_found_path(path)
-    if low[0] == "subscriptions":
-        if n == 1:
-            return Route("subscriptions", f"{RESOURCES_NS}/subscriptions")
-        sub = segs[1]
-        if n == 2:
-            return Route("subscription", f"{RESOURCES_NS}/subscriptions", sub)
-        if n == 3 and low[2] == "resourcegroups":
-            return Route("rgs", RG_TYPE, sub)
-        if n == 3 and low[2] == "resources":
-            return Route("sub-resources", f"{RESOURCES_NS}/resources", sub)
-        if n == 3 and low[2] == "providers":
-            return Route("providers", f"{RESOURCES_NS}/providers", sub)
-        if n == 4 and low[2] == "resourcegroups":
-            return Route("rg", RG_TYPE, sub, segs[3])
-        if n == 4 and low[2] == "operationresults":
-            return Route("rg-op", f"{RESOURCES_NS}/operationresults", sub, extra=segs[3])
-        if n == 5 and low[2] == "resourcegroups" and low[4] == "resources":
-            return Route("rg-resources", f"{RESOURCES_NS}/resources", sub, segs[3])
-        if low[2] == "providers" and n == 4:
-            return Route("provider", f"{RESOURCES_NS}/providers", sub, extra=segs[3])
-        if low[2] == "providers" and n == 5 and low[4] in ("register", "unregister"):
-            return Route("provider-" + low[4], f"{RESOURCES_NS}/providers", sub, extra=segs[3])
-        if (low[2] == "providers" and n == 8 and low[4] == "locations"
-                and low[6] in ("operations", "operationresults", "operationstatuses")):
-            ns = registry.canonical_namespace(segs[3])
-            kind = "op-result" if low[6] == "operationresults" else "op-status"
-            return Route(kind, f"{ns}/locations/{segs[6]}", sub, extra=segs[7])
-    elif n == 1 and low[0] == "providers":
-        return Route("tenant-providers", f"{RESOURCES_NS}/providers")
+    low = [s.lower() for s in segs]
+    for pattern, build in ROUTES:
+        if _matches(pattern, low):
+            return build(segs)  # type: ignore[no-any-return]
     rp = parse_resource(segs)
     if rp is None:
         raise errors.not_found_path(path)

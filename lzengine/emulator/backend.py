@@ -33,6 +33,7 @@ from lzengine.emulator.governance import Governance
 from lzengine.emulator.listfilter import compile_filter
 from lzengine.emulator.lro import Clock, Operation, retry_headers
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
+from lzengine.emulator.preconditions import BODY_STYLES, ETags
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
 
@@ -103,7 +104,7 @@ class Backend:
         self._heap: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
         self.active: dict[str, str] = {}  # lock key -> op id
-        self._etag_seq = itertools.count()
+        self.etags = ETags(self.store)
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
         self.policy = Governance(self, policy_dirs)
@@ -304,36 +305,11 @@ class Backend:
             if isinstance(rule, dict) and isinstance(rule.get("properties"), dict):
                 rule["properties"]["provisioningState"] = state
 
-    def _new_etag(self, style: str | None) -> str | None:
-        if style in ("network",):
-            return f'W/"{uuid.uuid4()}"'
-        if style == "guid":
-            return str(uuid.uuid4())
-        if style in ("datetime-header", "datetime-body"):
-            now = datetime.now(UTC)
-            stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{next(self._etag_seq) % 10}Z"
-            return "W/\"datetime'" + stamp.replace(":", "%3A") + "'\""
-        return None
-
-    def _etag_holder(self, res: Resource) -> Resource:
-        spec = registry.lookup(res.type)
-        if spec.etag == "network" and res.root_key and res.root_key != res.key:
-            root = self.store.get(res.root_key)
-            if root is not None:
-                return root
-        return res
-
     def _bump_etag(self, res: Resource) -> None:
-        spec = registry.lookup(res.type)
-        if not spec.etag:
-            return
-        holder = self._etag_holder(res)
-        holder.etag = self._new_etag(spec.etag)
-        if holder is not res:
-            self.store.put(holder)
+        self.etags.bump(res)
 
     def etag_of(self, res: Resource) -> str | None:
-        return self._etag_holder(res).etag
+        return self.etags.of(res)
 
     def render(self, res: Resource) -> dict[str, Any]:
         """The body GET answers: stored body plus inline children and the ETag.
@@ -351,16 +327,12 @@ class Backend:
                 props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
         hooks.render(self.view(), res, body)
         etag = self.etag_of(res)
-        if etag and spec.etag in ("network", "guid", "datetime-body"):
+        if etag and spec.etag in BODY_STYLES:
             body["etag"] = etag
         return body
 
     def _etag_headers(self, res: Resource, *, write: bool = False) -> dict[str, str]:
-        """The ETag header; Network sends it on reads only (writes carry it in the body)."""
-        etag = self.etag_of(res)
-        if not etag or (write and registry.lookup(res.type).etag == "network"):
-            return {}
-        return {"ETag": etag}
+        return self.etags.headers(res, write=write)
 
     def _remove_tree(self, key: str) -> None:
         for k in self.store.keys_under(key):
@@ -432,18 +404,7 @@ class Backend:
         return errors.busy(spec.conflict_code, spec.conflict_status, rp.id, None, 0.0)
 
     def _check_match(self, res: Resource | None, ctx: RequestContext) -> None:
-        if ctx.if_none_match is not None and ctx.if_none_match.strip() == "*" and res is not None:
-            raise errors.precondition_failed(self.etag_of(res), "*", "If-None-Match")
-        if ctx.if_match is None:
-            return
-        sent = ctx.if_match.strip()
-        if res is None:
-            raise errors.precondition_failed(None, sent)
-        if sent == "*":
-            return
-        current = self.etag_of(res)
-        if current is None or (sent != current and _strip_etag(sent) != _strip_etag(current)):
-            raise errors.precondition_failed(current, sent)
+        self.etags.check(res, ctx.if_match, ctx.if_none_match)
 
     def _check_sent_state(self, body: dict[str, Any], existing: Resource | None) -> None:
         props = body.get("properties")
@@ -923,13 +884,6 @@ class Backend:
     def dump(self) -> list[dict[str, Any]]:
         with self.lock:
             return [{"id": r.id, "type": r.type, "body": self.render(r)} for r in self.store.all()]
-
-
-def _strip_etag(value: str) -> str:
-    v = value.strip()
-    if v.startswith("W/"):
-        v = v[2:]
-    return v.strip('"')
 
 
 def _valid_rg_name(name: str) -> bool:

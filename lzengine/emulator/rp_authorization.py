@@ -52,10 +52,10 @@ def directory(ctx: ProviderContext) -> dict[str, str]:
         ident = res.body.get("identity")
         if isinstance(ident, dict) and ident.get("principalId"):
             known.setdefault(str(ident["principalId"]).lower(), "ServicePrincipal")
-        if res.type.lower() == MSI:
-            pid = props(res.body).get("principalId")
-            if pid:
-                known.setdefault(str(pid).lower(), "ServicePrincipal")
+    for res in ctx.store.of_type(MSI):
+        pid = props(res.body).get("principalId")
+        if pid:
+            known.setdefault(str(pid).lower(), "ServicePrincipal")
     return known
 
 

@@ -204,8 +204,11 @@ def allocate_ip(ctx: ProviderContext, subnet_id: str, by_id: str) -> str | None:
         candidate = str(net[i])
         if candidate not in taken:
             return candidate
-    raise errors.bad_request(  # [unconfirmed] code
-        "SubnetIsFull", f"Subnet {subnet_id} has no free IP address left for {by_id}.")
+    # code and wording as AKS surfaces the network RP's error ("<subnet> with address prefix <prefix> doesn't
+    # have enough capacity for IP addresses."); Azure's ARM error-code documentation lists SubnetIsFull too
+    raise errors.bad_request(
+        "SubnetIsFull", f"Subnet {subnet_id} with address prefix {net} doesn't have enough capacity for IP "
+        f"addresses (requested by {by_id}).")
 
 
 def check_subnet_removal(ctx: ProviderContext, subnet: Resource) -> None:
@@ -681,6 +684,10 @@ def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None
                                        for m in problems])  # fmt: skip
 
 
+#: private link targets that refuse a new endpoint while they are being provisioned: type → (code, service)
+_BUSY_TARGET = {COGNITIVE: ("AccountProvisioningStateInvalid", "Microsoft.CognitiveServices/accounts")}
+
+
 def _validate_private_endpoint(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> None:
     p = props(body)
     subnet_id = ref(p.get("subnet"))
@@ -693,13 +700,11 @@ def _validate_private_endpoint(ctx: ProviderContext, rp: ResourcePath, body: dic
         for conn in p.get(key) or []:
             target_id = str(props(conn).get("privateLinkServiceId") or "")
             target = require(ctx, target_id, rp.id)
-            if target is not None and target.type.lower() == COGNITIVE:
-                state = str(props(target.body).get("provisioningState") or "Succeeded")
-                if state.lower() not in ("succeeded", "failed", "canceled"):
-                    raise errors.ArmError(
-                        409, "AccountProvisioningStateInvalid",
-                        f"Call to Microsoft.CognitiveServices/accounts failed. Error message: Account "
-                        f"{target.id} in state {state}.")
+            busy = _BUSY_TARGET.get(target.type.lower()) if target is not None else None
+            state = str(props(target.body).get("provisioningState") or "Succeeded") if target else "Succeeded"
+            if busy and target is not None and state.lower() not in ("succeeded", "failed", "canceled"):
+                raise errors.ArmError(409, busy[0], f"Call to {busy[1]} failed. Error message: Account "
+                                      f"{target.id} in state {state}.")
     for cfg in p.get("ipConfigurations") or []:
         ip = props(cfg).get("privateIPAddress")
         if ip and subnet is not None:
@@ -708,7 +713,7 @@ def _validate_private_endpoint(ctx: ProviderContext, rp: ResourcePath, body: dic
                 addr = ipaddress.ip_address(str(ip))
             except ValueError:
                 addr = None
-            if addr is None or not any(addr in n for n in nets):  # [unconfirmed] code
+            if addr is None or not any(addr in n for n in nets):  # code from Azure's ARM error-code table
                 raise errors.bad_request(
                     "PrivateIPAddressNotInSubnet",
                     f"Private static IP address {ip} does not belong to the range of subnet {subnet_id}.")
@@ -1070,35 +1075,42 @@ def _peering(ctx: ProviderContext, res: Resource, existing: Resource | None) -> 
 
 
 # ---------------------------------------------------------------------------- private endpoints
-_FQDN_SUFFIX = {
-    SEARCH: ("search.windows.net",),
-    SITE: ("azurewebsites.net", "scm.azurewebsites.net"),
-    "microsoft.keyvault/vaults": ("vault.azure.net",),
-}
 _ZONE_FOR_SUFFIX = {"vault.azure.net": "privatelink.vaultcore.azure.net"}
+
+
+def _cognitive_fqdns(target: Resource, name: str, group_ids: list[str]) -> list[str]:
+    sub = str(props(target.body).get("customSubDomainName") or name).lower()
+    kind = str(target.body.get("kind") or "").lower()
+    if kind == "openai":
+        return [f"{sub}.openai.azure.com"]
+    if kind == "aiservices":
+        return [f"{sub}.cognitiveservices.azure.com", f"{sub}.openai.azure.com", f"{sub}.services.ai.azure.com"]
+    return [f"{sub}.cognitiveservices.azure.com"]
+
+
+def _suffixes(*suffixes: str) -> Any:
+    return lambda target, name, group_ids: [f"{name}.{s}" for s in suffixes]
+
+
+#: private link target type → host names a private endpoint to it resolves: f(target, name, groupIds)
+TARGET_FQDNS: dict[str, Any] = {
+    COGNITIVE: _cognitive_fqdns,
+    SEARCH: _suffixes("search.windows.net"),
+    SITE: _suffixes("azurewebsites.net", "scm.azurewebsites.net"),
+    "microsoft.keyvault/vaults": _suffixes("vault.azure.net"),
+    "microsoft.storage/storageaccounts": lambda target, name, group_ids: [
+        f"{name}.{g.lower()}.core.windows.net" for g in group_ids or ["blob"]],
+}
 
 
 def target_fqdns(ctx: ProviderContext, target_id: str, group_ids: list[str]) -> list[str]:
     """The host names a private endpoint to ``target_id`` resolves (for DNS records)."""
     target = find(ctx, target_id)
-    t = (target.type if target else "").lower()
+    if target is None:
+        return []
+    fqdns = TARGET_FQDNS.get(target.type.lower())
     name = target_id.rstrip("/").rsplit("/", 1)[-1].lower()
-    if t == COGNITIVE and target is not None:
-        tp = props(target.body)
-        sub = str(tp.get("customSubDomainName") or name).lower()
-        kind = str(target.body.get("kind") or "").lower()
-        if kind == "openai":
-            return [f"{sub}.openai.azure.com"]
-        if kind == "aiservices":
-            return [f"{sub}.cognitiveservices.azure.com", f"{sub}.openai.azure.com", f"{sub}.services.ai.azure.com"]
-        return [f"{sub}.cognitiveservices.azure.com"]
-    if t == SITE:
-        return [f"{name}.azurewebsites.net", f"{name}.scm.azurewebsites.net"]
-    if t in _FQDN_SUFFIX:
-        return [f"{name}.{s}" for s in _FQDN_SUFFIX[t]]
-    if t == "microsoft.storage/storageaccounts":
-        return [f"{name}.{g.lower()}.core.windows.net" for g in group_ids or ["blob"]]
-    return []
+    return fqdns(target, name, group_ids) if fqdns else []
 
 
 def _private_endpoint(ctx: ProviderContext, rp: ResourcePath, res: Resource, old: dict[str, Any],
