@@ -163,18 +163,23 @@ def _quota_refusals(wanted: list[Wanted], usages: list[dict[str, Any]]) -> dict[
         if usage is None or usage.get("limit") is None:
             continue  # no quota published for it: Azure decides (the catalogue check covers unknown models)
         limit = int(float(usage["limit"]))
-        in_use = int(float(usage.get("currentValue") or 0)) - sum(w.held for w in group)
+        current = int(float(usage.get("currentValue") or 0))
+        held = sum(w.held for w in group)
+        in_use = current - held  # what the new capacities do not replace
         requested = sum(w.capacity for w in group)
         if in_use + requested <= limit:
             continue
         display = str((usage.get("name") or {}).get("value", name))
+        replaced = (f" ({held} of it by the deployment(s) being updated, which the new capacity replaces)"
+                    if held else "")
         for w in group:
             others = requested - w.capacity
             found[w.address] = ("InsufficientQuota", (
                 f"deployment of {w.model} ({w.sku}) in {w.location} requests capacity {w.capacity}"
                 + (f" (with {others} more for other deployments of this plan)" if others else "")
-                + f"; quota {display}: {in_use} in use, limit {limit}, {max(limit - in_use, 0)} available. "
-                "Lower the capacity, or request more quota for this model and region."
+                + f"; quota {display}: {current} in use{replaced}, limit {limit}, "
+                f"{max(limit - in_use, 0)} available. Lower the capacity, or request more quota for this model "
+                "and region."
             ))
     return found
 

@@ -84,8 +84,9 @@ def test_user_raises_capacity_beyond_quota_and_plan_refuses_with_the_numbers(lan
     result = landing_zone.plan(raised)
     assert result.exit_code == 1
     assert "InsufficientQuota" in result.stdout
-    assert "requests capacity 5000" in result.stdout and "50 in use" not in result.stdout
-    assert "0 in use, limit 450" in result.stdout  # its own 50 do not count against itself
+    assert "requests capacity 5000" in result.stdout
+    assert "50 in use (50 of it by the deployment(s) being updated, which the new capacity replaces), " \
+           "limit 450, 450 available" in result.stdout  # its own 50 do not count against itself
     code, document = landing_zone.plan_json(raised)
     refused = [c for c in document["changes"] if c["disposition"] == "refused"]
     assert [c["address"] for c in refused] == ["spokes.chat.ai.deployment.gpt-4o"]

@@ -89,7 +89,8 @@ def test_quota_counts_every_pending_deployment_and_not_an_update_against_itself(
     code, message = found["ai.deployment.b"]
     assert code == "InsufficientQuota"
     assert "requests capacity 200 (with 300 more for other deployments of this plan)" in message
-    assert "0 in use, limit 450, 450 available" in message
+    assert "100 in use (100 of it by the deployment(s) being updated, which the new capacity replaces), " \
+           "limit 450, 450 available" in message
 
 
 def test_lists_this_identity_may_not_read_leave_the_check_to_azure() -> None:
