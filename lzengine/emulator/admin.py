@@ -163,7 +163,7 @@ class AdminApi:
         b.settle()
         with b.lock:
             ops = [{"id": o.id, "kind": o.kind, "target": o.target, "status": o.status,
-                    "remaining": max(0.0, o.end - b.clock())} for o in b.ops.values()]
+                    "remaining": max(0.0, o.end - b.clock())} for o in b.operations.ops.values()]
         return Reply(200, {"value": ops})
 
     # ------------------------------------------------------------------ policy, quota, providers

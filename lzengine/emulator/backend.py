@@ -15,14 +15,9 @@ every PUT/PATCH/DELETE before the provider sees the request.
 from __future__ import annotations
 
 import copy
-import heapq
-import itertools
 import json
 import threading
-import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +26,7 @@ from lzengine.emulator.context import TENANT_ID, RequestView
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.governance import Governance
 from lzengine.emulator.listfilter import compile_filter
-from lzengine.emulator.lro import Clock, Operation, retry_headers
+from lzengine.emulator.lro import Clock, Operation, Operations, retry_headers
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.preconditions import BODY_STYLES, ETags
 from lzengine.emulator.registry import PutMode, TypeSpec
@@ -74,10 +69,6 @@ class RequestContext:
     path: str = ""
 
 
-def _utcnow_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
-
-
 normalize_location = locations.normalize  # the one normaliser; kept under this name for the app
 
 
@@ -100,10 +91,7 @@ class Backend:
         self.store = store if store is not None else Store()
         self.page_size = page_size
         self.lock = threading.RLock()
-        self.ops: OrderedDict[str, Operation] = OrderedDict()
-        self._heap: list[tuple[float, int, str]] = []
-        self._seq = itertools.count()
-        self.active: dict[str, str] = {}  # lock key -> op id
+        self.operations = Operations(self.clock, self.subscription_id, self.time_scale)
         self.etags = ETags(self.store)
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
@@ -141,22 +129,15 @@ class Backend:
         with self.lock:
             self.store.clear()
             self.store.commit()
-            self.ops.clear()
-            self._heap.clear()
-            self.active.clear()
+            self.operations.clear()
             self.policy.records.clear()
             self.policy.denials.clear()
 
     def settle(self) -> None:
         """Apply every operation whose end time has passed."""
         with self.lock:
-            now = self.clock()
             changed = False
-            while self._heap and self._heap[0][0] <= now:
-                _, _, op_id = heapq.heappop(self._heap)
-                op = self.ops.get(op_id)
-                if op is None or op.status != "InProgress":
-                    continue
+            for op in self.operations.due():
                 self._complete(op)
                 changed = True
             if changed:
@@ -165,53 +146,18 @@ class Backend:
     def finish_all(self) -> int:
         """Complete every in-flight operation now (admin helper). Returns how many."""
         with self.lock:
-            pending = [op for op in self.ops.values() if op.status == "InProgress"]
+            pending = self.operations.drain()
             for op in pending:
                 self._complete(op)
-            self._heap.clear()
             self.store.commit()
             return len(pending)
 
-    # ------------------------------------------------------------------ operations
-    def _new_op(
-        self, kind: str, rp_ns: str, location: str, target: str, lock_key: str, seconds: float,
-        api_version: str, fail: bool = False, is_rg: bool = False,
-    ) -> Operation:  # fmt: skip
-        now = self.clock()
-        op = Operation(
-            id=str(uuid.uuid4()),
-            kind=kind,
-            namespace=rp_ns,
-            location=location or "global",
-            subscription=self.subscription_id,
-            target=target,
-            lock_key=lock_key,
-            start=now,
-            end=now + seconds * self.time_scale,
-            api_version=api_version,
-            fail=fail,
-            is_rg=is_rg,
-            started_at=_utcnow_iso(),
-        )
-        self.ops[op.id] = op
-        heapq.heappush(self._heap, (op.end, next(self._seq), op.id))
-        self.active[lock_key] = op.id
-        if len(self.ops) > 20000:
-            for old_id in list(itertools.islice(self.ops, 5000)):
-                if self.ops[old_id].status != "InProgress":
-                    del self.ops[old_id]
-        return op
-
+    # ------------------------------------------------------------------ operations (lro.Operations)
     def _complete(self, op: Operation) -> None:
-        if self.active.get(op.lock_key) == op.id:
-            del self.active[op.lock_key]
-        op.ended_at = _utcnow_iso()
+        """Apply an operation's effect: states settle, a delete removes the tree, a failure marks Failed."""
         if op.fail:
-            op.status = "Failed"
-            op.error = errors.retryable_error(
-                f"Operation {op.id} failed while updating resource {op.target}. "
-                "The call can be retried."
-            )
+            self.operations.finished(op, "Failed", errors.retryable_error(
+                f"Operation {op.id} failed while updating resource {op.target}. The call can be retried."))
             for key in op.members or [op.target]:
                 res = self.store.get(key)
                 if res is not None and res.op_id == op.id:
@@ -220,7 +166,7 @@ class Backend:
                     self._bump_etag(res)
                     self.store.put(res)
             return
-        op.status = "Succeeded"
+        self.operations.finished(op, "Succeeded")
         if op.kind == "delete":
             res = self.store.get(op.target)
             if res is not None and res.op_id == op.id:
@@ -237,40 +183,24 @@ class Backend:
                 self.store.put(res)
 
     def _remaining(self, op: Operation) -> float:
-        return max(0.0, op.end - self.clock())
+        return self.operations.remaining(op)
 
     def op_urls(self, op: Operation, base_url: str) -> tuple[str, str]:
-        """(Azure-AsyncOperation URL, Location URL) of an operation."""
-        q = f"?api-version={quote(op.api_version)}"
-        if op.is_rg:
-            url = f"{base_url}/subscriptions/{op.subscription}/operationresults/{op.id}{q}"
-            return url, url
-        root = f"{base_url}/subscriptions/{op.subscription}/providers/{op.namespace}/locations/{op.location}"
-        return f"{root}/operations/{op.id}{q}", f"{root}/operationResults/{op.id}{q}"
+        return self.operations.urls(op, base_url)
 
     def operation_status(self, op_id: str) -> Reply:
         """The ``Azure-AsyncOperation`` resource: always 200 with ``status``."""
         with self.lock:
-            op = self.ops.get(op_id)
+            op = self.operations.get(op_id)
             if op is None:
                 raise errors.operation_not_found(op_id)
-            body: dict[str, Any] = {"status": op.status}
-            if op.namespace.lower() != "microsoft.network":
-                op_path = (f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/"
-                           f"{op.location}/operationStatuses/{op.id}")
-                body = {"id": op_path, "name": op.id, "status": op.status, "startTime": op.started_at}
-                if op.ended_at:
-                    body["endTime"] = op.ended_at
-                    body["percentComplete"] = 100.0
-            if op.error:
-                body["error"] = op.error
-            headers = retry_headers(self._remaining(op)) if op.status == "InProgress" else {}
+            body, headers = self.operations.status_body(op)
             return Reply(200, body, headers)
 
     def operation_result(self, op_id: str, base_url: str) -> Reply:
         """The ``Location`` resource: 202 while running, then the final answer."""
         with self.lock:
-            op = self.ops.get(op_id)
+            op = self.operations.get(op_id)
             if op is None:
                 raise errors.operation_not_found(op_id)
             if op.status == "InProgress":
@@ -385,13 +315,8 @@ class Backend:
         return id_key(rp.id)
 
     def _check_busy(self, rp: ResourcePath, spec: TypeSpec, base_url: str) -> None:
-        lock_key = self._lock_key(rp, spec)
-        op_id = self.active.get(lock_key)
-        if op_id is None:
-            return
-        op = self.ops.get(op_id)
-        if op is None or op.status != "InProgress":
-            self.active.pop(lock_key, None)
+        op = self.operations.holding(self._lock_key(rp, spec))
+        if op is None:
             return
         raise errors.busy(
             spec.conflict_code, spec.conflict_status, rp.id, self.op_urls(op, base_url)[0],
@@ -499,7 +424,7 @@ class Backend:
             op: Operation | None = None
             if mode.transient is not None:
                 seconds = spec.latency[0 if created else 1]
-                op = self._new_op(
+                op = self.operations.start(
                     "put", rp.namespace, self._op_location(rp, body), key, self._lock_key(rp, spec),
                     seconds, ctx.api_version, fail=ctx.fail_lro,
                 )  # fmt: skip
@@ -633,7 +558,7 @@ class Backend:
                 raise self._not_found(rp)
             headers = self._etag_headers(res)
             if res.op_id:
-                op = self.ops.get(res.op_id)
+                op = self.operations.get(res.op_id)
                 if op is not None and op.status == "InProgress":
                     headers.update(retry_headers(self._remaining(op)))
             return Reply(200, self.render(res), headers)
@@ -707,7 +632,7 @@ class Backend:
                 self._remove_tree(key)
                 self.store.commit()
                 return Reply(mode.status, rendered)
-            op = self._new_op(
+            op = self.operations.start(
                 "delete", rp.namespace, self._op_location(rp, res.body), key,
                 self._lock_key(rp, spec), spec.latency[2], ctx.api_version, fail=ctx.fail_lro,
             )  # fmt: skip
@@ -857,10 +782,10 @@ class Backend:
             res = self.store.get(key)
             if res is None:
                 raise errors.resource_group_not_found(rg)
-            if res.op_id and res.op_id in self.ops and self.ops[res.op_id].status == "InProgress":
-                op = self.ops[res.op_id]
+            if res.op_id and res.op_id in self.operations.ops and self.operations.ops[res.op_id].status == "InProgress":
+                op = self.operations.ops[res.op_id]
             else:
-                op = self._new_op(
+                op = self.operations.start(
                     "delete", "Microsoft.Resources", "global", key, key, spec.latency[2],
                     ctx.api_version, fail=ctx.fail_lro, is_rg=True,
                 )  # fmt: skip
