@@ -17,10 +17,11 @@ confirmation before replacing or deleting resources is a callback (``confirm``) 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +31,16 @@ from lzengine.errors import Diagnostic, LzengineError, PlanError
 from lzengine.report import Outcome, RunReport, Status, plan_summary
 from lzengine.targets import Target, open_target
 from lzengine.verify import VerifyReport
+from lzengine.zone_lock import DEFAULT_POLL_S as DEFAULT_LOCK_POLL_S
+from lzengine.zone_lock import DEFAULT_TIMEOUT_S as DEFAULT_LOCK_TIMEOUT_S
+from lzengine.zone_lock import LockHeld, LockInfo
 
 if TYPE_CHECKING:
     from lzengine.plan.models import Plan
 
 __all__ = [
-    "ApplyResult", "ConfirmationRefused", "Event", "LandingZone", "PlanResult", "Target", "load_plan", "open_target",
+    "ApplyResult", "ConfirmationRefused", "Event", "LandingZone", "LockHeld", "PlanResult", "Target", "load_plan",
+    "open_target",
 ]
 
 
@@ -131,6 +136,8 @@ class ApplyResult:
     duration_s: float = 0.0
     #: True: refused before its first write (a quota, model or live-address refusal)
     refused: bool = False
+    #: the run lock this run held (lzengine.zone_lock.ZoneLock.as_dict), None without one
+    lock: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -152,7 +159,10 @@ class ApplyResult:
         return self.report.summary()
 
     def as_dict(self) -> dict[str, Any]:
-        return self.report.as_dict()
+        document = self.report.as_dict()
+        if self.lock is not None:
+            document["lock"] = self.lock
+        return document
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -180,6 +190,10 @@ class LandingZone:
         on_progress: ProgressCallback | None = None,
         stop: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
+        lock: bool = True,
+        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        lock_holder: str | None = None,
+        on_lock_wait: Callable[[LockInfo], None] | None = None,
     ):
         self.plan_model = plan
         self.target = target
@@ -189,6 +203,12 @@ class LandingZone:
         self.stop = stop
         self.clock = clock
         self.graph: Any = None  # compiled per operation, against the live VNets (see _engine)
+        #: apply and destroy hold the landing zone's run lock (lzengine.zone_lock); a second run
+        #: waits up to lock_timeout_s, then raises LockHeld naming the holder
+        self.lock = lock
+        self.lock_timeout_s = lock_timeout_s
+        self.lock_holder = lock_holder
+        self.on_lock_wait = on_lock_wait
 
     @property
     def name(self) -> str:
@@ -242,7 +262,7 @@ class LandingZone:
         callback that returns True for them; otherwise ``ConfirmationRefused`` is raised before
         any write. ``plan`` (from ``plan(prune=...)``) avoids reading twice."""
         started = self.clock()
-        with self._engine() as engine:
+        with self._locked() as lock, self._engine() as engine:
             if plan is None or plan._changeset is None or (prune and plan._prune is None):
                 plan = self._plan(engine, prune)
             else:
@@ -252,7 +272,12 @@ class LandingZone:
             report = engine.apply(self.graph, plan._changeset)
             if prune and plan._prune is not None and not report.refused:
                 report.outcomes += engine.prune(*plan._prune)
-        return ApplyResult(report.outcomes, self.target.label, self.clock() - started, report.refused)
+            if lock is not None and lock.created:  # the lock's first run made the hub's resource group
+                report.outcomes = [
+                    replace(o, action=Action.CREATE) if o.arm_id.lower() in lock.created
+                    and o.action is Action.NOOP and o.status is Status.OK else o for o in report.outcomes]
+        return ApplyResult(report.outcomes, self.target.label, self.clock() - started, report.refused,
+                           lock=lock.as_dict() if lock else None)
 
     def destroy(
         self, *, purge: bool = False, allow_destructive: bool = False, confirm: ConfirmCallback | None = None,
@@ -260,15 +285,38 @@ class LandingZone:
         """Delete every resource of the plan that exists, dependents first; ``purge`` also purges
         soft-deleted AI accounts. Needs ``allow_destructive`` or ``confirm`` like ``apply``."""
         started = self.clock()
-        with self._engine(purge=purge) as engine:
+        with self._locked() as lock, self._engine(purge=purge) as engine:
             changeset = engine.plan_destroy(self.graph)
             deletions = [c for c in changeset.pending() if c.allowed]
             self._confirm(list(changeset.changes.values()), deletions, allow_destructive, confirm,
                           "destroy deletes resources")
             report = engine.destroy(self.graph, changeset)
-        return ApplyResult(report.outcomes, self.target.label, self.clock() - started)
+        return ApplyResult(report.outcomes, self.target.label, self.clock() - started,
+                           lock=lock.as_dict() if lock else None)
 
     # -- internals ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[Any]:
+        """The landing zone's run lock around a converging run (nothing when ``lock`` is off).
+        Taken before the first read, so every decision of the run is made under it."""
+        if not self.lock:
+            yield None
+            return
+        from lzengine.adapters.azure_sdk import AzureSdkAdapter
+        from lzengine.control_zone import ControlZone, hub_resource_group_body
+        from lzengine.zone_lock import zone_lock
+
+        control = ControlZone.of_plan(self.plan_model, self.target.subscription_id)
+        poll_s = float(os.environ.get("LZENGINE_LOCK_POLL_S") or DEFAULT_LOCK_POLL_S)
+        adapter = AzureSdkAdapter(self.target.connection)
+        try:
+            with zone_lock(adapter, control, holder=self.lock_holder, timeout_s=self.lock_timeout_s,
+                           poll_s=poll_s, resource_group_body=hub_resource_group_body(self.plan_model),
+                           on_wait=self.on_lock_wait) as lock:
+                yield lock
+        finally:
+            adapter.close()
+
     @staticmethod
     def _confirm(shown: list[Change], destructive: list[Change], allowed: bool, confirm: ConfirmCallback | None,
                  what: str) -> None:

@@ -182,6 +182,8 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask before replacing or deleting resources.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
+              help="Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--prune", is_flag=True,
               help="Delete resources tagged as managed by this landing zone that the plan no longer declares.")
 def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
@@ -200,6 +202,8 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
+              help="Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--purge", is_flag=True,
               help="Also purge soft-deleted Cognitive Services accounts, which otherwise keep their name for 48 h.")
 def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
@@ -360,6 +364,13 @@ class Log:
             click.echo(f"    hint: {hint}", err=True)
 
 
+def _lock_timeout(options: dict[str, Any]) -> float:
+    from lzengine.zone_lock import DEFAULT_TIMEOUT_S
+
+    value = options.get("lock_timeout")
+    return DEFAULT_TIMEOUT_S if value is None else float(value)
+
+
 def _log_format(options: dict[str, Any]) -> str | None:
     ctx = click.get_current_context(silent=True)
     inherited = ctx.find_root().params.get("log_format") if ctx else None
@@ -400,7 +411,11 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
             log.info("target", f"target: {target.label}", to_stderr=as_json, target=target.label)
             reporter = _reporter(as_json, log)
             zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],
-                                   on_progress=_forward(reporter), stop=stop)
+                                   on_progress=_forward(reporter), stop=stop,
+                                   lock_timeout_s=_lock_timeout(options),
+                                   on_lock_wait=lambda held: log.info(
+                                       "lock-wait", f"waiting for the lock of {plan_model.name}: held by "
+                                       f"{held.describe()}", to_stderr=True, holder=held.as_dict()))
             try:
                 yield Session(zone, target, reporter, log, as_json)
             except PlanError as exc:  # a dependency cycle found while compiling

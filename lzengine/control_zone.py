@@ -35,6 +35,12 @@ CONTROL_SUFFIX = "lzengine.internal"
 HUB_RESOURCE_GROUP = "hub.resource_group"
 
 
+def hub_resource_group_body(plan: Any) -> dict[str, Any]:
+    """The body the compiler gives the hub's resource group (location, the plan's tags and
+    lzengine's), for the lock of a landing zone's very first run, which must create it."""
+    return {"location": plan.location, "tags": {**plan.tags, MANAGED_BY_TAG: "lzengine", ZONE_TAG: plan.name}}
+
+
 @dataclass(frozen=True)
 class ControlZone:
     """Where one landing zone's control records live."""
@@ -60,20 +66,31 @@ class ControlZone:
             raise ValueError(f"the graph has no {HUB_RESOURCE_GROUP} node; every plan has a hub")
         return cls(subscription, ids.parse_name(node.arm_id), landing_zone)
 
+    @classmethod
+    def of_plan(cls, plan: Any, subscription: str) -> ControlZone:
+        """The control zone of a plan (``lzengine.plan.models.Plan``), before compiling it."""
+        from lzengine.plan.naming import Names
+
+        return cls(subscription, Names(plan, subscription).hub_resource_group(), plan.name)
+
     def body(self) -> dict[str, Any]:
         return {"location": "global", "tags": {MANAGED_BY_TAG: "lzengine", ZONE_TAG: self.landing_zone}}
 
     def exists(self, adapter: Adapter) -> bool:
         return adapter.read(KINDS_BY_NAME["private_dns_zone"], self.arm_id) is not None
 
-    def ensure(self, adapter: Adapter, resource_group_body: dict[str, Any] | None = None) -> None:
+    def ensure(self, adapter: Adapter, resource_group_body: dict[str, Any] | None = None) -> set[str]:
         """Create the zone when it is missing; with ``resource_group_body``, also the hub's resource
-        group when that is missing (the lock of a landing zone's very first apply)."""
+        group when that is missing (the lock of a landing zone's very first apply). Returns the
+        lower-cased ids it created."""
         if self.exists(adapter):
-            return
+            return set()
+        created = set()
         if resource_group_body is not None:
             group = KINDS_BY_NAME["resource_group"]
             group_id = ids.resource_group_id(self.subscription, self.resource_group)
             if adapter.read(group, group_id) is None:
                 adapter.write(group, group_id, resource_group_body)
+                created.add(group_id.lower())
         adapter.write(KINDS_BY_NAME["private_dns_zone"], self.arm_id, self.body())
+        return created | {self.arm_id.lower()}

@@ -67,12 +67,15 @@ class Stats:
             self.kinds: Counter[str] = Counter()
             self.methods: Counter[str] = Counter()
             self.types: Counter[str] = Counter()
+            self.changes_by_type: Counter[str] = Counter()  # writes and deletes only
 
     def count(self, method: str, type_lower: str) -> None:
         with self._lock:
             self.kinds[METHOD_KIND.get(method, "reads")] += 1
             self.methods[method] += 1
             self.types[type_lower] += 1
+            if METHOD_KIND.get(method) in ("writes", "deletes"):
+                self.changes_by_type[type_lower] += 1
 
     def to_json(self) -> dict[str, Any]:
         with self._lock:
@@ -82,6 +85,7 @@ class Stats:
                 "deletes": self.kinds["deletes"],
                 "by_method": dict(self.methods),
                 "by_type": dict(self.types),
+                "changes_by_type": dict(self.changes_by_type),
             }
 
 
