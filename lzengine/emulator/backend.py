@@ -1,15 +1,18 @@
 """Resource-provider behaviour of the emulator: the ARM state machine without HTTP.
 
 Called by :mod:`lzengine.emulator.app` for every ARM request after authentication, throttling and
-fault injection. It owns the store lock, the long-running operations (LROs) and their clock:
-an operation ends ``latency × time_scale`` seconds after it started and is applied lazily
-("settled") at the start of the next request, so no background thread is needed. It answers
-with :class:`Reply` objects (status, JSON body, headers) and raises :class:`ArmError`.
+fault injection: the generic CRUD of ARM resources (PUT/PATCH/GET/DELETE/list, inline children,
+paging) and resource groups. It owns the store lock; long-running operations are
+:class:`lzengine.emulator.lro.Operations` (an operation ends ``latency × time_scale`` seconds after
+it started and is applied lazily at the start of the next request, so no background thread is
+needed), ETags and preconditions :class:`lzengine.emulator.preconditions.ETags`. It answers with
+:class:`Reply` objects (status, JSON body, headers) and raises :class:`ArmError`.
 
-Provider specifics that are data live in :mod:`lzengine.emulator.registry`; those that are
-code (address spaces, appliances, private endpoints, quota, role checks...) are reached through
-:mod:`lzengine.emulator.hooks`. Azure Policy (:mod:`lzengine.emulator.governance`) is evaluated on
-every PUT/PATCH/DELETE before the provider sees the request.
+Provider specifics that are data live in :mod:`lzengine.emulator.registry`,
+:mod:`~lzengine.emulator.locations` and :mod:`~lzengine.emulator.immutables`; those that are code
+are reached only through the handler table of :mod:`lzengine.emulator.hooks`, with a per-request
+:class:`~lzengine.emulator.context.RequestView`. Azure Policy (:mod:`lzengine.emulator.governance`)
+is evaluated on every PUT/PATCH/DELETE before the provider sees the request.
 """
 
 from __future__ import annotations

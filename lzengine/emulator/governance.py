@@ -153,24 +153,25 @@ class Governance:
             return None
 
     # ------------------------------------------------------------------ hooks for the policy types
-    def validate_put(self, rp: ResourcePath, t: str, body: dict[str, Any], existing: Resource | None) -> None:
-        if t in (DEFINITION, SET_DEFINITION):
-            if not rp.scope:
-                raise errors.ArmError(
-                    403, "AuthorizationFailed",
-                    f"Built-in policy definitions are read-only: the client does not have authorization to "
-                    f"perform action '{rp.full_type}/write' over scope '/'.", gateway=True)
-            try:
-                definition = load_definition({"id": rp.id, "name": rp.name, "properties": props(body)})
-            except DefinitionError as exc:
-                raise errors.bad_request("InvalidPolicyRule", f"Failed to parse policy rule: '{exc}'.") from None
-            if definition.is_set:
-                for member in definition.members:
-                    if self.definition(member.policy_definition_id) is None and not _BUILTIN_ID.match(
-                            member.policy_definition_id.lower()):
-                        raise self._not_found(member.policy_definition_id)
-        elif t == ASSIGNMENT:
-            self._validate_assignment(rp, body)
+    def validate_definition(self, rp: ResourcePath, body: dict[str, Any]) -> None:
+        """A custom policy (set) definition: parseable, written at a scope, its members known."""
+        if not rp.scope:
+            raise errors.ArmError(
+                403, "AuthorizationFailed",
+                f"Built-in policy definitions are read-only: the client does not have authorization to "
+                f"perform action '{rp.full_type}/write' over scope '/'.", gateway=True)
+        try:
+            definition = load_definition({"id": rp.id, "name": rp.name, "properties": props(body)})
+        except DefinitionError as exc:
+            raise errors.bad_request("InvalidPolicyRule", f"Failed to parse policy rule: '{exc}'.") from None
+        if definition.is_set:
+            for member in definition.members:
+                if self.definition(member.policy_definition_id) is None and not _BUILTIN_ID.match(
+                        member.policy_definition_id.lower()):
+                    raise self._not_found(member.policy_definition_id)
+
+    def validate_assignment(self, rp: ResourcePath, body: dict[str, Any]) -> None:
+        self._validate_assignment(rp, body)
 
     def _not_found(self, definition_id: str) -> errors.ArmError:
         name = definition_id.rstrip("/").rsplit("/", 1)[-1]
@@ -224,24 +225,16 @@ class Governance:
                 f"The policy assignment '{rp.name}' request is invalid. Policy assignments must include a "
                 f"'managed identity' when assigning '{effect}' policy definitions.")
 
-    def not_found(self, rp: ResourcePath) -> errors.ArmError | None:
-        t = rp.full_type.lower()
-        if t in (DEFINITION, SET_DEFINITION):
-            return self._not_found(rp.id)
-        if t == ASSIGNMENT:
-            return errors.ArmError(404, "PolicyAssignmentNotFound", f"The policy assignment '{rp.name}' is not found.")
-        return None
+    def definition_not_found(self, rp: ResourcePath) -> errors.ArmError:
+        return self._not_found(rp.id)
 
-    def virtual_get(self, rp: ResourcePath) -> dict[str, Any] | None:
-        t = rp.full_type.lower()
-        if t in (DEFINITION, SET_DEFINITION):
-            return self.builtin(t, rp.name)  # built-ins are readable at every scope
-        return None
+    def builtin_definition(self, rp: ResourcePath) -> dict[str, Any] | None:
+        """A built-in policy (set) definition by name: readable at every scope."""
+        return self.builtin(rp.full_type.lower(), rp.name)
 
-    def virtual_list(self, rp: ResourcePath) -> list[dict[str, Any]] | None:
+    def definitions(self, rp: ResourcePath) -> list[dict[str, Any]]:
+        """Built-in definitions of the type, and the custom ones at or under the scope."""
         t = rp.full_type.lower()
-        if t not in (DEFINITION, SET_DEFINITION):
-            return None
         builtins = [b for k, b in self.builtins.items() if f"/{t.split('/', 1)[1]}/" in k]
         if not rp.scope:
             return builtins
@@ -507,9 +500,14 @@ def _name_matches(resource_id: str, pattern: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- handlers of the policy types
-def _validate(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
-              parent_body: dict[str, Any] | None) -> None:
-    ctx.policy.validate_put(rp, rp.full_type.lower(), body, existing)
+def _validate_definition(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                         parent_body: dict[str, Any] | None) -> None:
+    ctx.policy.validate_definition(rp, body)
+
+
+def _validate_assignment(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                         parent_body: dict[str, Any] | None) -> None:
+    ctx.policy.validate_assignment(rp, body)
 
 
 def _after_assignment(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
@@ -537,23 +535,26 @@ def _removed_assignment(ctx: ProviderContext, res: Resource) -> None:
     ctx.policy.forget_assignment(res.id)
 
 
-def _virtual_get(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | None:
-    return ctx.policy.virtual_get(rp)
+def _builtin(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | None:
+    return ctx.policy.builtin_definition(rp)
 
 
-def _virtual_list(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]] | None:
-    return ctx.policy.virtual_list(rp)
+def _definitions(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
+    return ctx.policy.definitions(rp)
 
 
-def _not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError | None:
-    return ctx.policy.not_found(rp)
+def _definition_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
+    return ctx.policy.definition_not_found(rp)
 
 
-_COMPUTED = {"virtual_get": _virtual_get, "virtual_list": _virtual_list, "not_found": _not_found}
+def _assignment_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
+    return errors.ArmError(404, "PolicyAssignmentNotFound", f"The policy assignment '{rp.name}' is not found.")
+
+
+_DEFINITIONS = {"virtual_get": _builtin, "virtual_list": _definitions, "not_found": _definition_not_found}
 HANDLERS: dict[str, Handler] = {
-    DEFINITION: Handler(validate=_validate, after_put=_after_definition("Indexed"), **_COMPUTED),
-    SET_DEFINITION: Handler(validate=_validate, after_put=_after_definition(None), **_COMPUTED),
-    ASSIGNMENT: Handler(validate=_validate, after_put=_after_assignment, on_removed=_removed_assignment,
-                        **_COMPUTED),
-    "microsoft.authorization/policy*": Handler(validate=_validate, **_COMPUTED),
+    DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition("Indexed"), **_DEFINITIONS),
+    SET_DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition(None), **_DEFINITIONS),
+    ASSIGNMENT: Handler(validate=_validate_assignment, after_put=_after_assignment, on_removed=_removed_assignment,
+                        not_found=_assignment_not_found),
 }
