@@ -16,10 +16,16 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
+from hypothesis import settings
 
 from lzengine.cli import main
 from lzengine.emulator import Emulator
 from tests.refdata import SOURCES, root
+
+# Property tests bound their work by example counts, not by wall time: hypothesis' default 200 ms
+# deadline per example fails them at random on a loaded CI machine.
+settings.register_profile("lzengine", deadline=None)
+settings.load_profile("lzengine")
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "plans"

@@ -7,11 +7,20 @@ YAML is parsed with ruamel.yaml's round-trip loader because it keeps the line an
 every key and item; pydantic validates the shape; ``lzengine.plan.checks`` runs on the validated model.
 Each error path (``("hub", "subnets", 1, "prefix")``) is mapped back to the position of that
 key in the file. Cross-field checks live in ``lzengine.plan.checks``.
+
+Whatever file it is handed, the loader ends in a ``PlanError`` (never another exception), quickly:
+the bytes are read up to a size limit and decoded as YAML allows (UTF-8, or UTF-16/32 with a BOM),
+and every YAML event is checked as the document is built, for nesting depth, the number of values
+after alias expansion (a "billion laughs" document), tags other than YAML's plain ones
+(``!!python/object`` and friends) and numbers too long to convert; the first offending event stops
+the load, with its line and column.
 """
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -23,19 +32,77 @@ from lzengine.errors import Diagnostic, PlanError
 from lzengine.plan import checks
 from lzengine.plan.models import Plan
 
+#: A plan describes a landing zone in a few hundred lines; a 100-spoke plan is under 100 KB, and
+#: reading YAML costs about 10 s of CPU per MB, so this bounds the time any file can take.
+MAX_PLAN_BYTES = 512 * 1024
+#: Plans nest about eight levels deep; YAML deeper than this is refused before it is built.
+MAX_DEPTH = 64
+#: Values after alias expansion: a spoke takes about forty, so a 100-spoke plan has about 5,000.
+MAX_NODES = 20_000
+#: Plain scalars longer than this that look like numbers are refused (Python refuses to convert
+#: integers of more than 4300 digits, and no plan value is a number this long).
+MAX_NUMBER_CHARS = 1000
+#: The only tags a plan may carry (explicitly or not): YAML's core schema.
+PLAIN_TAGS = frozenset(
+    {"!", *(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq"))}
+)
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9a-fA-FxXoObB_:.eE+-]*")
+#: Brackets outside quoted scalars and comments (apostrophes inside plain words may hide some: the
+#: event check still sees those).
+_FLOW_TOKENS = re.compile(r"""'(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*"|(?:^|(?<=\s))#[^\n]*|[\[\]{}]""", re.M)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
 
 def load_plan(path: str | Path) -> Plan:
     """Load and validate the plan at ``path``; raise ``PlanError`` listing every problem."""
     path = Path(path)
+    file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PLAN_BYTES + 1)
     except OSError as exc:
-        raise PlanError([Diagnostic(str(path), 1, 1, f"cannot read plan: {exc.strerror}", code="io")]) from None
-    return load_plan_text(text, str(path))
+        raise PlanError([Diagnostic(file, 1, 1, f"cannot read plan: {exc.strerror or exc}", code="io")]) from None
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError([_too_large(file)])
+    return load_plan_text(_decode(data, file), file)
+
+
+def _too_large(file: str) -> Diagnostic:
+    return Diagnostic(file, 1, 1, f"plan is larger than {MAX_PLAN_BYTES // 1024} KiB",
+                      hint="a plan describes a landing zone in a few hundred lines: is this the right file?",
+                      code="too-large")
+
+
+def _decode(data: bytes, file: str) -> str:
+    """Bytes → text as YAML allows: UTF-8, or UTF-16/32 announced by a byte order mark."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\0" in data:
+        line, column = _byte_position(data, data.index(b"\0"))
+        raise PlanError([Diagnostic(file, line, column, "this is a binary file, not YAML text (it holds NUL bytes)",
+                                    hint="a plan is a YAML text file; see plans/minimal.yaml", code="encoding")])
+    try:
+        return data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start)
+        what = f"byte 0x{data[exc.start]:02X}" if exc.start < len(data) else "the end of the file"
+        raise PlanError([Diagnostic(file, line, column, f"not {encoding or 'UTF-8'} text: {what} cannot be decoded",
+                                    hint="save the plan as UTF-8", code="encoding")]) from None
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset in mostly-UTF-8 data."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def load_plan_text(text: str, file: str = "<plan>") -> Plan:
     """Validate plan text; ``file`` is only used to label diagnostics."""
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanError([_too_large(file)])
+    _check_flow_depth(text, file)
     document = _parse_yaml(text, file)
     if not isinstance(document, dict):
         raise PlanError(
@@ -52,12 +119,30 @@ def load_plan_text(text: str, file: str = "<plan>") -> Plan:
     return plan
 
 
+def _check_flow_depth(text: str, file: str) -> None:
+    """Refuse ``[[[[...`` and ``{a: {a: ...`` nested past ``MAX_DEPTH`` before the YAML scanner sees
+    them: it looks ahead over every open bracket, so 20,000 of them cost it seconds."""
+    depth = 0
+    for match in _FLOW_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                raise PlanError([Diagnostic(file, line, column, f"nested more than {MAX_DEPTH} levels deep",
+                                            "a plan nests a few levels; is this the right file?", "too-deep")])
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
 def _parse_yaml(text: str, file: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Parser = _checking(yaml.Parser, _EventCheck(file))
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
@@ -68,7 +153,91 @@ def _parse_yaml(text: str, file: str) -> Any:
             problem = f"{exc.context}: {problem}" if "found duplicate key" not in problem else problem
         return _raise_yaml(file, line, column, problem.strip())
     except YAMLError as exc:
-        return _raise_yaml(file, 1, 1, str(exc).strip().splitlines()[0])
+        return _raise_yaml(file, 1, 1, (str(exc).strip().splitlines() or ["invalid YAML"])[0])
+    except (ValueError, OverflowError, RecursionError) as exc:  # a scalar the constructor cannot convert
+        return _raise_yaml(file, 1, 1, f"cannot read a value: {exc}")
+
+
+def _checking(parser: type, check: _EventCheck) -> type:
+    """ruamel's parser class, with every event shown to ``check`` as the composer takes it: one
+    pass, and the document is refused before the composer (which recurses per level) goes deep."""
+
+    class CheckingParser(parser):  # type: ignore[misc, valid-type]
+        def get_event(self) -> Any:
+            event = super().get_event()
+            check(event)
+            return event
+
+    return CheckingParser
+
+
+class _EventCheck:
+    """Refuses what would make building the document slow, huge or unsafe, at the offending event:
+    nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` values once aliases are expanded,
+    tags outside YAML's plain ones, and numbers longer than ``MAX_NUMBER_CHARS``."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.sizes: dict[str, int] = {}  # anchor → values it expands to
+        self.frames: list[list[Any]] = []  # open collections: [anchor, values inside so far]
+        self.total = 0
+        self.aliases = False
+
+    def __call__(self, event: Any) -> None:
+        from ruamel.yaml.events import (
+            AliasEvent,
+            CollectionEndEvent,
+            CollectionStartEvent,
+            DocumentStartEvent,
+            ScalarEvent,
+        )
+
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in PLAIN_TAGS:
+            self._refuse(event, f"YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in a plan",
+                         "plans use plain YAML values: remove the '!' tag", "yaml-tag")
+        if isinstance(event, DocumentStartEvent):
+            self.sizes.clear()
+        elif isinstance(event, ScalarEvent):
+            value = event.value
+            if event.style is None and len(value) > MAX_NUMBER_CHARS and _NUMBER_LIKE.fullmatch(value):
+                self._refuse(event, f"a number {len(value)} characters long", "quote it if it is meant as text",
+                             "invalid-value")
+            self._add(event, 1)
+            if event.anchor:
+                self.sizes[event.anchor] = 1
+        elif isinstance(event, AliasEvent):
+            self.aliases = True
+            self._add(event, self.sizes.get(event.anchor, 1))
+        elif isinstance(event, CollectionStartEvent):
+            self._add(event, 1)
+            self.frames.append([event.anchor, 0])
+            if len(self.frames) > MAX_DEPTH:
+                self._refuse(event, f"nested more than {MAX_DEPTH} levels deep",
+                             "a plan nests a few levels; is this the right file?", "too-deep")
+        elif isinstance(event, CollectionEndEvent) and self.frames:
+            anchor, nodes = self.frames.pop()  # nodes: every value inside, at any depth
+            if self.frames:
+                self.frames[-1][1] += nodes
+            if anchor:
+                self.sizes[anchor] = nodes + 1
+
+    def _add(self, event: Any, nodes: int) -> None:
+        """Count a value (or an alias worth ``nodes`` values) in the open collection."""
+        self.total += nodes
+        if self.frames:
+            self.frames[-1][1] += nodes
+        if self.total > MAX_NODES:
+            if self.aliases:
+                self._refuse(event, f"the YAML expands to more than {MAX_NODES:,} values through its aliases",
+                             "a plan needs no '*alias' that repeats large parts of the document", "too-large")
+            self._refuse(event, f"the YAML holds more than {MAX_NODES:,} values",
+                         "a plan describes a landing zone in a few hundred lines: is this the right file?",
+                         "too-large")
+
+    def _refuse(self, event: Any, message: str, hint: str, code: str) -> typing.NoReturn:
+        mark = event.start_mark
+        raise PlanError([Diagnostic(self.file, mark.line + 1, mark.column + 1, message, hint, code)])
 
 
 def _raise_yaml(file: str, line: int, column: int, problem: str) -> typing.NoReturn:

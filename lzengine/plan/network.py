@@ -80,16 +80,8 @@ def carve(
         with contextlib.suppress(ValueError):
             taken.append(ipaddress.IPv4Network(prefix))
     for index, spec in sorted(to_place, key=lambda item: (item[1].size, item[0])):
-        placed = None
-        for net in networks:
-            if spec.size < net.prefixlen:
-                continue
-            for candidate in net.subnets(new_prefix=spec.size):
-                if not any(candidate.overlaps(t) for t in taken):
-                    placed = candidate
-                    break
-            if placed:
-                break
+        placed = next((p for net in networks if spec.size >= net.prefixlen
+                       for p in [_first_free(net, spec.size, taken)] if p is not None), None)
         if placed is None:
             findings.append(
                 Finding(
@@ -103,6 +95,24 @@ def carve(
         taken.append(placed)
         result[spec.name] = str(placed)
     return result, findings
+
+
+def _first_free(
+    net: ipaddress.IPv4Network, size: int, taken: Sequence[ipaddress.IPv4Network]
+) -> ipaddress.IPv4Network | None:
+    """The lowest aligned /``size`` block of ``net`` that overlaps nothing ``taken``.
+
+    One pass over the taken blocks in address order, jumping past each one in the way, instead of
+    trying every candidate block: a /29 in a mostly used /8 is found in a few steps, not two million.
+    """
+    step = 1 << (32 - size)
+    candidate, last = int(net.network_address), int(net.broadcast_address)
+    for low, high in sorted((int(t.network_address), int(t.broadcast_address)) for t in taken):
+        if candidate + step - 1 > last or low > candidate + step - 1:
+            break  # past the end, or this block (and every later one) starts after the candidate
+        if high >= candidate:
+            candidate = (high // step + 1) * step  # the first aligned block after the one in the way
+    return ipaddress.IPv4Network((candidate, size)) if candidate + step - 1 <= last else None
 
 
 def _usable_pin(
