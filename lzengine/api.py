@@ -106,6 +106,11 @@ class PlanResult:
     _prune: Any = field(default=None, repr=False)
 
     @property
+    def notes(self) -> list[str]:
+        """What could not be evaluated or read (e.g. a team identity's missing read access)."""
+        return list(self._changeset.notes) if self._changeset is not None else []
+
+    @property
     def pending(self) -> list[Change]:
         return [c for c in self.changes if c.action is not Action.NOOP]
 
@@ -138,6 +143,8 @@ class ApplyResult:
     refused: bool = False
     #: the run lock this run held (lzengine.zone_lock.ZoneLock.as_dict), None without one
     lock: dict[str, Any] | None = None
+    #: what could not be evaluated or read (e.g. a team identity's missing read access)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -162,6 +169,8 @@ class ApplyResult:
         document = self.report.as_dict()
         if self.lock is not None:
             document["lock"] = self.lock
+        if self.notes:
+            document["notes"] = self.notes
         return document
 
 
@@ -277,7 +286,7 @@ class LandingZone:
                     replace(o, action=Action.CREATE) if o.arm_id.lower() in lock.created
                     and o.action is Action.NOOP and o.status is Status.OK else o for o in report.outcomes]
         return ApplyResult(report.outcomes, self.target.label, self.clock() - started, report.refused,
-                           lock=lock.as_dict() if lock else None)
+                           lock=lock.as_dict() if lock else None, notes=plan.notes)
 
     def destroy(
         self, *, purge: bool = False, allow_destructive: bool = False, confirm: ConfirmCallback | None = None,

@@ -167,10 +167,12 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
         changes = result.changes
         if session.as_json:
             document = {"target": session.target.label, "changes": [change_as_dict(c) for c in changes],
-                        "summary": plan_summary(changes)}
+                        "summary": plan_summary(changes), "notes": result.notes}
             click.echo(json.dumps(document, indent=2, default=str))
         else:
             click.echo(render_plan_text(changes))
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
     if result.refused:
         session.log.error("some of these changes would be refused (see above); nothing was written")
         sys.exit(1)
@@ -195,6 +197,9 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
                                     confirm=_terminal_confirm(session, "Replace/delete the resources above?"))
         session.reporter.close()
         click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json else render_report_text(result.report))
+        if not session.as_json:
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
     sys.exit(result.exit_code)
 
 

@@ -60,6 +60,8 @@ class Engine:
         self.adapter = adapter
         self.options = options or EngineOptions()
         self.reporter = reporter or NilReporter()
+        #: address → why it could not be read (another team's resource, under --team)
+        self.unreadable: dict[str, str] = {}
 
     def observe(self, graph: Graph) -> dict[str, dict[str, Any] | None]:
         """Read every node's live body (None when absent), in parallel, with as few reads as the
@@ -78,13 +80,24 @@ class Engine:
         listed = {node.address for scope in lists for node in groups[scope]}
         singles = [node for node in nodes if node.address not in listed]
 
+        self.unreadable = {}
+
         def read(node: Node) -> dict[str, Any] | None:
-            return run_with_retries(
-                lambda: self.adapter.read(node.kind, node.arm_id),
-                self.options.retry,
-                deadline_s=node.kind.deadline_s,
-                attempts=Attempts(),
-            )
+            try:
+                return run_with_retries(
+                    lambda: self.adapter.read(node.kind, node.arm_id),
+                    self.options.retry,
+                    deadline_s=node.kind.deadline_s,
+                    attempts=Attempts(),
+                )
+            except ProviderError as error:
+                # under --team, another team's resource this identity may not read is reported
+                # (not applied), not fatal: a team's identity holds roles on its own groups only
+                if self.options.team in (None, node.owner) or not preflight.no_read_access(error):
+                    raise
+                self.unreadable[node.address] = (f"not read: no read access to it ({error.code}); "
+                                                  f"owned by team {node.owner!r}")
+                return None
 
         def read_list(scope: str) -> dict[str, dict[str, Any]]:
             items = self._with_retries(lambda: self.adapter.list_bodies(scope))  # type: ignore[attr-defined]
@@ -102,6 +115,7 @@ class Engine:
     def plan(self, graph: Graph) -> ChangeSet:
         """Observe and decide, without writing anything."""
         observed = self.observe(graph)
+        notes: list[str] = []
         changes = {}
         desired: dict[str, Any] = {}
         for address in graph.order():
@@ -115,11 +129,20 @@ class Engine:
                 change = replace(change, secret_paths=secret)
             if change.action is not Action.NOOP and self.options.team not in (None, node.owner):
                 change = replace(change, blocked=_foreign_team(node.owner))
+            unknown = sorted({r.address for r in refs.find(node.body)} & set(self.unreadable))
+            if unknown and address not in self.unreadable:
+                change = replace(change, blocked=f"not applied: it needs values of {unknown[0]}, which this "
+                                                 f"identity cannot read")
+            if address in self.unreadable:
+                change = Change(Action.NOOP, address, node.arm_id, node.kind.arm_type,
+                                reason=self.unreadable[address], owner=node.owner, blocked=self.unreadable[address])
             changes[address] = change
         if self.options.policy_preflight and any(c.action is not Action.NOOP for c in changes.values()):
-            found = self._with_retries(
-                lambda: preflight.denials(graph, changes, desired, self.adapter, self.adapter.subscription_id)
-            )
+            def evaluate() -> dict[str, tuple[str, str]]:
+                notes.clear()
+                return preflight.denials(graph, changes, desired, self.adapter, self.adapter.subscription_id, notes)
+
+            found = self._with_retries(evaluate)
             for address, failure in found.items():
                 changes[address] = replace(changes[address], failure=failure)
         if self.options.run_preflight and any(c.action is not Action.NOOP and c.allowed for c in changes.values()):
@@ -130,7 +153,7 @@ class Engine:
             )
             for address, failure in refused.items():
                 changes[address] = replace(changes[address], failure=failure, stops_run=True)
-        return ChangeSet(changes=changes, observed=observed, desired=desired)
+        return ChangeSet(changes=changes, observed=observed, desired=desired, notes=list(notes))
 
     def plan_destroy(self, graph: Graph) -> ChangeSet:
         """Observe every node and decide to delete what exists (nothing is written)."""
@@ -243,9 +266,19 @@ class Engine:
         namespaces = {c.arm_type.split("/")[0] for c in changeset.pending() if c.allowed}
         namespaces.discard("Microsoft.Resources")
         if namespaces:
-            run_with_retries(lambda: self.adapter.register_providers(namespaces), self.options.retry,
-                             deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
+            try:
+                run_with_retries(lambda: self.adapter.register_providers(namespaces), self.options.retry,
+                                 deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
+            except ProviderError as error:
+                # a team's identity may not read the subscription's providers: the platform
+                # registers them; a missing one still fails the write, with its own error
+                if self.options.team is None or not preflight.no_read_access(error):
+                    raise
+                changeset.notes.append(f"resource provider registration not checked: no read access to the "
+                                       f"subscription ({error.code}); the platform team registers providers")
         outcomes = self._executor().run(graph, changeset)
+        outcomes = [replace(o, status=Status.NOT_APPLIED, error=self.unreadable[o.address])
+                    if o.address in self.unreadable and o.status is Status.OK else o for o in outcomes]
         outcomes += self._record_children(graph, outcomes)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
 

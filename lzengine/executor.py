@@ -36,6 +36,8 @@ class ChangeSet:
     changes: dict[str, Change]
     observed: dict[str, dict[str, Any] | None]
     desired: dict[str, Any] = field(default_factory=dict)
+    #: what this run could not evaluate or read, for people (a team identity's missing access)
+    notes: list[str] = field(default_factory=list)
 
     def pending(self) -> list[Change]:
         return [c for c in self.changes.values() if c.action is not Action.NOOP]

@@ -18,6 +18,7 @@ from typing import Any
 from lzengine import ids, policy, refs
 from lzengine.adapters.base import Adapter
 from lzengine.diff import Action, Change
+from lzengine.errors import ProviderError
 from lzengine.graph import Graph
 
 #: Types Azure does not evaluate policy for when they are written.
@@ -32,9 +33,15 @@ RESOURCE_GROUP_IN_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/([^/]+)
 
 
 def denials(
-    graph: Graph, changes: Mapping[str, Change], desired: Mapping[str, Any], adapter: Adapter, subscription: str
+    graph: Graph, changes: Mapping[str, Change], desired: Mapping[str, Any], adapter: Adapter, subscription: str,
+    notes: list[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Address → (ARM code, message) for every pending write a Deny policy would refuse."""
+    """Address → (ARM code, message) for every pending write a Deny policy would refuse.
+
+    An identity that may not read the subscription's policy assignments or a policy definition
+    (a team's identity, see the README) does not stop the run: what could not be read is left
+    out of the evaluation and said in ``notes`` ("not evaluated: no read access to X")."""
+    notes = [] if notes is None else notes
     pending = [
         a for a, c in changes.items()
         if c.action in (Action.CREATE, Action.UPDATE, Action.REPLACE) and c.allowed
@@ -42,10 +49,10 @@ def denials(
     ]
     if not pending:
         return {}
-    assignments = _assignments(graph, desired, adapter)
+    assignments = _assignments(graph, desired, adapter, subscription, notes)
     if not assignments:
         return {}
-    definitions = _definitions(assignments, adapter)
+    definitions = _definitions(assignments, adapter, notes)
     usable = [a for a in assignments if a.policy_definition_id.lower() in definitions]
     found: dict[str, tuple[str, str]] = {}
     for address in pending:
@@ -64,9 +71,23 @@ def denials(
     return found
 
 
-def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter) -> list[policy.Assignment]:
+def no_read_access(error: ProviderError) -> bool:
+    """Whether ARM refused a read for lack of a role (what a team's identity meets outside its groups)."""
+    return error.status == 403 or error.code.lower() in ("authorizationfailed", "linkedauthorizationfailed")
+
+
+def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, subscription: str,
+                 notes: list[str]) -> list[policy.Assignment]:
     by_id: dict[str, dict[str, Any]] = {}
-    for body in adapter.list_policy_assignments():
+    try:
+        listed = adapter.list_policy_assignments()
+    except ProviderError as error:
+        if not no_read_access(error):
+            raise
+        listed = []
+        notes.append(f"policy preflight: the subscription's existing policy assignments were not evaluated: "
+                     f"no read access to /subscriptions/{subscription} ({error.code}); only the plan's own are")
+    for body in listed:
         if body.get("id"):
             by_id[str(body["id"]).lower()] = body
     for node in graph:
@@ -79,7 +100,8 @@ def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter) -> 
     return [policy.Assignment.from_arm(body) for body in by_id.values()]
 
 
-def _definitions(assignments: list[policy.Assignment], adapter: Adapter) -> dict[str, policy.Definition]:
+def _definitions(assignments: list[policy.Assignment], adapter: Adapter,
+                 notes: list[str]) -> dict[str, policy.Definition]:
     definitions: dict[str, policy.Definition] = {}
     fetched: set[str] = set()  # read once each, found or not
     queue = [a.policy_definition_id for a in assignments]
@@ -88,7 +110,13 @@ def _definitions(assignments: list[policy.Assignment], adapter: Adapter) -> dict
         if definition_id.lower() in fetched:
             continue
         fetched.add(definition_id.lower())
-        body = adapter.get_policy_definition(definition_id)
+        try:
+            body = adapter.get_policy_definition(definition_id)
+        except ProviderError as error:
+            if not no_read_access(error):
+                raise
+            notes.append(f"policy preflight: {definition_id} not evaluated: no read access to it ({error.code})")
+            continue
         if body is None:
             continue  # the assignment's own PUT will report the missing definition
         loaded = policy.load_definition({**body, "id": body.get("id") or definition_id})
