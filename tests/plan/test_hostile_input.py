@@ -2,8 +2,9 @@
 
 The corpus is generated here (no checked-in binaries): empty, binary, non-UTF-8, 10 MB, 20,000 levels
 of nesting, a YAML alias bomb, Python and other tags, wrong types everywhere, an oversized number, a
-directory, a missing path, and more. Each goes through the CLI's ``validate``, ``plan`` and ``apply``
-against a real emulator over HTTPS, and must end with exit code 1, no traceback, the file named
+directory, a missing path, and more. Each goes through the CLI (``validate``, ``graph``, ``plan``,
+``apply``, ``destroy``) against a real emulator over HTTPS, and must end with exit code 1, no
+traceback, the file named
 (with line and column where the file has them), within seconds, and no request reaching ARM. The
 local target is also tried: the plan is refused before the local emulator is even started.
 """
@@ -170,7 +171,7 @@ def test_every_command_refuses_it_cleanly_and_sends_nothing(name: str, tmp_path:
     env = {"LZENGINE_ENDPOINT": arm.url, "LZENGINE_CA_FILE": arm.ca_file, "LZENGINE_TOKEN": arm.token,
            "AZURE_SUBSCRIPTION_ID": arm.subscription_id}
     before = _requests(arm)
-    for command in (["validate"], ["plan"], ["apply", "--yes"]):
+    for command in (["validate"], ["graph"], ["plan"], ["apply", "--yes"], ["destroy", "--yes"]):
         result, elapsed = _run([*command, file], env)
         _assert_clean_failure(result, elapsed, file, says, at)
     assert _requests(arm) == before, "a hostile plan sent requests to ARM"
