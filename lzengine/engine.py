@@ -99,16 +99,24 @@ class Engine:
                                                   f"owned by team {node.owner!r}")
                 return None
 
-        def read_list(scope: str) -> dict[str, dict[str, Any]]:
-            items = self._with_retries(lambda: self.adapter.list_bodies(scope))  # type: ignore[attr-defined]
+        def read_list(scope: str) -> dict[str, dict[str, Any]] | None:
+            try:
+                items = self._with_retries(lambda: self.adapter.list_bodies(scope))  # type: ignore[attr-defined]
+            except ProviderError as error:
+                if error.status == 403:  # an identity with rights on its own resources only: GET them
+                    return None
+                raise
             return {str(item.get("id", "")).lower(): item for item in items if isinstance(item, dict)}
 
         with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism), thread_name_prefix="lz-read") as pool:
             found = list(pool.map(read_list, lists))
-            bodies = list(pool.map(read, singles))
-        observed: dict[str, dict[str, Any] | None] = {n.address: b for n, b in zip(singles, bodies, strict=True)}
+            refused = [node for scope, index in zip(lists, found, strict=True) if index is None
+                       for node in groups[scope]]
+            bodies = list(pool.map(read, singles + refused))
+        observed: dict[str, dict[str, Any] | None] = {
+            n.address: b for n, b in zip(singles + refused, bodies, strict=True)}
         for scope, index in zip(lists, found, strict=True):
-            for node in groups[scope]:
+            for node in groups[scope] if index is not None else ():
                 observed[node.address] = index.get(node.arm_id.lower())
         return {node.address: observed[node.address] for node in nodes}
 
