@@ -272,7 +272,8 @@ class LandingZone:
         any write. ``plan`` (from ``plan(prune=...)``) avoids reading twice."""
         started = self.clock()
         with self._locked() as lock, self._engine() as engine:
-            if plan is None or plan._changeset is None or (prune and plan._prune is None):
+            stale = lock is not None and lock.waited  # another run held the zone since that plan was made
+            if plan is None or plan._changeset is None or (prune and plan._prune is None) or stale:
                 plan = self._plan(engine, prune)
             else:
                 engine.adapter.forget()

@@ -147,6 +147,8 @@ class ZoneLock:
         self.released_at: float | None = None
         self.took_over: LockInfo | None = None  # the stale lock this run replaced, if any
         self.lost = False
+        #: True when another run held the lock first: decisions made before acquiring are stale
+        self.waited = False
         #: lower-cased ids this lock created to have a place to live (a first run's hub resource
         #: group and the control zone), so the run can report them as its own creations
         self.created: set[str] = set()
@@ -214,6 +216,7 @@ class ZoneLock:
             if current.run == self.run:  # our own PUT went through but its answer was lost
                 self.info = current
                 break
+            self.waited = True
             now = self.monotonic()
             if watched is None or watched[0] != current.etag:
                 watched = (current.etag, now)

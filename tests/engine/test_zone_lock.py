@@ -80,6 +80,7 @@ def test_a_waiter_gets_the_lock_when_the_holder_releases_it(harness, control) ->
     bob = lock_for(harness, control, time, "bob", timeout_s=60, poll_s=5)
     assert bob.acquire().holder == "bob"
     assert time.mono == 10.0 and bob.took_over is None
+    assert bob.waited and not alice.waited  # bob's earlier decisions are stale: apply plans again
     record = harness.adapter.get_txt_record("rg-hub", control.name, LOCK_RECORD)
     assert record["properties"]["metadata"]["holder"] == "bob"
 
