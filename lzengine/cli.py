@@ -335,13 +335,21 @@ def emulator() -> None:
 @click.option("--throttle", type=click.Choice(["on", "off", "scaled"]), default="on", show_default=True)
 @click.option("--policy-dir", "policy_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Folder of built-in policy definition JSON files to preload (repeatable).")
+@click.option("--today", default=None, metavar="YYYY-MM-DD", envvar="LZENGINE_EMULATOR_TODAY",
+              help="Pin the day model lifecycles (Deprecating, Deprecated) are decided on; default the real date.")
 def serve(port: int, state_file: str | None, time_scale: float, faults: str | None, seed: int, throttle: str,
-          policy_dirs: tuple[str, ...]) -> None:
+          policy_dirs: tuple[str, ...], today: str | None) -> None:
     """Serve the ARM protocol on https://127.0.0.1 until SIGINT/SIGTERM."""
     from lzengine.emulator.serve import serve_forever
+    from lzengine.emulator.today import parse
 
+    if today is not None:
+        try:
+            parse(today)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--today") from None
     sys.exit(serve_forever(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
-                           faults=faults, seed=seed, policy_dir=list(policy_dirs) or None))
+                           faults=faults, seed=seed, policy_dir=list(policy_dirs) or None, today=today))
 
 
 # -- sessions --------------------------------------------------------------------------------------

@@ -10,8 +10,13 @@ network are written. Here every pending deployment write is checked against
   region already uses apart from them, must stay within the limit. An update is counted as
   Azure counts it: the deployment's own current capacity is not "in use" against itself;
 * the model catalogue (``.../locations/{location}/models``): the model name, version and format
-  exist for the SKU, ``deprecation.inference`` (or the SKU's ``deprecationDate``) is not past,
-  and a version in ``Deprecating`` state is not newly deployed.
+  exist for the SKU, the version's ``lifecycleStatus`` is not ``Deprecated``, and a version in
+  ``Deprecating`` state is not newly deployed.
+
+Lifecycle is the server's word, not ours: the catalogue's ``lifecycleStatus`` is decided by the
+service on its own day, and the engine never compares the listed deprecation dates with its own
+wall clock (a client clock off by a day, or a test run months later, would otherwise refuse what
+Azure accepts, or accept what it refuses). The dates only feed the message.
 
 Error codes are the ones Azure answers with: ``InsufficientQuota``, ``DeploymentModelNotSupported``
 and ``ServiceModelDeprecated`` / ``ServiceModelDeprecating`` (seen in public deployment logs,
@@ -21,7 +26,6 @@ e.g. Azure-Samples/aks-store-demo#203 and microsoft/iq-series#84); an unsupporte
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +56,7 @@ class Wanted:
 
 def refusals(
     graph: Graph, changes: Mapping[str, Change], desired: Mapping[str, Any], observed: Mapping[str, Any],
-    adapter: Adapter, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    adapter: Adapter,
 ) -> dict[str, tuple[str, str]]:
     """Address → (ARM code, message) for every pending deployment write Azure would refuse."""
     wanted = [w for w in (_wanted(graph, a, c, desired, observed) for a, c in changes.items()) if w is not None]
@@ -61,7 +65,7 @@ def refusals(
         here = [w for w in wanted if w.location == location]
         catalogue = _catalogue(adapter, location)
         for w in here:
-            refusal = _catalogue_refusal(w, catalogue, now()) if catalogue is not None else None
+            refusal = _catalogue_refusal(w, catalogue) if catalogue is not None else None
             if refusal is not None:
                 found[w.address] = refusal
         usages = _listed(adapter.list_model_usages, location)
@@ -116,7 +120,7 @@ def _catalogue(adapter: Adapter, location: str) -> list[dict[str, Any]] | None:
     return _listed(adapter.list_models, location) or None
 
 
-def _catalogue_refusal(w: Wanted, catalogue: list[dict[str, Any]], now: dt.datetime) -> tuple[str, str] | None:
+def _catalogue_refusal(w: Wanted, catalogue: list[dict[str, Any]]) -> tuple[str, str] | None:
     label = f"model {w.model} version {w.version} ({w.format})"
     versions = [item.get("model") or {} for item in catalogue
                 if str((item.get("model") or {}).get("name", "")).lower() == w.model.lower()
@@ -136,15 +140,15 @@ def _catalogue_refusal(w: Wanted, catalogue: list[dict[str, Any]], now: dt.datet
             f"{label} is not offered with SKU {w.sku} in {w.location}; SKUs offered: "
             f"{', '.join(sorted(str(s.get('name')) for s in skus.values())) or 'none'}. Change the deployment's sku."
         )
-    retired = [d for d in (_date((entry.get("deprecation") or {}).get("inference")), _date(sku.get("deprecationDate")))
-               if d is not None and d <= now]
-    if retired or str(entry.get("lifecycleStatus", "")).lower() == "deprecated":
-        since = f" since {min(retired).date().isoformat()}" if retired else ""
+    status = str(entry.get("lifecycleStatus", "")).lower()
+    if status == "deprecated":
+        retires = (entry.get("deprecation") or {}).get("inference") or sku.get("deprecationDate")
+        since = f" since {str(retires)[:10]}" if retires else ""
         return "ServiceModelDeprecated", (
             f"{label} has been deprecated in {w.location}{since} and can no longer be deployed. "
             "Upgrade the deployment to a current version."
         )
-    if w.new_version and str(entry.get("lifecycleStatus", "")).lower() == "deprecating":
+    if w.new_version and status == "deprecating":
         return "ServiceModelDeprecating", (
             f"{label} is being deprecated in {w.location} and cannot be used for new deployments. "
             "Pick a current version."
@@ -183,12 +187,3 @@ def _quota_refusals(wanted: list[Wanted], usages: list[dict[str, Any]]) -> dict[
             ))
     return found
 
-
-def _date(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

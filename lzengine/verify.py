@@ -13,7 +13,9 @@ looks at the live resources (and a few read-only ARM calls) that make it true:
   route table, whose 0.0.0.0/0 route goes to the firewall's *current* private IP;
 - ``diagnostics``: every diagnostic setting the plan declares exists and sends to the workspace;
 - ``model-deployment``: every model deployment is Succeeded at the planned model version, and
-  the regional model catalogue does not list that version as past its inference deprecation;
+  the regional model catalogue does not list that version as retired (``lifecycleStatus``
+  ``Deprecated``: the service's word on its own day; the engine's clock is never compared with
+  the listed dates, see ``lzengine.model_preflight``);
 - ``policy-compliance``: PolicyInsights' compliance summary for the subscription has no
   non-compliant resource.
 
@@ -24,7 +26,6 @@ calls through the adapter; nothing is written. Details name ids and values, neve
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,11 +102,8 @@ def run_checks(
     desired: dict[str, Any],
     adapter: Adapter,
     read: Callable[[Callable[[], Any]], Any],
-    *,
-    now: datetime.datetime | None = None,
 ) -> list[VerifyCheck]:
     """Every check over the graph; ``read`` wraps each extra ARM call in the engine's retries."""
-    now = now or datetime.datetime.now(datetime.UTC)
     by_type: dict[str, list[str]] = {}
     for node in graph:
         by_type.setdefault(node.kind.arm_type.lower(), []).append(node.address)
@@ -123,7 +121,7 @@ def run_checks(
     checks += _public_access(graph, by_type, live)
     checks += _egress(graph, by_type, live, live_by_id, desired)
     checks += _diagnostics(graph, by_type, live, desired)
-    checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read, now)
+    checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read)
     checks.append(_compliance(adapter, read))
     return checks
 
@@ -275,7 +273,7 @@ def _diagnostics(graph: Graph, by_type: dict[str, list[str]], live: Any, desired
 
 # -- model deployments -----------------------------------------------------------------------------
 def _deployments(graph: Graph, by_type: dict[str, list[str]], live: Any, live_by_id: Any, desired: dict[str, Any],
-                 adapter: Adapter, read: Any, now: datetime.datetime) -> list[VerifyCheck]:
+                 adapter: Adapter, read: Any) -> list[VerifyCheck]:
     catalogues: dict[str, list[dict[str, Any]] | None] = {}
     found = []
     for address in by_type.get(DEPLOYMENT, []):
@@ -307,22 +305,12 @@ def _deployments(graph: Graph, by_type: dict[str, list[str]], live: Any, live_by
             entry = next((m for m in entries if str(m.get("name")) == name and str(m.get("version")) == version), None)
             if entry is None:
                 problems.append(f"{name} {version} is not in the {location} model catalogue")
-            else:
-                retired = _parse_date(get_path(entry, "deprecation.inference"))
-                if retired is not None and retired <= now:
-                    problems.append(f"{name} {version} is past its inference deprecation ({retired.date()})")
+            elif str(entry.get("lifecycleStatus", "")).lower() == "deprecated":
+                since = str(get_path(entry, "deprecation.inference") or "")[:10]
+                problems.append(f"{name} {version} is retired in {location} (lifecycleStatus Deprecated"
+                                + (f", inference deprecation {since})" if since else ")"))
         found.append(_check("model-deployment", node.arm_id, problems, f"{name} {version} Succeeded"))
     return found
-
-
-def _parse_date(value: Any) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
 # -- policy compliance -----------------------------------------------------------------------------

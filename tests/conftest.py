@@ -3,11 +3,17 @@
 Every engine test runs the real Azure SDK clients against ``lzengine.emulator.Emulator``, in
 zero time scale (long-running operations finish at the first poll) and without throttling,
 unless a test asks for more.
+
+The emulator's calendar day is pinned for the whole suite (``SUITE_TODAY``, through
+``LZENGINE_EMULATOR_TODAY`` so in-process emulators, ``--target local`` and ``emulator serve``
+subprocesses all see it): model versions retire on real dates, and a test must not turn red on
+the day one of them passes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +26,14 @@ from hypothesis import settings
 
 from lzengine.cli import main
 from lzengine.emulator import Emulator
+from lzengine.emulator.today import ENV as TODAY_ENV
 from tests.refdata import SOURCES, root
+
+#: The day every emulator of the suite decides model lifecycles on: after the retirements the
+#: tests rely on (gpt-35-turbo, gpt-4o 2024-05-13 on 2026-03-31), before those of the versions the
+#: shipped plans deploy (2027). Set for the process, so subprocesses inherit it.
+SUITE_TODAY = "2026-06-01"
+os.environ[TODAY_ENV] = SUITE_TODAY
 
 # Property tests bound their work by example counts, not by wall time: hypothesis' default 200 ms
 # deadline per example fails them at random on a loaded CI machine.

@@ -20,7 +20,9 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +36,7 @@ from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split,
 from lzengine.emulator.preconditions import BODY_STYLES, ETags
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
+from lzengine.emulator.today import source as today_source
 
 DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
 __all__ = ["DEFAULT_SUBSCRIPTION_ID", "RG_TYPE", "TENANT_ID", "Backend", "Clock", "Operation", "Reply",
@@ -87,8 +90,11 @@ class Backend:
         store: Store | None = None,
         page_size: int = 100,
         policy_dirs: list[str] | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.subscription_id = subscription_id
+        #: the calendar day model lifecycles are decided on (``lzengine.emulator.today``)
+        self.today = today or today_source()
         self.time_scale = max(0.0, float(time_scale))
         self.clock = clock or Clock()
         self.store = store if store is not None else Store()
@@ -105,7 +111,8 @@ class Backend:
         """The narrow context provider handlers get (query and api-version of ``ctx``, if any)."""
         return RequestView(store=self.store, subscription_id=self.subscription_id, directory=self.directory,
                            policy=self.policy, renderer=self.render, clock=self.clock,
-                           query=dict(ctx.query) if ctx else {}, api_version=ctx.api_version if ctx else "")
+                           day=self.today, query=dict(ctx.query) if ctx else {},
+                           api_version=ctx.api_version if ctx else "")
 
     # ------------------------------------------------------------------ lifecycle
     def _finish_loaded_state(self) -> None:

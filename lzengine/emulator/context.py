@@ -2,7 +2,7 @@
 
 Provider modules (``rp_*.py``, :mod:`lzengine.emulator.governance`) are called by
 :mod:`lzengine.emulator.hooks` with a :class:`ProviderContext`: the store, the subscription, the
-directory of principals, the policy engine, a ``render`` function, the clock, and the query and
+directory of principals, the policy engine, a ``render`` function, the clock, the calendar day, and the query and
 api-version of the request being served. The backend builds one view per request
 (:class:`RequestView`), so per-request state never travels on a shared attribute. Nothing here
 imports the backend: this module is a leaf of the emulator's import graph.
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from lzengine.emulator.store import Resource, Store
+from lzengine.emulator.today import source as today_source
 
 TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de"
 
@@ -33,6 +35,8 @@ class ProviderContext(Protocol):
 
     def now(self) -> float: ...
 
+    def today(self) -> date: ...
+
 
 @dataclass
 class RequestView:
@@ -44,6 +48,7 @@ class RequestView:
     policy: Any
     renderer: Callable[[Resource], dict[str, Any]]
     clock: Callable[[], float]
+    day: Callable[[], date] = field(default_factory=today_source)
     query: dict[str, str] = field(default_factory=dict)
     api_version: str = ""
 
@@ -52,3 +57,7 @@ class RequestView:
 
     def now(self) -> float:
         return self.clock()
+
+    def today(self) -> date:
+        """The calendar day model lifecycles are decided on (pinnable, see ``emulator.today``)."""
+        return self.day()

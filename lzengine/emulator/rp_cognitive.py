@@ -279,11 +279,12 @@ def _check_model(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], e
             "DeploymentModelNotSupported",
             f"Creating account deployment is not supported by the model '{name}'. This is usually because there "
             "are better models available for the similar functionality.")
-    if entry is not None and model_catalog.retired(entry):
+    today = ctx.today()  # the emulator's day, pinnable: lifecycle never depends on when a test runs
+    if entry is not None and model_catalog.retired(entry, today):
         since = entry.retires[5:7] + "/" + entry.retires[8:10] + "/" + entry.retires[:4]
         raise errors.bad_request(
             "ServiceModelDeprecated", f"The model '{label}' has been deprecated since {since} 00:00:00.")
-    if entry is not None and entry.lifecycle.lower() in ("deprecating", "deprecated"):
+    if entry is not None and model_catalog.lifecycle(entry, today) == "Deprecating":
         raise errors.bad_request(
             "ServiceModelDeprecating",
             f"The model '{label}' is in deprecating state and cannot be used for new deployments.")
@@ -379,7 +380,7 @@ def _list_usages(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]
 
 
 def _list_models(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
-    return model_catalog.entries(norm_loc(rp.names[0]))
+    return model_catalog.entries(norm_loc(rp.names[0]), ctx.today())
 
 
 def _list_deleted(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:

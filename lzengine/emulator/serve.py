@@ -18,10 +18,12 @@ from lzengine.emulator.server import Emulator
 
 
 def serve_forever(*, port: int, state_file: str | None, time_scale: float, throttle: str,
-                  faults: str | None, seed: int, policy_dir: str | list[str] | None = None) -> int:
+                  faults: str | None, seed: int, policy_dir: str | list[str] | None = None,
+                  today: str | None = None) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit code (0).
 
-    ``policy_dir``: folder(s) of built-in policy definition files to preload.
+    ``policy_dir``: folder(s) of built-in policy definition files to preload; ``today``: the pinned
+    calendar day (``YYYY-MM-DD``; default ``LZENGINE_EMULATOR_TODAY``, else the real date).
     """
     stop = threading.Event()
 
@@ -31,7 +33,7 @@ def serve_forever(*, port: int, state_file: str | None, time_scale: float, throt
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     dirs = [policy_dir] if isinstance(policy_dir, str) else list(policy_dir or [])
     emu = Emulator(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
-                   faults=faults, seed=seed, policy_dirs=dirs).start()  # fmt: skip
+                   faults=faults, seed=seed, policy_dirs=dirs, today=today).start()  # fmt: skip
     try:
         line = {"url": emu.url, "ca_file": emu.ca_file, "token": emu.token,
                 "subscription_id": emu.subscription_id}  # fmt: skip
@@ -56,9 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--policy-dir", action="append", default=None,
                         help="folder of built-in policy definition JSON files (repeatable)")
+    parser.add_argument("--today", default=None,
+                        help="pin the day model lifecycles are decided on (YYYY-MM-DD; default "
+                             "$LZENGINE_EMULATOR_TODAY, else the real date)")
     a = parser.parse_args(argv)
     return serve_forever(port=a.port, state_file=a.state_file, time_scale=a.time_scale,
-                         throttle=a.throttle, faults=a.faults, seed=a.seed, policy_dir=a.policy_dir)  # fmt: skip
+                         throttle=a.throttle, faults=a.faults, seed=a.seed, policy_dir=a.policy_dir,
+                         today=a.today)  # fmt: skip
 
 
 if __name__ == "__main__":

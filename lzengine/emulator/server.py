@@ -18,6 +18,7 @@ import ssl
 import tempfile
 import threading
 from collections.abc import Callable
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -30,6 +31,7 @@ from lzengine.emulator.backend import DEFAULT_SUBSCRIPTION_ID, Backend, Clock
 from lzengine.emulator.faults import FaultInjector, FaultSpec
 from lzengine.emulator.store import Store
 from lzengine.emulator.throttle import Throttler
+from lzengine.emulator.today import source as today_source
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +174,9 @@ class Emulator:
     :mod:`lzengine.emulator.faults`) drawn with ``seed``. ``state_file`` persists resources in
     SQLite. Keyword-only extras: ``clock`` (a ``() -> float`` seconds source for tests),
     ``page_size`` of list responses, ``token`` to fix the admin token, ``policy_dirs``: folders
-    whose policy definition JSON files are preloaded as built-ins under their real ids.
+    whose policy definition JSON files are preloaded as built-ins under their real ids; ``today``
+    (``YYYY-MM-DD``) pins the calendar day model lifecycles are decided on (default
+    ``LZENGINE_EMULATOR_TODAY``, else the real date; see :mod:`lzengine.emulator.today`).
     """
 
     def __init__(
@@ -190,6 +194,7 @@ class Emulator:
         page_size: int = 100,
         token: str | None = None,
         policy_dirs: list[str] | None = None,
+        today: str | date | None = None,
     ) -> None:
         self.port = port
         self.state_file = state_file
@@ -201,6 +206,7 @@ class Emulator:
         self.host = host
         self.page_size = page_size
         self._clock = Clock(clock)
+        self.today = today_source(today)  # validates now: a bad day fails at construction
         self._token = token
         self.policy_dirs = [str(d) for d in policy_dirs or []]
         for d in self.policy_dirs:
@@ -232,7 +238,7 @@ class Emulator:
         store = Store(self.state_file)
         self.backend = Backend(
             subscription_id=self.subscription_id, time_scale=self.time_scale, clock=self._clock,
-            store=store, page_size=self.page_size, policy_dirs=self.policy_dirs,
+            store=store, page_size=self.page_size, policy_dirs=self.policy_dirs, today=self.today,
         )  # fmt: skip
         authorizer = Authorizer(self._token)
         authorizer.restore(store.meta("principals", []) or [])

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from lzengine.diff import Action, Change
 from lzengine.graph import Graph, Node
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.model_preflight import refusals
 
 ACCOUNT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/ais"
-NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
 DEPLOYMENT_TYPE = "Microsoft.CognitiveServices/accounts/deployments"
 
 
@@ -55,7 +52,7 @@ def case(*deployments: tuple[str, str, str, int, dict | None]):
 
 
 def run(adapter: FakeAdapter, *deployments) -> dict[str, tuple[str, str]]:
-    return refusals(*case(*deployments), adapter, now=lambda: NOW)
+    return refusals(*case(*deployments), adapter)
 
 
 def test_a_version_the_region_does_not_offer_is_refused_with_the_versions_it_does() -> None:
@@ -77,6 +74,17 @@ def test_a_retired_version_is_refused_and_a_deprecating_one_only_for_new_deploym
     live = {"sku": {"name": "GlobalStandard", "capacity": 10},
             "properties": {"model": {"name": "gpt-4o", "version": "2024-08-06"}}}
     assert run(FakeAdapter(used=10), ("d", "2024-08-06", "GlobalStandard", 20, live)) == {}  # capacity only
+
+
+def test_lifecycle_is_the_catalogues_word_and_never_the_local_clock() -> None:
+    adapter = FakeAdapter()
+    # the listed date has passed, but the server still lists the version as available: accepted
+    adapter.catalogue = [entry("2024-11-20", "2001-01-01T00:00:00Z")]
+    assert run(adapter, ("d", "2024-11-20", "GlobalStandard", 10, None)) == {}
+    # the server says retired, whatever the date reads: refused, with the date in the message
+    adapter.catalogue = [entry("2024-11-20", "2999-01-01T00:00:00Z", "Deprecated")]
+    code, message = run(adapter, ("d", "2024-11-20", "GlobalStandard", 10, None))["ai.deployment.d"]
+    assert code == "ServiceModelDeprecated" and "since 2999-01-01" in message
 
 
 def test_quota_counts_every_pending_deployment_and_not_an_update_against_itself() -> None:
