@@ -64,7 +64,21 @@ class Engine:
         self.unreadable: dict[str, str] = {}
 
     def observe(self, graph: Graph) -> dict[str, dict[str, Any] | None]:
-        """Read every node's live body (None when absent), in parallel."""
+        """Read every node's live body (None when absent), in parallel, with as few reads as the
+        adapter allows: nodes that one list returns (the adapter's ``list_scope``: every VNet of
+        the subscription with its subnets and peerings, the links of one DNS zone ...) are read
+        with that list when it serves two or more of them; the others with one GET each. A node
+        a complete list does not return does not exist, as a GET's 404 would say."""
+        nodes = list(graph)
+        scope_of = getattr(self.adapter, "list_scope", None)
+        groups: dict[str, list[Node]] = {}
+        for node in nodes if scope_of is not None else ():
+            scope = scope_of(node.kind, node.arm_id)
+            if scope is not None:
+                groups.setdefault(scope, []).append(node)
+        lists = [scope for scope, members in groups.items() if len(members) > 1]  # one: a GET is as cheap
+        listed = {node.address for scope in lists for node in groups[scope]}
+        singles = [node for node in nodes if node.address not in listed]
 
         self.unreadable = {}
 
@@ -85,10 +99,26 @@ class Engine:
                                                   f"owned by team {node.owner!r}")
                 return None
 
-        nodes = list(graph)
+        def read_list(scope: str) -> dict[str, dict[str, Any]] | None:
+            try:
+                items = self._with_retries(lambda: self.adapter.list_bodies(scope))  # type: ignore[attr-defined]
+            except ProviderError as error:
+                if error.status == 403:  # an identity with rights on its own resources only: GET them
+                    return None
+                raise
+            return {str(item.get("id", "")).lower(): item for item in items if isinstance(item, dict)}
+
         with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism), thread_name_prefix="lz-read") as pool:
-            bodies = list(pool.map(read, nodes))
-        return {node.address: body for node, body in zip(nodes, bodies, strict=True)}
+            found = list(pool.map(read_list, lists))
+            refused = [node for scope, index in zip(lists, found, strict=True) if index is None
+                       for node in groups[scope]]
+            bodies = list(pool.map(read, singles + refused))
+        observed: dict[str, dict[str, Any] | None] = {
+            n.address: b for n, b in zip(singles + refused, bodies, strict=True)}
+        for scope, index in zip(lists, found, strict=True):
+            for node in groups[scope] if index is not None else ():
+                observed[node.address] = index.get(node.arm_id.lower())
+        return {node.address: observed[node.address] for node in nodes}
 
     def plan(self, graph: Graph) -> ChangeSet:
         """Observe and decide, without writing anything."""

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lzengine import ids
+from lzengine.adapters.listing import INLINE_IN, LISTS
 from lzengine.adapters.pacing import Pacer, pacing_policy, retry_after_from
 from lzengine.errors import ProviderError
+from lzengine.kinds import kind_for_type
 from lzengine.kinds.base import ResourceKind
 
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
@@ -350,6 +352,55 @@ class AzureSdkAdapter:
     @staticmethod
     def _version(kind: ResourceKind) -> dict[str, str]:
         return {"api_version": kind.api_version} if kind.api_version else {}
+
+    # -- list-based observation -----------------------------------------------------------------
+    def list_scope(self, kind: ResourceKind, arm_id: str) -> str | None:
+        """The list that returns this resource's full body (see ``lzengine.adapters.listing``):
+        ``"<type>|"`` for a subscription-wide list, ``"<type>|<parent id>"`` for the children of
+        one parent; None when only a GET returns it."""
+        arm_type = kind.arm_type.lower()
+        if arm_type in INLINE_IN:
+            return f"{INLINE_IN[arm_type]}|"
+        spec = LISTS.get(arm_type)
+        if spec is None or kind.by_id:
+            return None
+        return f"{arm_type}|{arm_id.rsplit('/', 2)[0]}" if spec.per_parent else f"{arm_type}|"
+
+    def list_bodies(self, scope: str) -> list[dict[str, Any]]:
+        """Every resource a ``list_scope`` list returns, as REST JSON (all pages; inline children
+        of each item as items of their own)."""
+        arm_type, _, parent = scope.partition("|")
+        spec = LISTS[arm_type]
+        kind = kind_for_type(arm_type)
+        if kind is None:
+            raise ProviderError("NoListOperation", f"no kind for {arm_type}")
+        args: list[str] = []
+        if spec.per_parent:
+            names = ids.parse(parent).names()
+            args = [names[segment.lower()] for segment in kind.id_args[:-1]]
+        pages: list[Any] = []
+
+        def keep_page(response: Any) -> None:  # the raw page, before the SDK's models
+            try:
+                pages.append(json.loads(response.http_response.text()))
+            except ValueError:
+                pages.append({})
+
+        try:
+            for _ in self._operation(kind, spec.method)(*args, raw_response_hook=keep_page, **self._version(kind)):
+                pass
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, parent or f"/subscriptions/{self.subscription_id}", "list")
+            if error.status == 404 and spec.per_parent:  # the parent is gone: so are its children
+                return []
+            raise error from None
+        items: list[dict[str, Any]] = []
+        for page in pages:
+            for item in page.get("value") or [] if isinstance(page, dict) else []:
+                items.append(item)
+                for _child_type, prop in spec.inline:
+                    items.extend((item.get("properties") or {}).get(prop) or [])
+        return items
 
     # -- Adapter protocol ----------------------------------------------------------------------
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:

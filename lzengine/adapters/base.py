@@ -19,6 +19,13 @@ class Adapter(Protocol):
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
         """The live body, or None when the resource (or its parent) does not exist."""
 
+    def list_scope(self, kind: ResourceKind, arm_id: str) -> str | None:
+        """Optional. The key of a list that returns this resource's full body, or None (GET only).
+        Resources with one key are observed together by ``list_bodies(key)``."""
+
+    def list_bodies(self, scope: str) -> list[dict[str, Any]]:
+        """Optional. Every resource (REST JSON with ``id``) the list ``scope`` names returns."""
+
     def write(
         self, kind: ResourceKind, arm_id: str, body: dict[str, Any], progress: dict[str, Any] | None = None,
         options: dict[str, str] | None = None,

@@ -112,14 +112,26 @@ def policies_before_resources(ctx: Context) -> None:
     graph = ctx.graph
     assignment_type = KINDS_BY_NAME["policy_assignment"].arm_type
     exempt = {assignment_type, KINDS_BY_NAME["role_assignment"].arm_type}
+    # nodes by resource group id, so an assignment on a resource group looks at that group's
+    # nodes only (linear in the graph, not assignments x resources); other scopes scan them all
+    lowered = {n.address: n.arm_id.lower() for n in graph}
+    in_group: dict[str, list[str]] = {}
+    for address, arm_id in lowered.items():
+        parts = arm_id.split("/")
+        if len(parts) > 5 and parts[3] == "resourcegroups":
+            in_group.setdefault("/".join(parts[:5]), []).append(address)
     for policy_node in [n for n in graph if n.kind.arm_type == assignment_type]:
         scope = policy_node.arm_id.rpartition("/providers/Microsoft.Authorization/")[0].lower()
         upstream = graph.ancestors(policy_node.address)
-        for node in list(graph):
+        scope_parts = scope.split("/")
+        candidates = in_group.get(scope, []) if len(scope_parts) == 5 and scope_parts[3] == "resourcegroups" \
+            else list(lowered)
+        for address in candidates:
+            node = graph.nodes[address]
             if node.kind.arm_type in exempt or node.address in upstream or node.address == policy_node.address:
                 continue
-            if node.arm_id.lower().startswith(scope + "/"):
-                graph.nodes[node.address] = replace(node, depends_on=node.depends_on | {policy_node.address})
+            if lowered[address].startswith(scope + "/"):
+                graph.nodes[address] = replace(node, depends_on=node.depends_on | {policy_node.address})
 
 
 def assignment_name(assignment: PolicyAssignment, definition_id: str) -> str:

@@ -57,8 +57,9 @@ def test_second_apply_makes_no_writes(cli, emulator, plan_file) -> None:
     # the only write and delete are the run lock's record, taken and released (lzengine.zone_lock)
     assert stats["writes"] == 1 and stats["deletes"] == 1
     assert stats["by_type"]["microsoft.network/privatednszones/txt"] >= 2
-    assert stats["reads"] == 6  # one GET per resource (the VNet read for its live subnet layout is reused),
-    # and one list of the ownership records
+    # one list of the subscription's VNets returns the VNet with its subnets (list-based
+    # observation), one GET for each other resource, and one list of the ownership records
+    assert stats["reads"] == 5
 
 
 def test_changed_subnet_prefix_is_updated_in_place(cli, emulator, plan_file) -> None:

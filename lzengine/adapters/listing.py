@@ -1,0 +1,62 @@
+"""Which resource types can be observed with one list instead of one GET each, and how.
+
+Who uses it: ``AzureSdkAdapter.list_scope`` / ``list_bodies``, which ``Engine.observe`` calls to
+read a whole estate with a few paged lists. Knowledge as data: per ARM type (lower case), the
+typed SDK operation that lists every resource of the type in the subscription (no arguments) or
+every child of one parent (the parent's id segments as arguments, as in ``id_args``), and the
+child types whose full bodies come inline in the listed parent (a VNet's subnets and peerings,
+as ARM returns them in ``properties.subnets`` / ``properties.virtualNetworkPeerings``).
+
+Types not here are read with GET: extension resources at a resource's scope (diagnostic
+settings), children listed per parent with no saving (a private endpoint's one DNS zone group),
+and web apps, whose list answer leaves most of ``siteConfig`` null in Azure (the GET does not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    #: the operation of the kind's operation group that lists the type
+    method: str
+    #: True: lists the children of one parent (arguments: the parent's id names); False: the
+    #: whole subscription (no arguments)
+    per_parent: bool = False
+    #: (child type, property holding the children's full bodies) returned inline per item
+    inline: tuple[tuple[str, str], ...] = ()
+
+
+LISTS: dict[str, ListSpec] = {
+    "microsoft.resources/resourcegroups": ListSpec("list"),
+    "microsoft.network/virtualnetworks": ListSpec("list_all", inline=(
+        ("microsoft.network/virtualnetworks/subnets", "subnets"),
+        ("microsoft.network/virtualnetworks/virtualnetworkpeerings", "virtualNetworkPeerings"),
+    )),
+    "microsoft.network/networksecuritygroups": ListSpec("list_all"),
+    "microsoft.network/routetables": ListSpec("list_all"),
+    "microsoft.network/publicipaddresses": ListSpec("list_all"),
+    "microsoft.network/privateendpoints": ListSpec("list_by_subscription"),
+    "microsoft.network/applicationgateways": ListSpec("list_all"),
+    "microsoft.network/applicationgatewaywebapplicationfirewallpolicies": ListSpec("list_all"),
+    "microsoft.network/azurefirewalls": ListSpec("list_all"),
+    "microsoft.network/firewallpolicies": ListSpec("list_all"),
+    "microsoft.network/bastionhosts": ListSpec("list"),
+    "microsoft.network/firewallpolicies/rulecollectiongroups": ListSpec("list", per_parent=True),
+    "microsoft.network/privatednszones": ListSpec("list"),
+    "microsoft.network/privatednszones/virtualnetworklinks": ListSpec("list", per_parent=True),
+    "microsoft.cognitiveservices/accounts": ListSpec("list"),
+    "microsoft.cognitiveservices/accounts/deployments": ListSpec("list", per_parent=True),
+    "microsoft.search/searchservices": ListSpec("list_by_subscription"),
+    "microsoft.web/serverfarms": ListSpec("list"),
+    "microsoft.insights/components": ListSpec("list"),
+    "microsoft.insights/metricalerts": ListSpec("list_by_subscription"),
+    "microsoft.operationalinsights/workspaces": ListSpec("list"),
+    # every assignment in the subscription, at its own scope or below (resource groups ...)
+    "microsoft.authorization/policyassignments": ListSpec("list"),
+    "microsoft.authorization/roleassignments": ListSpec("list_for_subscription"),
+}
+
+#: child type -> the listed parent type whose items carry it inline
+INLINE_IN: dict[str, str] = {child: parent for parent, spec in LISTS.items() for child, _ in spec.inline}
