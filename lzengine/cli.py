@@ -98,10 +98,12 @@ def main(log_format: str | None) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(files: tuple[str, ...], output: str) -> None:
+@_log_format_option
+def validate(files: tuple[str, ...], output: str, log_format: str | None) -> None:
     """Check plan files without calling Azure; report every problem with file:line:column."""
     from lzengine.plan import load_plan
 
+    log = Log(_log_format({"log_format": log_format}))
     problems = []
     for file in files:
         try:
@@ -110,6 +112,10 @@ def validate(files: tuple[str, ...], output: str) -> None:
             problems.extend(exc.diagnostics)
     if output == "json":
         click.echo(json.dumps({"valid": not problems, "diagnostics": [d.as_dict() for d in problems]}, indent=2))
+    elif log.json:
+        for diagnostic in problems:
+            log.record("diagnostic", level="error", **diagnostic.as_dict())
+        log.record("validate", level="error" if problems else "info", files=len(files), problems=len(problems))
     else:
         for diagnostic in problems:
             click.echo(diagnostic.render(), err=True)
@@ -131,7 +137,8 @@ def schema() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json", show_default=True)
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", default=None,
               help="Subscription used in the ids (a placeholder when not given).")
-def graph(file: str, fmt: str, subscription: str | None) -> None:
+@_log_format_option
+def graph(file: str, fmt: str, subscription: str | None, log_format: str | None) -> None:
     """Print the resource graph of a plan: nodes with ids and owners, edges from dependency to dependent."""
     from lzengine.compile import compile_plan
     from lzengine.plan import load_plan
@@ -141,7 +148,7 @@ def graph(file: str, fmt: str, subscription: str | None) -> None:
     try:
         plan_model = load_plan(file)
     except PlanError as exc:
-        _fail_plan(exc, as_json=False)
+        _fail_plan(exc, as_json=False, log=Log(_log_format({"log_format": log_format})))
     compiled = compile_plan(plan_model, subscription or plan_model.subscription or PLACEHOLDER_SUBSCRIPTION)
     if fmt == "json":
         click.echo(json.dumps(graph_to_json(compiled), indent=2))
@@ -311,17 +318,19 @@ def reconcile(file: str, every: str, jitter: str, max_runs: int | None, yes: boo
 @click.option("--plan-file", default="plans/ai-landing-zone.yaml", show_default=True,
               help="The plan the pipeline converges (path inside the repository).")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
-def init(directory: str, ci: str, plan_file: str, force: bool) -> None:
+@_log_format_option
+def init(directory: str, ci: str, plan_file: str, force: bool, log_format: str | None) -> None:
     """Write pipeline files a team can copy: GitHub Actions, Azure DevOps, or a container image
     and a Kubernetes CronJob running `reconcile --max-runs 1`."""
     from lzengine.ci import write_pipeline
 
+    log = Log(_log_format({"log_format": log_format}))
     try:
         written = write_pipeline(ci, Path(directory), plan_file=plan_file, force=force)
     except FileExistsError as exc:
-        _fail_target(f"{exc} exists; pass --force to overwrite it")
+        _fail_target(f"{exc} exists; pass --force to overwrite it", log)
     for path in written:
-        click.echo(f"wrote {path}")
+        log.info("wrote", f"wrote {path}", to_stderr=False, path=str(path))
 
 
 @main.group()
@@ -370,6 +379,11 @@ class Log:
             self._json.record(event, **fields)
         elif event not in ("drift", "verify"):  # their text is the report itself
             click.echo(text, err=to_stderr)
+
+    def record(self, event: str, level: str = "info", **fields: Any) -> None:
+        """A JSON record only (text mode prints its own lines)."""
+        if self._json is not None:
+            self._json.record(event, level=level, **fields)
 
     def error(self, message: str, *, code: str | None = None, hint: str = "") -> None:
         if self._json is not None:
@@ -495,9 +509,9 @@ def _relabel(exc: PlanError, file: str) -> PlanError:
 def _fail_plan(exc: PlanError, as_json: bool, log: Log | None = None) -> None:
     if as_json:
         click.echo(json.dumps({"diagnostics": [d.as_dict() for d in exc.diagnostics]}, indent=2))
-    if log is not None and log.json and log._json is not None:
+    if log is not None and log.json:
         for diagnostic in exc.diagnostics:
-            log._json.record("diagnostic", level="error", **diagnostic.as_dict())
+            log.record("diagnostic", level="error", **diagnostic.as_dict())
         sys.exit(1)
     for diagnostic in exc.diagnostics:
         click.echo(diagnostic.render(), err=True)
