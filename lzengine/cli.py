@@ -34,6 +34,14 @@ _log_format_option = click.option(
     help="json: every log record (target, progress, errors, reconcile cycles) as one JSON line on stderr.")
 
 
+def _lock_timeout_option(help_text: str) -> Any:
+    """``--lock-timeout`` of apply, destroy and reconcile. Unset means the run lock's own default
+    (``lzengine.zone_lock.DEFAULT_TIMEOUT_S``, 300 s), resolved by ``_lock_timeout`` so the number lives
+    in one place and ``--help`` imports nothing."""
+    return click.option("--lock-timeout", type=click.FloatRange(min=0), default=None,
+                        help=f"{help_text} [default: 300]")
+
+
 def _target_options(func: Any) -> Any:
     options = [
         click.option("--target", type=click.Choice(["local", "azure"]), default=None,
@@ -191,8 +199,7 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask before replacing or deleting resources.")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
-              help="Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
+@_lock_timeout_option("Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--prune", is_flag=True,
               help="Delete resources tagged as managed by this landing zone that the plan no longer declares.")
 def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
@@ -214,8 +221,7 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
-              help="Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
+@_lock_timeout_option("Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--purge", is_flag=True,
               help="Also purge soft-deleted Cognitive Services accounts, which otherwise keep their name for 48 h.")
 def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
@@ -279,9 +285,8 @@ def verify(file: str, **options: Any) -> None:
 @click.option("--max-runs", type=click.IntRange(min=1), default=None,
               help="Stop after this many cycles (1: one cycle, for schedulers such as a CronJob).")
 @click.option("--yes", is_flag=True, help="Also carry out replacements (otherwise a cycle that needs one fails).")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=300, show_default=True,
-              help="Seconds a cycle waits for another run of this landing zone; then that cycle fails and the "
-                   "loop goes on.")
+@_lock_timeout_option("Seconds a cycle waits for another run of this landing zone; then that cycle fails and the "
+                      "loop goes on.")
 def reconcile(file: str, every: str, jitter: str, max_runs: int | None, yes: bool, **options: Any) -> None:
     """Loop: detect drift, converge it, log one record per cycle. SIGTERM/SIGINT lets the
     operations in flight finish and exits 0; a failed cycle is logged and the loop goes on."""
