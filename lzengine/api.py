@@ -133,14 +133,10 @@ class PlanResult:
 
 
 @dataclass
-class ApplyResult:
-    """What an apply or destroy did: one ``Outcome`` per resource."""
+class ApplyResult(RunReport):
+    """What an apply or destroy did: the engine's ``RunReport`` (one ``Outcome`` per resource,
+    summary, exit code) plus what only the API knows: the run lock held and the notes."""
 
-    outcomes: list[Outcome]
-    target: str = ""
-    duration_s: float = 0.0
-    #: True: refused before its first write (a quota, model or live-address refusal)
-    refused: bool = False
     #: the run lock this run held (lzengine.zone_lock.ZoneLock.as_dict), None without one
     lock: dict[str, Any] | None = None
     #: what could not be evaluated or read (e.g. a team identity's missing read access)
@@ -154,19 +150,8 @@ class ApplyResult:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is Status.FAILED]
 
-    @property
-    def exit_code(self) -> int:
-        return self.report.exit_code
-
-    @property
-    def report(self) -> RunReport:
-        return RunReport(outcomes=self.outcomes, target=self.target, duration_s=self.duration_s, refused=self.refused)
-
-    def summary(self) -> dict[str, int]:
-        return self.report.summary()
-
     def as_dict(self) -> dict[str, Any]:
-        document = self.report.as_dict()
+        document = super().as_dict()
         if self.lock is not None:
             document["lock"] = self.lock
         if self.notes:

@@ -210,7 +210,7 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
         result = session.zone.apply(prune=prune, allow_destructive=yes,
                                     confirm=_terminal_confirm(session, "Replace/delete the resources above?"))
         session.reporter.close()
-        click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json else render_report_text(result.report))
+        click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json else render_report_text(result))
         if not session.as_json:
             for note in result.notes:
                 click.echo(f"note: {note}", err=True)
@@ -233,7 +233,7 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
                                       confirm=_terminal_confirm(session, "Delete the resources above?"))
         session.reporter.close()
         click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json
-                   else render_report_text(result.report, "Destroy"))
+                   else render_report_text(result, "Destroy"))
     sys.exit(result.exit_code)
 
 
