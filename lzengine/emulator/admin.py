@@ -188,5 +188,6 @@ class AdminApi:
 
     def provider_put(self, request: Request, namespace: str) -> Reply:
         state = str(json_body(request).get("registrationState", "Registered"))
-        self.backend.set_registration(namespace, state)
+        with self.backend.lock:
+            self.backend.registrations.set(namespace, state)
         return Reply(200, {"namespace": namespace, "registrationState": state})

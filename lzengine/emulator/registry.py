@@ -42,7 +42,7 @@ from lzengine.emulator import (
     rp_web,
 )
 from lzengine.emulator.handlers import Table
-from lzengine.emulator.rp_resources import RESOURCES_VERSIONS
+from lzengine.emulator.rp_resources import RESOURCE_GROUP, RESOURCES_NAMESPACE, RESOURCES_VERSIONS
 from lzengine.emulator.typespec import (
     API_VERSION_RE,
     GENERIC_VERSIONS,
@@ -55,9 +55,9 @@ from lzengine.emulator.typespec import (
     sync,
 )
 
-__all__ = ["API_VERSION_RE", "HANDLERS", "PROVIDERS", "RESOURCES_VERSIONS", "DeleteMode", "InlineChildren", "PutMode",
-           "TypeSpec", "api_version_at_least", "canonical_namespace", "canonical_type", "display_name", "is_known",
-           "known_specs", "lookup", "namespaces", "version_supported"]
+__all__ = ["API_VERSION_RE", "HANDLERS", "PROVIDERS", "RESOURCES_NAMESPACE", "RESOURCES_VERSIONS", "RESOURCE_GROUP",
+           "DeleteMode", "InlineChildren", "PutMode", "TypeSpec", "api_version_at_least", "canonical_namespace",
+           "canonical_type", "display_name", "is_known", "known_specs", "lookup", "namespaces", "version_supported"]
 
 #: the provider modules: each declares ``SPECS`` and ``HANDLERS`` (and may declare ``NAMESPACE_DEFAULTS``).
 #: A new provider module is one more entry here.
