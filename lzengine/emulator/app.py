@@ -393,7 +393,7 @@ class EmulatorApp:
                 if str(props.get("principalId", "")).lower() == principal.object_id.lower():
                     arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
                                 str(props.get("scope", "/"))))  # fmt: skip
-            custom = rp_authorization.custom_permissions(self.backend) if arm else {}
+            custom = rp_authorization.custom_permissions(self.backend.view()) if arm else {}
         if not self.auth.allowed(principal, action, scope, arm, custom):
             raise errors.authorization_failed(principal.object_id, action, scope)
         if method in ("PUT", "PATCH") and route.kind is ITEM:

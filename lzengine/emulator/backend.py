@@ -20,21 +20,42 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from lzengine.emulator import locations
+from lzengine.emulator import hooks, locations, registry
 from lzengine.emulator.context import TENANT_ID, RequestView
 from lzengine.emulator.crud import Crud, Reply, RequestContext, merge_patch
 from lzengine.emulator.governance import Governance
 from lzengine.emulator.lro import Clock, Operation, Operations, retry_headers
+from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.preconditions import ETags
 from lzengine.emulator.registrations import Registrations
 from lzengine.emulator.store import Resource, Store
 from lzengine.emulator.today import source as today_source
+from lzengine.emulator.typespec import TypeSpec
 
 DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
 __all__ = ["DEFAULT_SUBSCRIPTION_ID", "TENANT_ID", "Backend", "Clock", "Operation", "Reply", "RequestContext",
            "merge_patch", "retry_headers"]
 
 normalize_location = locations.normalize  # the one normaliser; kept under this name for the app
+
+
+class PolicyView:
+    """The :class:`~lzengine.emulator.governance.PolicyHost` the backend gives Azure Policy: the store,
+    the subscription, rendering, registry rows and the handlers' computed collections, never the backend."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.store = backend.store
+        self.subscription_id = backend.subscription_id
+        self._backend = backend
+
+    def render(self, res: Resource) -> dict[str, Any]:
+        return self._backend.render(res)
+
+    def spec(self, type_name: str) -> TypeSpec:
+        return registry.lookup(type_name)
+
+    def virtual_list(self, rp: ResourcePath) -> list[dict[str, Any]] | None:
+        return hooks.virtual_list(self._backend.view(), rp)
 
 
 class Backend:
@@ -63,7 +84,7 @@ class Backend:
         self.registrations = Registrations(self.store)
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
-        self.policy = Governance(self, policy_dirs)
+        self.policy = Governance(PolicyView(self), policy_dirs)
         self.crud = Crud(subscription_id=self.subscription_id, store=self.store, operations=self.operations,
                          etags=self.etags, policy=self.policy, registrations=self.registrations,
                          page_size=page_size, view=self.view)

@@ -369,7 +369,8 @@ class Crud:
             return self.operations.start(kind, rp.namespace, "global", key, self._lock_key(rp, spec), seconds,
                                          ctx.api_version, fail=ctx.fail_lro, is_rg=True)
         return self.operations.start(kind, rp.namespace, self._op_location(rp, body), key, self._lock_key(rp, spec),
-                                     seconds, ctx.api_version, fail=ctx.fail_lro)
+                                     seconds, ctx.api_version, fail=ctx.fail_lro,
+                                     bare_status=spec.bare_operation_status)
 
     def _op_headers(self, op: Operation, async_header: bool, location_header: bool,
                     ctx: RequestContext) -> dict[str, str]:

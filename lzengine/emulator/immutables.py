@@ -36,7 +36,8 @@ RULES: tuple[Immutable, ...] = (
               "It's not allowed to update kind of API account. Account {name} is of kind '{old}'; '{new}' was "
               "requested.", allowed=(("openai", "aiservices"),)),
     Immutable("microsoft.cognitiveservices/accounts", "properties.customSubDomainName",
-              "CustomSubDomainNameCannotBeChanged",  # [unconfirmed] code
+              "CustomSubDomainNameCannotBeChanged",  # [unconfirmed] code: terraform forces a new account for it
+              # (azurerm_cognitive_account docs, terraform-provider-azurerm#28585); Azure's answer not found
               "The customSubDomainName of account {name} is '{old}' and cannot be changed to '{new}'."),
     # a free search service cannot change tier, and none can become free; basic and standard tiers may
     # change among themselves since 2025 (search-capacity-planning docs; terraform-provider-azurerm#30842,

@@ -39,6 +39,7 @@ from lzengine.emulator import (
     rp_privatedns,
     rp_resources,
     rp_search,
+    rp_security,
     rp_web,
 )
 from lzengine.emulator.handlers import Table
@@ -74,6 +75,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_operationalinsights,
     rp_authorization,
     governance,
+    rp_security,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)

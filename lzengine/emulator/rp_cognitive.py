@@ -422,9 +422,10 @@ SPECS: list[TypeSpec] = [
     ),
     sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
     sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
-    sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
+    # soft-deleted accounts: not evaluated by the compliance scan
+    sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False, compliance_scan=False),
     sync("Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts", COGNITIVE_VERSIONS,
-         delete=DeleteMode(200)),
+         delete=DeleteMode(200), compliance_scan=False),
 ]
 NAMESPACE_DEFAULTS = {"microsoft.cognitiveservices": sync("Microsoft.CognitiveServices/*", COGNITIVE_VERSIONS)}
 

@@ -43,6 +43,7 @@ SPECS: list[TypeSpec] = [
         list_filter=True,
         subscription_operations=True,
         location_changed_code="InvalidResourceGroupLocation",
+        policy_type="Microsoft.Resources/subscriptions/resourceGroups",
     ),
     TypeSpec(
         type="Microsoft.Resources/deployments",
