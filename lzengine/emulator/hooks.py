@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from lzengine.emulator import governance, rp_authorization, rp_cognitive, rp_monitor, rp_network, rp_search, rp_web
+from lzengine.emulator import (
+    governance,
+    rp_authorization,
+    rp_cognitive,
+    rp_management,
+    rp_monitor,
+    rp_network,
+    rp_search,
+    rp_web,
+)
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.handlers import Handler, Table
@@ -24,6 +33,7 @@ from lzengine.emulator.store import Resource
 TABLE = Table()
 for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance):
     TABLE.add(_module.HANDLERS)
+TABLE.add(rp_management.HANDLERS)  # subs: management groups
 
 
 def handler(type_lower: str) -> Handler:

@@ -115,7 +115,7 @@ PRIVATE_DNS_VERSIONS = ("2018-09-01", "2020-01-01", "2020-06-01", "2024-06-01")
 RESOURCES_VERSIONS = (
     "2015-11-01", "2016-02-01", "2016-09-01", "2017-05-10", "2018-05-01", "2019-05-01",
     "2019-07-01", "2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01", "2021-04-01",
-    "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-03-01",
+    "2022-09-01", "2022-12-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-03-01",
     "2025-04-01",
 )  # fmt: skip
 COGNITIVE_VERSIONS = (
@@ -400,6 +400,18 @@ _SPECS: list[TypeSpec] = [
           ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
           locations=SERVICE_REGIONS),
 ]  # fmt: skip
+
+# --- Microsoft.Management (management groups; behaviour in rp_management.py). Tenant-level, no
+# provisioningState in their bodies; create and delete answer 200 (the SDK's pollers accept it).
+MANAGEMENT_VERSIONS = ("2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01")
+_MG_PUT = PutMode(200)
+_MG_DELETE = DeleteMode(200, absent_status=200)
+_SPECS += [
+    _sync("Microsoft.Management/managementGroups", MANAGEMENT_VERSIONS, create=_MG_PUT, delete=_MG_DELETE,
+          listed=False, state_field=False),
+    _sync("Microsoft.Management/managementGroups/subscriptions", MANAGEMENT_VERSIONS, create=_MG_PUT,
+          delete=_MG_DELETE, listed=False, state_field=False, lock="root"),
+]
 
 # Proxy/extension types (governance, diagnostics) are not "tracked" resources: the generic
 # ``/resources`` listings leave them out.
