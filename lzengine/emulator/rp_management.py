@@ -30,6 +30,7 @@ from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split,
 from lzengine.emulator.rp_common import props
 from lzengine.emulator.store import Resource, Store
 from lzengine.emulator.subscriptions import of_id
+from lzengine.emulator.typespec import DeleteMode, PutMode, TypeSpec, sync
 
 GROUP = "microsoft.management/managementgroups"
 GROUP_SUBSCRIPTION = "microsoft.management/managementgroups/subscriptions"
@@ -38,7 +39,8 @@ PREFIX = "/providers/Microsoft.Management/managementGroups/"
 ROOT_NAME = TENANT_ID
 ROOT_DISPLAY_NAME = "Tenant Root Group"
 
-__all__ = ["HANDLERS", "ROOT_NAME", "ancestors", "group_ancestors", "group_id", "scopes_above", "visible_assignments"]
+__all__ = ["HANDLERS", "ROOT_NAME", "SPECS", "ancestors", "group_ancestors", "group_id", "scopes_above",
+           "visible_assignments"]
 
 
 def group_id(name: str) -> str:
@@ -232,6 +234,17 @@ def _after_subscription(ctx: ProviderContext, rp: ResourcePath, res: Resource, e
         "state": "Active",
     }
 
+
+# Tenant-level types without provisioningState; create and delete answer 200 at once (the SDK's
+# pollers accept it where Azure may answer 202 and an operation to poll).
+MANAGEMENT_VERSIONS = ("2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01")
+_PUT = PutMode(200)
+_DELETE = DeleteMode(200, absent_status=200)
+SPECS: list[TypeSpec] = [
+    sync(GROUP_TYPE, MANAGEMENT_VERSIONS, create=_PUT, delete=_DELETE, listed=False, state_field=False),
+    sync(f"{GROUP_TYPE}/subscriptions", MANAGEMENT_VERSIONS, create=_PUT, delete=_DELETE, listed=False,
+         state_field=False, lock="root"),
+]
 
 HANDLERS: dict[str, Handler] = {
     GROUP: Handler(validate=_validate_group, after_put=_after_group, render=_render_group,
