@@ -187,7 +187,12 @@ class AdminApi:
             return Reply(200, rp_cognitive.set_limit(self.backend.view(), json_body(request)))
 
     def provider_put(self, request: Request, namespace: str) -> Reply:
-        state = str(json_body(request).get("registrationState", "Registered"))
+        """``{"registrationState": ..., "subscription": id}`` (default: the first subscription)."""
+        body = json_body(request)
+        state = str(body.get("registrationState", "Registered"))
+        sub = body.get("subscription")
+        if sub is not None and str(sub) not in self.backend.subscriptions:
+            raise errors.subscription_not_found(str(sub))
         with self.backend.lock:
-            self.backend.registrations.set(namespace, state)
+            self.backend.registrations.set(namespace, state, str(sub) if sub else None)
         return Reply(200, {"namespace": namespace, "registrationState": state})

@@ -30,14 +30,15 @@ from lzengine.emulator import (
     registry,
     rp_authorization,
     rp_common,
+    rp_management,
     rp_policyinsights,
 )
 from lzengine.emulator.admin import AdminApi
 from lzengine.emulator.auth import Authorizer, Principal
-from lzengine.emulator.backend import Backend, Reply, RequestContext, normalize_location, retry_headers
+from lzengine.emulator.backend import TENANT_ID, Backend, Reply, RequestContext, normalize_location, retry_headers
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.faults import FaultInjector
-from lzengine.emulator.paths import ResourcePath, parse_resource, resource_group_path, split
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, resource_group_path, split, under
 from lzengine.emulator.throttle import Throttler
 from lzengine.emulator.wire import json_body
 
@@ -123,6 +124,23 @@ class Route:
     rg: str | None = None
     rp: ResourcePath | None = None
     extra: str | None = None  # namespace / op id
+
+
+@dataclass
+class Call:
+    """One request as a route method sees it (the backend lock is held)."""
+
+    route: Route
+    request: Request
+    ctx: RequestContext
+    principal: Principal | None
+    sub: str = ""
+
+    @property
+    def rp(self) -> ResourcePath:
+        """The resource path of an item or collection route."""
+        assert self.route.rp is not None
+        return self.route.rp
 
 
 def _op_route(kind: RouteKind) -> Any:
@@ -315,7 +333,7 @@ class EmulatorApp:
 
         with self.backend.lock:
             self.backend.settle()
-            reply = self.dispatch(route, method, request, ctx)
+            reply = self.dispatch(route, method, request, ctx, principal)
             reply.encode()
         return reply
 
@@ -386,6 +404,20 @@ class EmulatorApp:
         else:
             action = f"{RESOURCES_NS}/subscriptions/{verb}"
             scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
+        arm, custom = self._role_assignments(principal)
+        if not self._allowed(principal, action, scope, arm, custom):
+            raise errors.authorization_failed(principal.object_id, action, scope)
+        if method in ("PUT", "PATCH") and route.kind is ITEM:
+            body = json_body(request)
+            missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
+                       if not self._allowed(principal, a, rid, arm, custom)]
+            if missing:
+                raise errors.linked_authorization_failed(principal.object_id, action, scope, missing)
+
+    def _role_assignments(self, principal: Principal) -> tuple[list[tuple[str, str]],
+                                                                 dict[str, list[tuple[list[str], list[str]]]]]:
+        """(role guid, scope) of the role assignments written through ARM for ``principal``, and the
+        permission blocks of the custom roles."""
         with self.backend.lock:
             arm = []
             for ra in self.backend.store.of_type("microsoft.authorization/roleassignments"):
@@ -394,14 +426,31 @@ class EmulatorApp:
                     arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
                                 str(props.get("scope", "/"))))  # fmt: skip
             custom = rp_authorization.custom_permissions(self.backend.view()) if arm else {}
-        if not self.auth.allowed(principal, action, scope, arm, custom):
-            raise errors.authorization_failed(principal.object_id, action, scope)
-        if method in ("PUT", "PATCH") and route.kind is ITEM:
-            body = json_body(request)
-            missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
-                       if not self.auth.allowed(principal, a, rid, arm, custom)]
-            if missing:
-                raise errors.linked_authorization_failed(principal.object_id, action, scope, missing)
+        return arm, custom
+
+    def _allowed(self, principal: Principal, action: str, scope: str, arm: list[tuple[str, str]],
+                 custom: dict[str, list[tuple[list[str], list[str]]]]) -> bool:
+        """The RBAC check, with roles assigned at a management group inherited by every
+        subscription (and group) below it."""
+        with self.backend.lock:
+            above = rp_management.scopes_above(self.backend.store, scope)
+        return self.auth.allowed(principal, action, scope, arm, custom, above=above)
+
+    def _visible_subscriptions(self, principal: Principal | None) -> list[str]:
+        """``GET /subscriptions`` lists what the caller holds a role in: at, above (a management
+        group, the root) or below (a resource group, a resource) the subscription."""
+        subs = self.backend.subscriptions.ids
+        if principal is None or principal.admin:
+            return subs
+        arm, _custom = self._role_assignments(principal)
+        scopes = {id_key(at) for _role, at in [*principal.grants, *arm]}
+        out = []
+        for sub in subs:
+            own = id_key(f"/subscriptions/{sub}")
+            above = set(rp_management.scopes_above(self.backend.store, own))
+            if any(at in ("", "/") or at in above or under(at, own) for at in scopes):
+                out.append(sub)
+        return out
 
     def _inject(self, fault: str, route: Route, ctx: RequestContext, request: Request) -> None:
         scale = self.backend.time_scale
@@ -432,53 +481,48 @@ class EmulatorApp:
             raise DropConnection("fault injection: connection reset")
 
     # ------------------------------------------------------------------ ARM routes
-    def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext) -> Reply:
+    def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext,
+                 principal: Principal | None = None) -> Reply:
         """Serve a classified request by its route kind's method table (the backend lock is held)."""
         name = route.kind.methods.get(method)
         if name is None:
             raise errors.method_not_allowed(method, request.path)
         serve = getattr(self, name)
-        return serve(route, request, ctx)  # type: ignore[no-any-return]
+        call = Call(route, request, ctx, principal, route.sub or self.backend.subscription_id)
+        return serve(call)  # type: ignore[no-any-return]
 
-    def _get(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        assert route.rp is not None
-        return self.backend.crud.get(route.rp, ctx)
+    def _get(self, call: Call) -> Reply:
+        return self.backend.crud.get(call.rp, call.ctx)
 
-    def _head(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
+    def _head(self, call: Call) -> Reply:
         """An existence check: 204 or 404, no body."""
-        assert route.rp is not None
         try:
-            reply = self.backend.crud.get(route.rp, ctx)
+            reply = self.backend.crud.get(call.rp, call.ctx)
         except ArmError as exc:
             if exc.status == 404:
                 return Reply(404)
             raise
         return Reply(204, None, reply.headers)
 
-    def _put(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        assert route.rp is not None
-        return self.backend.crud.put(route.rp, json_body(request), ctx)
+    def _put(self, call: Call) -> Reply:
+        return self.backend.crud.put(call.rp, json_body(call.request), call.ctx)
 
-    def _patch(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        assert route.rp is not None
-        return self.backend.crud.patch(route.rp, json_body(request), ctx)
+    def _patch(self, call: Call) -> Reply:
+        return self.backend.crud.patch(call.rp, json_body(call.request), call.ctx)
 
-    def _delete(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        assert route.rp is not None
-        return self.backend.crud.delete(route.rp, ctx)
+    def _delete(self, call: Call) -> Reply:
+        return self.backend.crud.delete(call.rp, call.ctx)
 
-    def _list(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        assert route.rp is not None
-        return self.backend.crud.list(route.rp, ctx)
+    def _list(self, call: Call) -> Reply:
+        return self.backend.crud.list(call.rp, call.ctx)
 
-    def _action(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
+    def _action(self, call: Call) -> Reply:
         """POST actions, answered by the handler registered for the action's type
         (``.../accounts/listKeys``, ``.../checkNameAvailability``); any other ``list...Keys`` action gets
         the generic fake keys, and an unknown action an empty object."""
-        rp = route.rp
-        assert rp is not None
-        body = json_body(request)
-        view = self.backend.view(ctx)
+        rp = call.rp
+        body = json_body(call.request)
+        view = self.backend.view(call.ctx)
         action = hooks.handler(rp.full_type.lower()).action
         if action is not None:
             return Reply(200, action(view, rp, body))
@@ -487,43 +531,44 @@ class EmulatorApp:
             return Reply(200, rp_common.list_keys(view, rp, body))
         return Reply(200, {})
 
-    def _op_status(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return self.backend.crud.operation_status(route.extra or "")
+    def _op_status(self, call: Call) -> Reply:
+        return self.backend.crud.operation_status(call.route.extra or "")
 
-    def _op_result(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return self.backend.crud.operation_result(route.extra or "", ctx.base_url)
+    def _op_result(self, call: Call) -> Reply:
+        return self.backend.crud.operation_result(call.route.extra or "", call.ctx.base_url)
 
-    def _generic_list(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return self.backend.crud.generic_list(route.sub or self.backend.subscription_id, route.rg, ctx, request.path)
+    def _generic_list(self, call: Call) -> Reply:
+        return self.backend.crud.generic_list(call.sub, call.route.rg, call.ctx, call.request.path)
 
-    def _subscription(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return Reply(200, registrations.subscription_body(self.backend.subscription_id))
+    def _subscription(self, call: Call) -> Reply:
+        return Reply(200, self.backend.subscriptions.body(call.sub, TENANT_ID))
 
-    def _subscriptions(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return Reply(200, {"value": [registrations.subscription_body(self.backend.subscription_id)]})
+    def _subscriptions(self, call: Call) -> Reply:
+        items = [self.backend.subscriptions.body(s, TENANT_ID) for s in self._visible_subscriptions(call.principal)]
+        return self.backend.crud.page(items, call.ctx, call.request.path)
 
-    def _providers(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        items = [self._provider_body(ns) for ns in registry.namespaces()]
-        return self.backend.crud.page(items, ctx, request.path)
+    def _providers(self, call: Call) -> Reply:
+        items = [self._provider_body(ns, call.sub) for ns in registry.namespaces()]
+        return self.backend.crud.page(items, call.ctx, call.request.path)
 
-    def _provider(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        return Reply(200, self._provider_body(route.extra or ""))
+    def _provider(self, call: Call) -> Reply:
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
 
-    def _register(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        self.backend.registrations.set(route.extra or "", "Registered")
-        return Reply(200, self._provider_body(route.extra or ""))
+    def _register(self, call: Call) -> Reply:
+        self.backend.registrations.set(call.route.extra or "", "Registered", call.sub)
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
 
-    def _unregister(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
-        self.backend.registrations.set(route.extra or "", "Unregistered")
-        return Reply(200, self._provider_body(route.extra or ""))
+    def _unregister(self, call: Call) -> Reply:
+        self.backend.registrations.set(call.route.extra or "", "Unregistered", call.sub)
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
 
-    def _tenant_providers(self, route: Route, request: Request, ctx: RequestContext) -> Reply:
+    def _tenant_providers(self, call: Call) -> Reply:
         return Reply(200, {"value": [registrations.provider_body(ns, self.backend.subscription_id, None)
                                      for ns in registry.namespaces()]})  # fmt: skip
 
-    def _provider_body(self, namespace: str) -> dict[str, Any]:
-        return registrations.provider_body(namespace, self.backend.subscription_id,
-                                           self.backend.registrations.state(namespace))
+    def _provider_body(self, namespace: str, subscription: str) -> dict[str, Any]:
+        return registrations.provider_body(namespace, subscription,
+                                           self.backend.registrations.state(namespace, subscription))
 
 
 def _reason(status: int) -> str:

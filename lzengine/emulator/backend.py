@@ -29,10 +29,10 @@ from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.preconditions import ETags
 from lzengine.emulator.registrations import Registrations
 from lzengine.emulator.store import Resource, Store
+from lzengine.emulator.subscriptions import DEFAULT_SUBSCRIPTION_ID, Subscriptions
 from lzengine.emulator.today import source as today_source
 from lzengine.emulator.typespec import TypeSpec
 
-DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
 __all__ = ["DEFAULT_SUBSCRIPTION_ID", "TENANT_ID", "Backend", "Clock", "Operation", "Reply", "RequestContext",
            "merge_patch", "retry_headers"]
 
@@ -46,6 +46,7 @@ class PolicyView:
     def __init__(self, backend: Backend) -> None:
         self.store = backend.store
         self.subscription_id = backend.subscription_id
+        self.subscriptions = backend.subscriptions
         self._backend = backend
 
     def render(self, res: Resource) -> dict[str, Any]:
@@ -65,6 +66,7 @@ class Backend:
         self,
         *,
         subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
+        subscriptions: list[str] | None = None,
         time_scale: float = 1.0,
         clock: Clock | None = None,
         store: Store | None = None,
@@ -72,7 +74,9 @@ class Backend:
         policy_dirs: list[str] | None = None,
         today: Callable[[], date] | None = None,
     ) -> None:
-        self.subscription_id = subscription_id
+        #: every subscription served; the first is the default (``subscription_id``)
+        self.subscriptions = Subscriptions(subscriptions or [subscription_id])
+        self.subscription_id = self.subscriptions.default
         #: the calendar day model lifecycles are decided on (``lzengine.emulator.today``)
         self.today = today or today_source()
         self.time_scale = max(0.0, float(time_scale))
@@ -81,25 +85,26 @@ class Backend:
         self.lock = threading.RLock()
         self.operations = Operations(self.clock, self.subscription_id, self.time_scale)
         self.etags = ETags(self.store)
-        self.registrations = Registrations(self.store)
+        self.registrations = Registrations(self.store, self.subscription_id)
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
         self.policy = Governance(PolicyView(self), policy_dirs)
-        self.crud = Crud(subscription_id=self.subscription_id, store=self.store, operations=self.operations,
+        self.crud = Crud(subscriptions=self.subscriptions, store=self.store, operations=self.operations,
                          etags=self.etags, policy=self.policy, registrations=self.registrations,
                          page_size=page_size, view=self.view)
         self.crud.finish_loaded_state()
 
     def view(self, ctx: RequestContext | None = None) -> RequestView:
         """The narrow context provider handlers get (query and api-version of ``ctx``, if any)."""
-        return RequestView(store=self.store, subscription_id=self.subscription_id, directory=self.directory,
+        return RequestView(store=self.store, subscription_id=self.subscription_id,
+                           subscriptions=self.subscriptions, directory=self.directory,
                            policy=self.policy, renderer=self.render, clock=self.clock,
                            day=self.today, query=dict(ctx.query) if ctx else {},
                            api_version=ctx.api_version if ctx else "")
 
-    def render(self, res: Resource) -> dict[str, Any]:
-        """The body GET answers for a stored resource."""
-        return self.crud.render(res)
+    def render(self, res: Resource, ctx: RequestContext | None = None) -> dict[str, Any]:
+        """The body GET answers for a stored resource (``ctx``: a GET's query, ``$expand``, reaches the hooks)."""
+        return self.crud.render(res, ctx)
 
     def reset(self) -> None:
         with self.lock:

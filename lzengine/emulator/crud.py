@@ -28,6 +28,7 @@ from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split,
 from lzengine.emulator.preconditions import BODY_STYLES, ETags
 from lzengine.emulator.registrations import Registrations
 from lzengine.emulator.store import Resource, Store
+from lzengine.emulator.subscriptions import Subscriptions
 from lzengine.emulator.typespec import PutMode, TypeSpec
 
 TERMINAL = {"succeeded", "failed", "canceled"}
@@ -85,10 +86,10 @@ def set_state(res: Resource, state: str, spec: TypeSpec) -> None:
 class Crud:
     """Resource CRUD over one store. Callers hold the backend lock."""
 
-    def __init__(self, *, subscription_id: str, store: Store, operations: Operations, etags: ETags, policy: Any,
-                 registrations: Registrations, page_size: int,
+    def __init__(self, *, subscriptions: Subscriptions, store: Store, operations: Operations, etags: ETags,
+                 policy: Any, registrations: Registrations, page_size: int,
                  view: Callable[[RequestContext | None], RequestView]) -> None:
-        self.subscription_id = subscription_id
+        self.subscriptions = subscriptions
         self.store = store
         self.operations = operations
         self.etags = etags
@@ -175,8 +176,9 @@ class Crud:
         return Reply(200, self.render(res))
 
     # ------------------------------------------------------------------ rendering
-    def render(self, res: Resource) -> dict[str, Any]:
-        """The body GET answers: stored body plus inline children and the ETag.
+    def render(self, res: Resource, ctx: RequestContext | None = None) -> dict[str, Any]:
+        """The body GET answers: stored body plus inline children and the ETag (``ctx``: a GET's query,
+        ``$expand``, reaches the render hooks).
 
         Shallow copies only: callers serialise the result while holding the lock.
         """
@@ -189,7 +191,7 @@ class Crud:
             for inline in spec.inline:
                 child_type = f"{res.type}/{inline.child}".lower()
                 props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
-        hooks.render(self.view(None), res, body)
+        hooks.render(self.view(ctx), res, body)
         etag = self.etags.of(res)
         if etag and spec.etag in BODY_STYLES:
             body["etag"] = etag
@@ -203,7 +205,7 @@ class Crud:
 
     # ------------------------------------------------------------------ checks
     def check_subscription(self, sub: str | None) -> None:
-        if sub is not None and sub.lower() != self.subscription_id.lower():
+        if sub is not None and sub not in self.subscriptions:
             raise errors.subscription_not_found(sub)
 
     def _check_rg(self, sub: str | None, rg: str | None, *, writing: bool) -> None:
@@ -216,24 +218,30 @@ class Crud:
             raise errors.rg_being_deleted(rg)
 
     def _check_scope_exists(self, rp: ResourcePath) -> None:
-        """An extension resource's scope (a resource id) must exist when the emulator models its type;
-        a scope of a type it does not model (a management group, until one is) is taken as given."""
+        """An extension resource's scope (a resource id) must exist when the emulator models its type
+        (stored, or computed by its handler: the tenant root management group); a scope of a type it
+        does not model is taken as given."""
         inner = parse_resource(split(rp.scope))
         if inner is None or inner.is_collection or not registry.is_known(inner.full_type):
             return
-        if self.store.get(id_key(inner.id)) is None:
+        if not self._exists(inner):
             raise errors.resource_not_found(inner.full_type, "/".join(inner.names), inner.resource_group)
 
     def _check_parent(self, rp: ResourcePath) -> None:
         if rp.types and rp.types[0].lower() == "locations":
             return  # location-scoped proxy types (deletedAccounts) have no stored parent
         if len(rp.types) > 1:
-            if self.store.get(id_key(rp.parent_id)) is None:
+            parent = parse_resource(split(rp.parent_id))
+            if parent is None or not self._exists(parent):
                 ptype = "/".join([rp.namespace, *rp.types[: len(rp.types) - 1]])
                 pnames = "/".join(rp.names[: len(rp.types) - 1])
                 raise errors.parent_not_found(f"{ptype}/{pnames}")
         else:
             self._check_scope_exists(rp)
+
+    def _exists(self, rp: ResourcePath) -> bool:
+        """A stored resource, or one a provider computes (``virtual_get``: the tenant root group)."""
+        return self.store.get(id_key(rp.id)) is not None or hooks.virtual_get(self.view(None), rp) is not None
 
     def _check_scopes(self, rp: ResourcePath, *, writing: bool = False) -> None:
         self.check_subscription(rp.subscription)
@@ -324,7 +332,7 @@ class Crud:
         view = self.view(ctx)
         self._check_scopes(rp, writing=True)
         self._check_name(rp)
-        if self.registrations.state(rp.namespace) != "Registered":
+        if rp.subscription and self.registrations.state(rp.namespace, rp.subscription) != "Registered":
             raise errors.missing_registration(rp.namespace)
         body, decision = self.policy.before_write(rp.id, rp.name, spec.type, body, "PUT", ctx.api_version)
         self._check_parent(rp)
@@ -367,10 +375,11 @@ class Crud:
                ctx: RequestContext) -> Operation:
         if spec.subscription_operations:
             return self.operations.start(kind, rp.namespace, "global", key, self._lock_key(rp, spec), seconds,
-                                         ctx.api_version, fail=ctx.fail_lro, is_rg=True)
+                                         ctx.api_version, fail=ctx.fail_lro, is_rg=True,
+                                         subscription=rp.subscription)
         return self.operations.start(kind, rp.namespace, self._op_location(rp, body), key, self._lock_key(rp, spec),
                                      seconds, ctx.api_version, fail=ctx.fail_lro,
-                                     bare_status=spec.bare_operation_status)
+                                     bare_status=spec.bare_operation_status, subscription=rp.subscription)
 
     def _op_headers(self, op: Operation, async_header: bool, location_header: bool,
                     ctx: RequestContext) -> dict[str, str]:
@@ -493,7 +502,7 @@ class Crud:
             op = self.operations.get(res.op_id)
             if op is not None and op.status == "InProgress":
                 headers.update(retry_headers(self.operations.remaining(op)))
-        return Reply(200, self.render(res), headers)
+        return Reply(200, self.render(res, ctx), headers)
 
     def patch(self, rp: ResourcePath, patch: dict[str, Any], ctx: RequestContext) -> Reply:
         spec = registry.lookup(rp.full_type)

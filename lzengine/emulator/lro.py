@@ -99,10 +99,10 @@ class Operations:
 
     def start(self, kind: str, namespace: str, location: str, target: str, lock_key: str, seconds: float,
               api_version: str, *, fail: bool = False, is_rg: bool = False,
-              bare_status: bool = False) -> Operation:
+              bare_status: bool = False, subscription: str | None = None) -> Operation:
         now = self.clock()
         op = Operation(id=str(uuid.uuid4()), kind=kind, namespace=namespace, location=location or "global",
-                       subscription=self.subscription_id, target=target, lock_key=lock_key, start=now,
+                       subscription=subscription or self.subscription_id, target=target, lock_key=lock_key, start=now,
                        end=now + seconds * self.time_scale, api_version=api_version, fail=fail, is_rg=is_rg,
                        bare_status=bare_status, started_at=utcnow_iso())
         self.ops[op.id] = op

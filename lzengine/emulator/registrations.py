@@ -12,24 +12,30 @@ from __future__ import annotations
 from typing import Any
 
 from lzengine.emulator import registry
-from lzengine.emulator.context import TENANT_ID
 from lzengine.emulator.store import Store
 
 
 class Registrations:
-    """Which provider namespaces are registered in the subscription."""
+    """Which provider namespaces are registered, per subscription (``None``: the default one)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, default_subscription: str) -> None:
         self.store = store
+        self.default = default_subscription
 
-    def state(self, namespace: str) -> str:
-        regs = self.store.meta("registrations", {})
+    def _key(self, subscription: str | None) -> str:
+        """The default subscription keeps the original meta key."""
+        sub = (subscription or self.default).lower()
+        return "registrations" if sub == self.default.lower() else f"registrations:{sub}"
+
+    def state(self, namespace: str, subscription: str | None = None) -> str:
+        regs = self.store.meta(self._key(subscription), {})
         return str(regs.get(namespace.lower(), "Registered"))
 
-    def set(self, namespace: str, state: str) -> None:
-        regs = dict(self.store.meta("registrations", {}))
+    def set(self, namespace: str, state: str, subscription: str | None = None) -> None:
+        key = self._key(subscription)
+        regs = dict(self.store.meta(key, {}))
         regs[namespace.lower()] = state
-        self.store.set_meta("registrations", regs)
+        self.store.set_meta(key, regs)
         self.store.commit()
 
 
@@ -59,15 +65,3 @@ def provider_body(namespace: str, subscription_id: str, registration_state: str 
     return body
 
 
-def subscription_body(subscription_id: str) -> dict[str, Any]:
-    """A subscription as ``GET /subscriptions/{s}`` answers it."""
-    return {
-        "id": f"/subscriptions/{subscription_id}",
-        "subscriptionId": subscription_id,
-        "tenantId": TENANT_ID,
-        "displayName": "lzengine emulator",
-        "state": "Enabled",
-        "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01",
-                                 "quotaId": "PayAsYouGo_2014-09-01", "spendingLimit": "Off"},
-        "authorizationSource": "RoleBased",
-    }  # fmt: skip
