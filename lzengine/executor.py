@@ -76,7 +76,7 @@ class Executor:
         ready queue. No worker ever blocks on a busy key.
         """
         sorter = graph.sorter(reverse=reverse)
-        prerequisites = _prerequisites(graph, reverse=reverse)
+        prerequisites = graph.prerequisites_map(reverse=reverse)
         rank = _downstream_time(graph, changeset, prerequisites, reverse=reverse)
         outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
         outcomes: dict[str, Outcome] = {}
@@ -238,18 +238,6 @@ class Executor:
             attempts=attempts,
             on_retry=lambda error, delay: self.reporter.retrying(node.address, error, delay),
         )
-
-
-def _prerequisites(graph: Graph, *, reverse: bool) -> dict[str, frozenset[str]]:
-    """What must finish before each node, computed once per walk (linear in the edges)."""
-    if not reverse:
-        return {a: n.depends_on for a, n in graph.nodes.items()}
-    dependents: dict[str, set[str]] = {a: set() for a in graph.nodes}
-    for node in graph.nodes.values():
-        for dep in node.depends_on:
-            if dep in dependents:
-                dependents[dep].add(node.address)
-    return {a: frozenset(d) for a, d in dependents.items()}
 
 
 def _downstream_time(
