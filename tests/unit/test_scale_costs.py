@@ -1,5 +1,6 @@
-"""Nothing quadratic where plans grow: overlap checks and carving are sort-based and still say
-exactly what the pairwise versions said; the graph answers walks from one pass over its edges.
+"""Cost that grows gently: overlap checks and carving are sort-based and still say exactly what
+the pairwise versions said; the graph answers walks from one pass over its edges; an executor left
+to size itself keeps as many long operations in flight as the work needs.
 
 The reference implementations below are the obvious pairwise ones; hypothesis compares them with
 the fast ones. The size tests count work (calls of ``IPv4Network.overlaps``), not seconds, so
@@ -9,15 +10,21 @@ they hold on a loaded machine.
 from __future__ import annotations
 
 import ipaddress
+import threading
+from dataclasses import replace
 from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lzengine.diff import Action, Change
+from lzengine.executor import AUTO_MAX, AUTO_MIN, ChangeSet, Executor, auto_parallelism
 from lzengine.graph import Graph, Node
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import network
 from lzengine.plan.base import SubnetSpec
+from lzengine.report import NilReporter, Status
+from lzengine.retry import RetryPolicy
 
 block = st.builds(lambda first, length: ipaddress.IPv4Network((first << 16, length), strict=False),
                   st.integers(0, 40), st.integers(14, 28))
@@ -89,3 +96,64 @@ def test_graph_walk_maps_come_from_one_pass() -> None:
     assert graph.prerequisites_map(reverse=True) == {"rg": {"vnet", "s2"}, "vnet": {"s1", "s2"}, "s1": frozenset(),
                                                      "s2": frozenset(), "x": frozenset()}
     assert graph.dependents("rg") == {"vnet", "s1", "s2"}
+
+
+class CountingAdapter:
+    """Writes wait until as many run at once as the test expects (or a guard expires); records
+    the most that ran at the same time."""
+
+    subscription_id = "s"
+
+    def __init__(self, expect: int) -> None:
+        self.expect, self.running, self.most = expect, 0, 0
+        self.lock = threading.Condition()
+
+    def read(self, kind, arm_id):
+        return None
+
+    def write(self, kind, arm_id, body, progress=None, options=None):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.lock.notify_all()
+            self.lock.wait_for(lambda: self.most >= self.expect, timeout=5)
+            self.running -= 1
+        return dict(body)
+
+    def delete(self, kind, arm_id):
+        return None
+
+
+def _many_slow_groups(count: int) -> tuple[Graph, ChangeSet]:
+    """``count`` independent search services (420 s expected each) behind nothing: the work is
+    ``count`` times the critical path."""
+    kind = KINDS_BY_NAME["search_service"]
+    graph = Graph()
+    for i in range(count):
+        graph.add(Node(f"s{i}", kind, f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Search/"
+                                      f"searchServices/s{i}", {}))
+    changes = {a: Change(Action.CREATE, a, graph.nodes[a].arm_id, "t") for a in graph.nodes}
+    return graph, ChangeSet(changes=changes, observed=dict.fromkeys(graph.nodes))
+
+
+def test_auto_parallelism_follows_the_work_within_bounds() -> None:
+    for count, workers in ((1, AUTO_MIN), (5, AUTO_MIN), (40, 60), (1000, AUTO_MAX)):
+        graph, changes = _many_slow_groups(count)
+        rank = {a: 420.0 for a in graph.nodes}
+        assert auto_parallelism(graph, changes, rank) == workers, count
+    graph, changes = _many_slow_groups(40)
+    nothing = ChangeSet(changes={a: replace(c, action=Action.NOOP) for a, c in changes.changes.items()},
+                        observed=changes.observed)
+    assert auto_parallelism(graph, nothing, dict.fromkeys(graph.nodes, 0.0)) == AUTO_MIN
+
+
+def test_an_executor_left_to_auto_runs_as_many_operations_as_the_work_needs() -> None:
+    graph, changes = _many_slow_groups(40)
+    adapter = CountingAdapter(expect=40)
+    outcomes = Executor(adapter, RetryPolicy(sleep=lambda s: None), parallelism=None,
+                        reporter=NilReporter()).run(graph, changes)
+    assert {o.status for o in outcomes} == {Status.OK}
+    assert adapter.most == 40  # all forty at once (auto gives 60 workers); a fixed 8 would allow 8
+    fixed = CountingAdapter(expect=9)
+    Executor(fixed, RetryPolicy(sleep=lambda s: None), parallelism=8, reporter=NilReporter()).run(graph, changes)
+    assert fixed.most == 8
