@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from lzengine.emulator import governance, rp_authorization, rp_cognitive, rp_monitor, rp_network, rp_search, rp_web
+from lzengine.emulator import rp_keyvault, rp_storage
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.handlers import Handler, Table
@@ -22,7 +23,8 @@ from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.store import Resource
 
 TABLE = Table()
-for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance):
+for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance,
+                rp_keyvault, rp_storage):
     TABLE.add(_module.HANDLERS)
 
 

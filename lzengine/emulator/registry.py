@@ -393,13 +393,29 @@ _SPECS: list[TypeSpec] = [
     ),
     _sync("Microsoft.Authorization/roleDefinitions", AUTHORIZATION_VERSIONS),
     _sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01")),
-    _sync("Microsoft.KeyVault/vaults", ("2019-09-01", "2022-07-01", "2023-07-01", "2024-11-01"),
-          locations=SERVICE_REGIONS),
     _sync("Microsoft.Web/sites/config", WEB_VERSIONS, listed=False),
-    _sync("Microsoft.Storage/storageAccounts",
-          ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
-          locations=SERVICE_REGIONS),
 ]  # fmt: skip
+
+# --- Key Vault and Storage (rp_keyvault.py, rp_storage.py)
+KEYVAULT_VERSIONS = ("2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01",
+                     "2025-05-01", "2026-02-01", "2026-05-15")
+STORAGE_VERSIONS = ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01",
+                    "2025-06-01", "2026-09-01")
+_SPECS += [
+    # a vault shows provisioningState RegisteringDns while its DNS name is set up; ~15 s in Azure
+    TypeSpec(type="Microsoft.KeyVault/vaults", api_versions=KEYVAULT_VERSIONS,
+             create=PutMode(201, "RegisteringDns"), update=SYNC_UPDATE, delete=SYNC_DELETE,
+             latency=(15.0, 0.0, 0.0), locations=SERVICE_REGIONS, normalize_location=True, lock="self"),
+    _sync("Microsoft.KeyVault/locations/deletedVaults", KEYVAULT_VERSIONS, listed=False),
+    _sync("Microsoft.KeyVault/deletedVaults", KEYVAULT_VERSIONS, listed=False),
+    # an account create answers 202 with Location and no body; ~25 s in Azure
+    TypeSpec(type="Microsoft.Storage/storageAccounts", api_versions=STORAGE_VERSIONS,
+             create=PutMode(202, "Creating", location_header=True, body=False), update=SYNC_UPDATE,
+             delete=SYNC_DELETE, latency=(25.0, 0.0, 0.0), locations=SERVICE_REGIONS, normalize_location=True,
+             lock="self"),
+    *[_sync(f"Microsoft.Storage/storageAccounts/{service}", STORAGE_VERSIONS, listed=False)
+      for service in ("blobServices", "fileServices", "queueServices", "tableServices")],
+]
 
 # Proxy/extension types (governance, diagnostics) are not "tracked" resources: the generic
 # ``/resources`` listings leave them out.
@@ -424,6 +440,8 @@ _NAMESPACE_DEFAULTS: dict[str, TypeSpec] = {
     "microsoft.insights": _sync("Microsoft.Insights/*", GENERIC_VERSIONS),
     "microsoft.authorization": _sync("Microsoft.Authorization/*", GENERIC_VERSIONS, listed=False,
                                      state_field=False),
+    "microsoft.keyvault": _sync("Microsoft.KeyVault/*", KEYVAULT_VERSIONS),
+    "microsoft.storage": _sync("Microsoft.Storage/*", STORAGE_VERSIONS),
 }
 _GENERIC = _sync("Microsoft.Generic/*", GENERIC_VERSIONS)
 

@@ -30,7 +30,7 @@ import ipaddress
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors, locations, registry
+from lzengine.emulator import errors, locations, registry, vault_access
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
@@ -575,6 +575,8 @@ def _validate_app_gateway(ctx: ProviderContext, rp: ResourcePath, body: dict[str
     for cert in p.get("sslCertificates") or []:
         if isinstance(cert, dict):
             _check_ssl_certificate(rp, cert, known)
+            if props(cert).get("keyVaultSecretId"):
+                vault_access.check_gateway_secret(ctx, rp.id, body, str(props(cert)["keyVaultSecretId"]))
 
 
 #: predefined policies whose minimum protocol is TLS 1.0 or 1.1 (application-gateway ssl-policy overview)
