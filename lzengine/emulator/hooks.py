@@ -14,8 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from lzengine.emulator import governance, rp_authorization, rp_cognitive, rp_monitor, rp_network, rp_search, rp_web
-from lzengine.emulator import rp_keyvault, rp_storage
+from lzengine.emulator import (
+    governance,
+    rp_authorization,
+    rp_cognitive,
+    rp_keyvault,
+    rp_monitor,
+    rp_network,
+    rp_search,
+    rp_storage,
+    rp_web,
+)
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.handlers import Handler, Table

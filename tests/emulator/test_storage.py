@@ -46,7 +46,8 @@ def test_accounts_names_defaults_and_service_sub_resources(st: Any, arm: Arm) ->
         assert (err.status_code, err.error.code) == (400, "AccountNameInvalid"), bad
     err = error(lambda: st.storage_accounts.begin_create("rg2", "stdata01", account()))
     assert (err.status_code, err.error.code) == (409, "StorageAccountAlreadyTaken")
-    check = st.storage_accounts.check_name_availability({"name": "stdata01", "type": "Microsoft.Storage/storageAccounts"})
+    check = st.storage_accounts.check_name_availability(
+        {"name": "stdata01", "type": "Microsoft.Storage/storageAccounts"})
     assert (check.name_available, check.reason) == (False, "AlreadyExists")
     assert st.storage_accounts.check_name_availability(
         {"name": "Bad-Name", "type": "Microsoft.Storage/storageAccounts"}).reason == "AccountNameInvalid"
