@@ -107,6 +107,13 @@ HINTS: dict[str, str] = {
     "customdomaininuse": (
         "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name"
     ),
+    "conflicterror": (
+        "a soft-deleted Key Vault may hold this name: recover it with 'restore: true' under the key_vault, or "
+        "purge it with 'lzengine destroy FILE --purge' (not possible under purge protection before its purge date)"
+    ),
+    "softdeletedvaultdoesnotexist": "no soft-deleted vault of this name is left to recover: remove 'restore: true'",
+    "vaultalreadyexists": "Key Vault names are global and this one is taken: give the key_vault another 'name'",
+    "storageaccountalreadytaken": "storage account names are global and this one is taken: give storage a 'name'",
     "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
     "authenticationfailed": "sign in (az login) or configure a managed/workload identity; see DefaultAzureCredential",

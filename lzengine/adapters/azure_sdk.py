@@ -12,6 +12,7 @@ engine never depends on a package's model classes.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import threading
@@ -101,6 +102,7 @@ class AzureSdkAdapter:
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._transport: Any = None
+        self._tenant: str | None = None
 
     # -- clients -----------------------------------------------------------------------------
     def _shared_transport(self) -> Any:
@@ -171,6 +173,22 @@ class AzureSdkAdapter:
             error = to_provider_error(exc, arm_id, "purge")
             if error.status == 404:
                 return
+            raise error from None
+
+    def read_deleted(self, kind: ResourceKind, arm_id: str, location: str) -> dict[str, Any] | None:
+        """The soft-deleted copy of a resource (kinds that declare ``read_deleted``), None if none."""
+        if kind.read_deleted is None:
+            return None
+        operations, method_name, arg_names, _ = kind.read_deleted
+        names = ids.parse(arm_id).names()
+        args = [location if a == "location" else names[a.lower()] for a in arg_names]
+        method = getattr(getattr(self.client(kind.client), operations), method_name)
+        try:
+            return method(*args, cls=_raw_json, **self._version(kind))
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, arm_id, "read")
+            if error.status == 404:
+                return None
             raise error from None
 
     def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
@@ -420,6 +438,8 @@ class AzureSdkAdapter:
         retry after a failed poll resumes polling instead of sending the PUT again; an operation
         that ended Failed starts over with a new PUT."""
         progress = {} if progress is None else progress
+        if kind.tenant_paths:
+            body = self._with_tenant(kind, body)
         method = self._operation(kind, kind.put)
         args = self._args(kind, arm_id)
         extra = {**self._version(kind), **(options or {})}
@@ -440,6 +460,29 @@ class AzureSdkAdapter:
             raise error from None
         progress.pop("continuation_token", None)
         return result or {}
+
+    def _with_tenant(self, kind: ResourceKind, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` with the kind's tenant paths filled from the subscription (read once)."""
+        out = copy.deepcopy(body)
+        for path in kind.tenant_paths:
+            *heads, last = path.split(".")
+            parent = out
+            for part in heads:
+                parent = parent.setdefault(part, {})
+            if not parent.get(last):
+                parent[last] = self.tenant_id()
+        return out
+
+    def tenant_id(self) -> str:
+        """The Entra tenant of the subscription (``GET /subscriptions/{id}``), read once."""
+        with self._lock:
+            cached = self._tenant
+        if cached is None:
+            found = self.invoke("GET", f"/subscriptions/{self.connection.subscription_id}", "2021-01-01") or {}
+            cached = str(found.get("tenantId") or "")
+            with self._lock:
+                self._tenant = cached
+        return cached
 
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         method = self._operation(kind, kind.delete)

@@ -42,6 +42,9 @@ class Adapter(Protocol):
     def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
         """Purge a soft-deleted resource (kinds that declare ``purge``); purging what is gone succeeds."""
 
+    def read_deleted(self, kind: ResourceKind, arm_id: str, location: str) -> dict[str, Any] | None:
+        """The soft-deleted copy of a resource (kinds that declare ``read_deleted``), None if none."""
+
     def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         """The subscription's resource groups and top-level resources as ARM list items (``id``,
         ``type``, ``tags``); with ``tag`` (name, value), only those carrying it."""
