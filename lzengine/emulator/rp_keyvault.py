@@ -33,8 +33,9 @@ from lzengine.emulator.context import TENANT_ID, ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import norm_loc, props
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 VAULT = "microsoft.keyvault/vaults"
 DELETED_VAULT = "microsoft.keyvault/locations/deletedvaults"
@@ -190,6 +191,20 @@ def _check_name(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) ->
                 "message": f"The vault name '{name}' is already in use"
                            + (" by a soft-deleted vault." if deleted and not taken else ".")}
     return {"nameAvailable": True}
+
+
+# --- how the provider speaks ARM
+KEYVAULT_VERSIONS = ("2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01",
+                     "2025-05-01", "2026-02-01", "2026-05-15")
+SPECS: list[TypeSpec] = [
+    # a vault shows provisioningState RegisteringDns while its DNS name is set up; ~15 s in Azure
+    TypeSpec(type="Microsoft.KeyVault/vaults", api_versions=KEYVAULT_VERSIONS,
+             create=PutMode(201, "RegisteringDns"), update=PutMode(200), delete=DeleteMode(200),
+             latency=(15.0, 0.0, 0.0), locations=SERVICE_REGIONS, normalize_location=True, lock="self"),
+    sync("Microsoft.KeyVault/locations/deletedVaults", KEYVAULT_VERSIONS, listed=False),
+    sync("Microsoft.KeyVault/deletedVaults", KEYVAULT_VERSIONS, listed=False),
+]
+NAMESPACE_DEFAULTS = {"microsoft.keyvault": sync("Microsoft.KeyVault/*", KEYVAULT_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {

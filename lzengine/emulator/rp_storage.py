@@ -24,8 +24,9 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import now_iso, props
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 ACCOUNT = "microsoft.storage/storageaccounts"
 _NAME = re.compile(r"^[a-z0-9]{3,24}$")
@@ -114,6 +115,20 @@ def _list_keys(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> 
         raise errors.resource_not_found("Microsoft.Storage/storageAccounts", rp.names[0], rp.resource_group)
     return {"keys": [{"keyName": f"key{i}", "value": f"emulator-storage-key-{i}", "permissions": "FULL"}
                      for i in (1, 2)]}
+
+
+# --- how the provider speaks ARM
+STORAGE_VERSIONS = ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01",
+                    "2025-06-01", "2026-09-01")
+SPECS: list[TypeSpec] = [
+    # an account create answers 202 with Location and no body; ~25 s in Azure
+    TypeSpec(type="Microsoft.Storage/storageAccounts", api_versions=STORAGE_VERSIONS,
+             create=PutMode(202, "Creating", location_header=True, body=False), update=PutMode(200),
+             delete=DeleteMode(200), latency=(25.0, 0.0, 0.0), locations=SERVICE_REGIONS, normalize_location=True,
+             lock="self"),
+    *[sync(f"Microsoft.Storage/storageAccounts/{service}", STORAGE_VERSIONS, listed=False) for service in SERVICES],
+]
+NAMESPACE_DEFAULTS = {"microsoft.storage": sync("Microsoft.Storage/*", STORAGE_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {
