@@ -88,6 +88,11 @@ CLASSIFICATION: dict[str, Classification] = {
         "PreconditionFailed": F,
         "MissingSubscriptionRegistration": F,
         "UnresolvedReference": F,
+        "ConflictError": F,
+        "VaultAlreadyExists": F,
+        "SoftDeletedVaultDoesNotExist": F,
+        "StorageAccountAlreadyTaken": F,
+        "AccountNameInvalid": F,
     }.items()
 }
 
@@ -112,7 +117,12 @@ HINTS: dict[str, str] = {
         "purge it with 'lzengine destroy FILE --purge' (not possible under purge protection before its purge date)"
     ),
     "softdeletedvaultdoesnotexist": "no soft-deleted vault of this name is left to recover: remove 'restore: true'",
-    "vaultalreadyexists": "Key Vault names are global and this one is taken: give the key_vault another 'name'",
+    "vaultalreadyexists": (
+        "Key Vault names are global: another vault holds this one, or a soft-deleted vault does (yours after a "
+        "destroy: 'restore: true' under the key_vault recovers it, 'lzengine destroy FILE --purge' frees it); "
+        "else give the key_vault another 'name'"
+    ),
+    "accountnameinvalid": "storage account names are 3-24 lower-case letters and digits: fix the storage 'name'",
     "storageaccountalreadytaken": "storage account names are global and this one is taken: give storage a 'name'",
     "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",

@@ -536,7 +536,8 @@ class AzureSdkAdapter:
                 return
             raise error from None
 
-    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+    def invoke(self, method: str, path: str, api_version: str, body: dict[str, Any] | None = None,
+               ) -> dict[str, Any] | None:
         """A read-only ARM call by path (a POST action such as PolicyInsights ``summarize``, or a
         GET of a listing with no typed client here); None on 404. Through the shared pipeline,
         so authentication, the transport and error mapping are the same as every other call."""
@@ -544,7 +545,8 @@ class AzureSdkAdapter:
         from azure.core.rest import HttpRequest
 
         client = self.client(RESOURCES_CLIENT, self._subscription_for(path))
-        request = HttpRequest(method, f"{path}?api-version={api_version}", json={} if method == "POST" else None)
+        request = HttpRequest(method, f"{path}?api-version={api_version}",
+                              json=(body or {}) if method == "POST" else None)
         try:
             response = client.send_request(request)
             if response.status_code == 404:

@@ -97,7 +97,8 @@ class Adapter(Protocol):
     def register_providers(self, namespaces: set[str]) -> None:
         """Make sure the subscription is registered for these resource providers."""
 
-    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+    def invoke(self, method: str, path: str, api_version: str, body: dict[str, Any] | None = None,
+               ) -> dict[str, Any] | None:
         """A read-only ARM call by path (GET of a listing, POST of an action such as PolicyInsights
         ``summarize``); the response JSON, or None on 404."""
 

@@ -126,6 +126,28 @@ def test_secure_defaults_converge_once_and_guardrail_drift_is_found_and_repaired
     code, verify = cli.json("verify", path)
     assert code == 0, [c for c in verify["checks"] if c["status"] == "fail"]
 
+    # another landing zone asking for the same global storage name is refused by plan, before any write
+    other = plan_file(OTHER_ZONE.format(account=account_name), "other.yaml")
+    planned = cli("plan", other)
+    assert planned.exit_code == 1 and "StorageAccountAlreadyTaken" in planned.output, planned.output
+    assert not [i for i in emulator.resources() if "rg-other-zone" in i]
+
+
+OTHER_ZONE = """\
+name: other-zone
+location: swedencentral
+teams:
+  data-team: {{principals: [33333333-3333-3333-3333-333333333333]}}
+hub:
+  address_space: 10.200.0.0/16
+  policy_assignments: []
+spokes:
+  - name: data
+    owner: data-team
+    address_space: 10.201.0.0/22
+    storage: {{name: {account}}}
+"""
+
 
 VAULTS = """\
 name: contoso-ai
@@ -155,12 +177,14 @@ def test_destroy_purges_what_it_may_reports_the_rest_and_restore_recovers(cli, e
     deleted = {i: b for i, b in emulator.resources().items() if "/deletedvaults/" in i}
     assert [b["name"] for b in deleted.values()] == [next(iter(deleted.values()))["name"]]
     assert next(iter(deleted.values()))["name"].startswith("kv-chat-")  # the hub's vault was purged
-    # the name is held: creating the vault again fails once, with what to do
+    # the name is held: plan says so (checkNameAvailability), and the apply fails that vault once, with what to do
+    planned = cli("plan", path)
+    assert planned.exit_code == 1 and "VaultAlreadyExists" in planned.output
     code, report = cli.json("apply", path)
     assert code == 1
     failed = [o for o in report["outcomes"] if o["status"] == "failed"]
-    assert [(o["address"], o["error_code"]) for o in failed] == [("spokes.chat.key_vault", "ConflictError")]
-    assert "restore: true" in failed[0]["hint"]
+    assert [(o["address"], o["error_code"]) for o in failed] == [("spokes.chat.key_vault", "VaultAlreadyExists")]
+    assert "restore: true" in failed[0]["hint"] and "soft-deleted" in failed[0]["hint"]
     restoring = plan_file(VAULTS.replace("{retention_days: 30}", "{retention_days: 30, restore: true}"),
                           "restore.yaml")
     code, report = cli.json("apply", restoring)
