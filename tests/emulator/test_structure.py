@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lzengine.emulator import Emulator, registry
-from tests.emulator.conftest import NET_API, RG_API, Arm, FakeClock
+from tests.emulator.conftest import NET_API, RG_API, Arm, Clients, FakeClock
 
 EMULATOR = Path(registry.__file__).parent
 #: hooks that give a stored type behaviour (a type with one of these needs its own registry row)
@@ -103,3 +103,18 @@ def test_security_assessments_are_computed_by_their_handler(arm: Arm) -> None:
 
     assert status("app") == ["Unhealthy"]
     assert status("GatewaySubnet") == ["NotApplicable"]
+
+
+def test_the_readme_example_type_nat_gateways(clients: Clients) -> None:
+    """The README's "adding a resource type" example is true of the code: a NAT gateway has its row and
+    its handler in rp_network (defaults filled, the subnets that use it rendered)."""
+    net = clients.network
+    clients.resource.resource_groups.create_or_update("rg1", {"location": "eastus"})
+    nat = net.nat_gateways.begin_create_or_update("rg1", "nat1", {"location": "eastus"}).result()
+    assert (nat.sku.name, nat.idle_timeout_in_minutes, nat.provisioning_state) == ("Standard", 4, "Succeeded")
+    assert nat.resource_guid and nat.subnets is None
+    net.virtual_networks.begin_create_or_update("rg1", "v", {
+        "location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": [
+            {"name": "app", "properties": {"addressPrefix": "10.0.1.0/24", "natGateway": {"id": nat.id}}}]}}).result()
+    again = net.nat_gateways.get("rg1", "nat1")
+    assert [s.id.rsplit("/", 1)[-1] for s in again.subnets] == ["app"] and again.resource_guid == nat.resource_guid
