@@ -134,8 +134,9 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
         deps.add(f"{base}.nsg.{spec.name}")
     table = _route_table_for(ctx, spec.route_table, spec.purpose, lowered, spoke=spoke)
     if table:
-        props["routeTable"] = {"id": ctx.route_table_id(table)}
-        deps.add(f"hub.route_table.{table}")
+        table_address, table_id = ctx.route_table(table, ctx.plan.spoke(vnet_label) if spoke else None)
+        props["routeTable"] = {"id": table_id}
+        deps.add(table_address)
     if spec.purpose == "app-service":
         props["delegations"] = [{"name": "Microsoft.Web.serverFarms",
                                  "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
@@ -152,7 +153,7 @@ def _route_table_for(ctx: Context, declared: str | None, purpose: str, lowered: 
         return None
     if declared is not None:
         return declared
-    if spoke and purpose != "app-gateway" and ctx.plan.hub.firewall is not None:
+    if spoke and purpose != "app-gateway" and addresses.has_firewall(ctx.plan):
         return "egress"
     return None
 
@@ -175,6 +176,8 @@ def _spoke_network(ctx: Context, spoke: Spoke) -> None:
     ctx.add(f"{base}.peering.to_hub", peering,
             f"{vnet_id}/virtualNetworkPeerings/{ctx.names.peering_to_hub(spoke.name)}",
             _peering_body(ctx.hub_vnet_id(), "hub.vnet"), {f"{base}.vnet", "hub.vnet"}, spoke.owner)
+    if ctx.existing is not None and ctx.existing.peering == "platform":
+        return  # the platform creates the hub side (see lzengine.compile.existing_hub)
     ctx.add(f"{base}.peering.from_hub", peering,
             f"{ctx.hub_vnet_id()}/virtualNetworkPeerings/{ctx.names.peering_from_hub(spoke.name)}",
             _peering_body(vnet_id, f"{base}.vnet"), {f"{base}.vnet", "hub.vnet"}, PLATFORM)

@@ -88,6 +88,9 @@ class ResourceKind:
     #: a live state to restore with a special write (see Repair); the executor re-reads such a
     #: resource when something it depends on was written in the same run
     repair: Repair | None = None
+    #: True: a resource someone else owns that the plan only reads (an existing hub's VNet,
+    #: firewall, DNS zones, workspace): observed, never created, updated or deleted
+    read_only: bool = False
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
