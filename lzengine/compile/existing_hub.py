@@ -3,28 +3,23 @@
 Who uses it: ``lzengine.compile.STEPS``. The existing hub's VNet, firewall, private DNS zones and
 Log Analytics workspace become read-only nodes at the addresses a hub lzengine builds would
 have (``hub.vnet``, ``hub.firewall``, ``hub.dns_zone.<zone>``, ``hub.log_analytics``), so every
-spoke step works unchanged: peerings point at the existing VNet, the egress route goes to the
-firewall's private IP read from its ``ipConfigurations`` (or the IP the plan gives), private
+spoke step works unchanged: peerings point at the existing VNet, each spoke's own 'egress' route
+table sends 0.0.0.0/0 to the firewall's private IP read from its ``ipConfigurations`` (or the IP
+the plan gives), private
 endpoints register in the existing zones and diagnostics go to the existing workspace. Read-only
 kinds (``lzengine.kinds.existing``) are observed and never written, pruned or destroyed.
 
 Two things a spoke needs are written on the hub side, each unless the plan leaves it to the
 platform: the hub side of the spoke's peering (``existing.peering``, added by
 ``lzengine.compile.network``) and the links of the hub's zones to the spoke VNets
-(``existing.dns_links``, added here). The route table a spoke's subnets use is the spoke's own
-(``spokes.<name>.route_table.egress``, in the spoke's resource group): a subnet's route table must
-be in the VNet's subscription, and nothing else is written in an existing hub.
+(``existing.dns_links``, added here). Nothing else is written in an existing hub.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from lzengine.compile.context import PLATFORM, Context
-from lzengine.compile.network import FIREWALL_PRIVATE_IP
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import addresses
-from lzengine.refs import Ref
 
 
 def hub_resources(ctx: Context) -> None:
@@ -40,23 +35,6 @@ def hub_resources(ctx: Context) -> None:
                 existing.log_analytics_workspace_id, {})
     for zone in addresses.hub_zones(ctx.plan):
         ctx.add(f"hub.dns_zone.{zone}", KINDS_BY_NAME["existing_private_dns_zone"], ctx.dns_zone_id(zone), {})
-
-
-def spoke_route_tables(ctx: Context) -> None:
-    """Each spoke's own 'egress' route table: 0.0.0.0/0 to the existing hub's firewall."""
-    existing = ctx.existing
-    if existing is None or not existing.has_firewall:
-        return
-    hop: Any = existing.firewall_private_ip
-    if hop is None:  # read from the existing firewall, like the route of a hub lzengine builds
-        hop = Ref("hub.firewall", FIREWALL_PRIVATE_IP)
-    route = {"name": "default-to-firewall", "properties": {
-        "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": hop}}
-    for spoke in ctx.plan.spokes:
-        address, table_id = ctx.route_table("egress", spoke)
-        ctx.add(address, KINDS_BY_NAME["route_table"], table_id,
-                ctx.located(properties={"disableBgpRoutePropagation": True, "routes": [route]}),
-                {f"spokes.{spoke.name}.resource_group"}, spoke.owner)
 
 
 def dns_links(ctx: Context) -> None:

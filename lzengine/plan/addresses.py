@@ -10,6 +10,7 @@ Diagnostic settings, policy and role assignments are not referenceable (nothing 
 from __future__ import annotations
 
 from lzengine.plan import catalog, layout
+from lzengine.plan.base import SubnetSpec
 from lzengine.plan.models import Plan
 
 HUB = "hub"
@@ -51,12 +52,49 @@ def has_firewall(plan: Plan) -> bool:
 
 
 def route_table_names(plan: Plan) -> list[str]:
-    """Route tables spoke subnets may name: the hub's listed ones, plus 'egress' when there is a
-    firewall (with an existing hub, 'egress' is a table of each spoke's own)."""
+    """Route tables the plan declares (under ``hub.route_tables``), plus 'egress' when there is a
+    firewall (one lzengine builds, or an existing hub's)."""
     names = [t.name for t in plan.hub.route_tables]
     if has_firewall(plan) and "egress" not in names:
         names.append("egress")
     return names
+
+
+#: Subnets that cannot take a user route table.
+NO_UDR = {"azurebastionsubnet", "azurefirewallmanagementsubnet"}
+
+
+def subnet_route_table(plan: Plan, spec: SubnetSpec, *, spoke: bool) -> str | None:
+    """The route table a subnet gets: the one it names, else 'egress' on a spoke subnet (not the
+    App Gateway's) when the hub has a firewall; None for 'none' and subnets Azure keeps free."""
+    if spec.route_table == "none" or spec.name.lower() in NO_UDR:
+        return None
+    if spec.route_table is not None:
+        return spec.route_table
+    if spoke and spec.purpose != "app-gateway" and has_firewall(plan):
+        return "egress"
+    return None
+
+
+def route_table_users(plan: Plan) -> dict[str, list[str]]:
+    """Which VNets use each route table: 'hub' and/or spoke names, in plan order.
+
+    A route table is created once per VNet that uses it, in that VNet's resource group (and so
+    its subscription): Azure requires a subnet's route table in the same subscription and
+    region as the subnet's VNet. A table declared under ``hub.route_tables`` that no subnet
+    uses is kept in the hub (for raw resources to reference); the default 'egress' is not."""
+    users: dict[str, list[str]] = {name: [] for name in route_table_names(plan)}
+    vnets = [("hub", layout.hub_subnets(plan.hub), False)]
+    vnets += [(s.name, layout.spoke_subnets(s, i), True) for i, s in enumerate(plan.spokes)]
+    for label, planned, is_spoke in vnets:
+        for p in planned:
+            table = subnet_route_table(plan, p.spec, spoke=is_spoke)
+            if table in users and label not in users[table]:
+                users[table].append(label)
+    for declared in plan.hub.route_tables:
+        if not users[declared.name]:
+            users[declared.name].append("hub")
+    return users
 
 
 def referenceable(plan: Plan) -> list[str]:
@@ -64,13 +102,12 @@ def referenceable(plan: Plan) -> list[str]:
     hub = plan.hub
     out = [f"{HUB}.resource_group", f"{HUB}.vnet"]
     out += [f"{HUB}.subnet.{p.spec.name}" for p in layout.hub_subnets(hub)]
-    if hub.existing is None:
-        out += [f"{HUB}.route_table.{n}" for n in route_table_names(plan)]
-    else:
-        if hub.existing.firewall_id is not None:
-            out.append(f"{HUB}.firewall")
-        if hub.existing.log_analytics_workspace_id is not None:
-            out.append(f"{HUB}.log_analytics")
+    tables = route_table_users(plan)
+    out += [f"{HUB}.route_table.{n}" for n, users in tables.items() if HUB in users]
+    if hub.existing is not None and hub.existing.firewall_id is not None:
+        out.append(f"{HUB}.firewall")
+    if hub.existing is not None and hub.existing.log_analytics_workspace_id is not None:
+        out.append(f"{HUB}.log_analytics")
     if hub.log_analytics is not None:
         out.append(f"{HUB}.log_analytics")
     if hub.firewall is not None:
@@ -85,8 +122,7 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub"]
         if hub.existing is None or hub.existing.peering == "lzengine":
             out.append(f"{base}.peering.from_hub")
-        if hub.existing is not None and hub.existing.has_firewall:
-            out.append(f"{base}.route_table.egress")
+        out += [f"{base}.route_table.{n}" for n, users in tables.items() if s.name in users]
         out += [f"{base}.subnet.{p.spec.name}" for p in layout.spoke_subnets(s, index)]
         if s.ai is not None:
             out += [f"{base}.ai", f"{base}.ai.pep"]

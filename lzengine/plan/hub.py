@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from lzengine.plan.base import Strict, SubnetSpec, check_cidr, one_or_many, one_or_many_schema
+from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 
 RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
 Zone = Literal["1", "2", "3"]
@@ -304,6 +304,11 @@ class ExistingHub(Strict):
 class Hub(Strict):
     """The platform team's hub network and shared services."""
 
+    subscription: str | None = Field(
+        default=None,
+        description="Subscription id (GUID) the hub lives in, e.g. the connectivity subscription. Default: the "
+        "plan's subscription. The control zone (run lock, ownership records) lives here too.",
+    )
     resource_group: str | None = Field(
         default=None, description="Resource group name (default rg-<prefix>-hub; with 'existing', the "
         "resource group of lzengine's control zone, default rg-<prefix>-lzengine).")
@@ -353,3 +358,8 @@ class Hub(Strict):
         if not value and "existing" in info.data and info.data["existing"] is None:
             raise PydanticCustomError("missing", "Field required")
         return value
+
+    @field_validator("subscription")
+    @classmethod
+    def _valid_subscription(cls, value: str | None) -> str | None:
+        return check_subscription(value)
