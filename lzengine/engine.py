@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from lzengine import address_guard, existing, ids, model_preflight, preflight, prune, refs
+from lzengine import address_guard, existing, ids, model_preflight, name_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
@@ -165,6 +165,13 @@ class Engine:
             )
             for address, failure in refused.items():
                 changes[address] = replace(changes[address], failure=failure, stops_run=True)
+            if not refused and any(c.action is Action.CREATE for c in changes.values()):
+                # global names (Key Vault, Storage): a taken one fails that resource, like a denial;
+                # not asked when the run is refused anyway (the check is a POST)
+                taken = self._with_retries(
+                    lambda: name_preflight.refusals(changes, desired, self.adapter, self.adapter.subscription_id))
+                for address, failure in taken.items():
+                    changes[address] = replace(changes[address], failure=failure)
         notes += existing.waiting_on_platform(graph, observed)
         return ChangeSet(changes=changes, observed=observed, desired=desired, notes=list(notes))
 

@@ -15,7 +15,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import existing_hub, governance, hub, network, raw, workload
+from lzengine.compile import data_services, existing_hub, governance, hub, network, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
@@ -46,6 +46,8 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     network.spoke_networks,
     built_hub(hub.private_dns),
     existing_hub.dns_links,
+    data_services.key_vaults,
+    data_services.storage_accounts,
     workload.ai_accounts,
     workload.search_services,
     workload.monitoring,

@@ -9,12 +9,14 @@ from lzengine.kinds import (
     authorization,
     cognitiveservices,
     existing,
+    keyvault,
     monitoring,
     network,
     network_components,
     privatedns,
     resources,
     search,
+    storage,
     web,
 )
 from lzengine.kinds.base import PARENT, ResourceKind
@@ -30,6 +32,8 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *keyvault.KINDS,
+    *storage.KINDS,
 )
 #: by name, with the read-only kinds of an existing hub (``lzengine.kinds.existing``), which
 #: share their ARM types with writable kinds and so stay out of ``ALL_KINDS`` and the type lookup
