@@ -262,7 +262,8 @@ def _check_model(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], e
     retired nor deprecating. Codes as Azure answers them: ``DeploymentModelNotSupported`` (a model that
     cannot be deployed any more, Azure/bicep-registry-modules#450), ``ServiceModelDeprecated`` and
     ``ServiceModelDeprecating`` (Azure-Samples/llama-index-python#46, Azure/azure-dev#7900), and
-    ``InvalidResourceProperties`` for a SKU the region does not offer [message wording unconfirmed]."""
+    ``InvalidResourceProperties`` for a SKU the region does not offer [message wording unconfirmed: searched
+    issues for the exact text, none found]."""
     if existing is not None and _model_key(existing.body) == _model_key(body):
         return  # an update of capacity or options keeps the deployed model
     account = ctx.store.get(id_key(rp.parent_id))
