@@ -51,7 +51,24 @@ FIREWALL = "microsoft.network/azurefirewalls"
 APP_GATEWAY = "microsoft.network/applicationgateways"
 DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
-PUBLIC_ACCESS_TYPES = ("microsoft.cognitiveservices/accounts", "microsoft.search/searchservices", "microsoft.web/sites")
+PUBLIC_ACCESS_TYPES = ("microsoft.cognitiveservices/accounts", "microsoft.search/searchservices", "microsoft.web/sites",
+                       "microsoft.keyvault/vaults", "microsoft.storage/storageaccounts")
+#: guardrails beyond public network access, per type: (dotted path, the value that holds, what a
+#: failure says). Storage reports allowSharedKeyAccess null when never set, which means allowed.
+GUARDRAILS: dict[str, tuple[tuple[str, Any, str], ...]] = {
+    "microsoft.keyvault/vaults": (
+        ("properties.enableRbacAuthorization", True, "RBAC authorization is off (access policies grant access)"),
+        ("properties.networkAcls.defaultAction", "Deny", "the vault firewall does not deny by default"),
+        ("properties.enablePurgeProtection", True, "purge protection is off"),
+    ),
+    "microsoft.storage/storageaccounts": (
+        ("properties.allowSharedKeyAccess", False, "shared key access is allowed (account keys work)"),
+        ("properties.allowBlobPublicAccess", False, "anonymous blob access is allowed"),
+        ("properties.minimumTlsVersion", "TLS1_2", "minimum TLS version is below 1.2"),
+    ),
+}
+#: private DNS zones whose public names do not follow "privatelink." + the service's suffix
+ZONE_PUBLIC_SUFFIX = {"privatelink.vaultcore.azure.net": "vault.azure.net"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +152,8 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
     groups = {graph.nodes[a].arm_id.lower().rsplit("/privatednszonegroups/", 1)[0]: a
               for a in by_type.get(ZONE_GROUP, [])}
     links = [live(a) for a in by_type.get(ZONE_LINK, [])]
+    planned_links = {graph.nodes[a].arm_id.lower().rsplit("/virtualnetworklinks/", 1)[0]
+                     for a in by_type.get(ZONE_LINK, [])}
     for address in by_type.get(PE, []):
         node = graph.nodes[address]
         group_address = groups.get(node.arm_id.lower())
@@ -157,7 +176,7 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
         zone_ids = [str(get_path(c, "properties.privateDnsZoneId")) for c in configs or planned]
         for zone_id in zone_ids:
             zone = zone_id.rstrip("/").rsplit("/", 1)[-1]
-            suffix = zone.lower().removeprefix("privatelink.")
+            suffix = ZONE_PUBLIC_SUFFIX.get(zone.lower(), zone.lower().removeprefix("privatelink."))
             names = [f[: -len(suffix) - 1] for f in fqdns if f.lower().endswith("." + suffix)]
             if not names:
                 problems.append(f"no DNS name of the endpoint falls in zone {zone}")
@@ -171,15 +190,24 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
             elif not addresses & ips:
                 problems.append(f"A record {names[0]} in zone {zone} points at {sorted(a for a in addresses if a)}, "
                                 f"not the endpoint's {sorted(ips)}")
+            ours = zone_id.lower() in planned_links
+            zone_links = links if ours else _zone_links(zone_id, adapter, read)
             linked = any(link and str(ids.parse(str(link.get("id", ""))).parent or "").lower() == zone_id.lower()
                          and str(get_path(link, "properties.virtualNetwork.id") or "").lower() == vnet_id
-                         for link in links)
+                         for link in zone_links)
             if not linked:
                 problems.append(f"zone {zone} is not linked to {vnet_id.rsplit('/', 1)[-1]}, where the endpoint "
-                                "is resolved")
+                                "is resolved" + ("" if ours else "; the zone's links are left to the platform "
+                                                 "(hub.existing.dns_links: platform): waiting on the platform"))
         found.append(_check("private-endpoint-dns", node.arm_id, problems,
                             f"A records in {len(zone_ids)} linked zone(s) point at {', '.join(sorted(ips))}"))
     return found
+
+
+def _zone_links(zone_id: str, adapter: Adapter, read: Any) -> list[dict[str, Any]]:
+    """The links of a zone the plan does not link itself (an existing hub's, linked by the platform)."""
+    listing = read(lambda: adapter.invoke("GET", f"{zone_id}/virtualNetworkLinks", PRIVATE_DNS_API))
+    return list((listing or {}).get("value") or [])
 
 
 # -- public access ---------------------------------------------------------------------------------
@@ -196,6 +224,12 @@ def _public_access(graph: Graph, by_type: dict[str, list[str]], live: Any) -> li
             if access.lower() != "disabled":
                 problems.append(f"publicNetworkAccess is {access}")
             detail = "public network access disabled"
+            for path, holds, problem in GUARDRAILS.get(arm_type, ()):
+                if get_path(node.body, path) is None:
+                    continue  # the plan does not ask for it (e.g. purge protection turned off)
+                value = get_path(body, path)
+                if (str(value).lower() != str(holds).lower()) if isinstance(holds, str) else value is not holds:
+                    problems.append(f"{problem} ({path.rsplit('.', 1)[-1]}: {value})")
             if arm_type == "microsoft.web/sites":
                 host = str(get_path(body, "properties.defaultHostName") or f"{ids.parse_name(node.arm_id)}"
                            ".azurewebsites.net").lower()
@@ -219,6 +253,11 @@ def _egress(graph: Graph, by_type: dict[str, list[str]], live: Any, live_by_id: 
     firewall_ips = {str(get_path(c, "properties.privateIPAddress"))
                     for fw in firewalls if fw for c in get_path(fw, "properties.ipConfigurations") or []
                     if get_path(c, "properties.privateIPAddress")}
+    if not by_type.get(FIREWALL):  # an existing hub's firewall known only by the IP the plan gives
+        firewall_ips = {str(get_path(r, "properties.nextHopIpAddress"))
+                        for a in by_type.get(ROUTE_TABLE, []) for r in get_path(desired.get(a), "properties.routes")
+                        or [] if get_path(r, "properties.addressPrefix") == "0.0.0.0/0"
+                        and get_path(r, "properties.nextHopIpAddress")}
     found = []
     for address in by_type.get(SUBNET, []):
         node = graph.nodes[address]
