@@ -159,6 +159,7 @@ class Engine:
             refused |= self._with_retries(
                 lambda: model_preflight.refusals(graph, changes, desired, observed, self.adapter)
             )
+            refused |= self._with_retries(lambda: preflight.missing_management_groups(graph, changes, self.adapter))
             for address, failure in refused.items():
                 changes[address] = replace(changes[address], failure=failure, stops_run=True)
         return ChangeSet(changes=changes, observed=observed, desired=desired, notes=list(notes))
