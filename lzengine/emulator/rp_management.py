@@ -201,8 +201,9 @@ def _check_group_removal(ctx: ProviderContext, res: Resource) -> None:
 
 
 def _virtual_group(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | None:
-    """The tenant root group (computed: every tenant has it)."""
-    if rp.full_type.lower() != GROUP or rp.name.lower() != ROOT_NAME.lower():
+    """The tenant root group (computed: every tenant has it). The handler table calls this for
+    management groups only."""
+    if rp.name.lower() != ROOT_NAME.lower():
         return None
     body = _root_body()
     children = _expanded(ctx, ROOT_NAME)
@@ -213,16 +214,16 @@ def _virtual_group(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | N
 
 def _list_groups(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]] | None:
     """``GET /providers/Microsoft.Management/managementGroups``: the root and every stored group."""
-    if rp.full_type.lower() != GROUP:
-        return None
     return [_root_body(), *(ctx.render(r) for r in ctx.store.of_type(GROUP))]
 
 
 def _group_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
-    if rp.full_type.lower() == GROUP_SUBSCRIPTION:
-        return errors.ArmError(404, "NotFound", f"The subscription '{rp.name}' is not a child of the management "
-                               f"group '{rp.names[0]}'.")  # [unconfirmed]
     return errors.ArmError(404, "NotFound", f"The management group '{rp.name}' was not found.")  # [unconfirmed]
+
+
+def _subscription_not_under_group(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmError:
+    return errors.ArmError(404, "NotFound", f"The subscription '{rp.name}' is not a child of the management "
+                           f"group '{rp.names[0]}'.")  # [unconfirmed]
 
 
 # ---------------------------------------------------------------------------- subscriptions under groups
@@ -264,7 +265,7 @@ HANDLERS: dict[str, Handler] = {
                    check_removal=_check_group_removal, not_found=_group_not_found, virtual_get=_virtual_group,
                    virtual_list=_list_groups),
     GROUP_SUBSCRIPTION: Handler(validate=_validate_subscription, after_put=_after_subscription,
-                                not_found=_group_not_found),
+                                not_found=_subscription_not_under_group),
 }
 
 
