@@ -75,12 +75,15 @@ def resource_groups(ctx: Context) -> None:
 def route_tables(ctx: Context) -> None:
     """One copy of each route table per VNet whose subnets use it, beside that VNet: the hub's
     in the hub's resource group, each spoke's in the spoke's resource group and subscription.
-    Azure requires a subnet's route table to be in the same subscription and region as the
-    subnet's virtual network ("Network security groups and route tables ... must exist in the
-    same subscription and region as the virtual network", Azure docs: "Add, change, or delete a
-    virtual network subnet", Permissions/Constraints), so a hub-owned table shared by every spoke
-    cannot serve spokes in other subscriptions; one model for every plan. The platform team owns
-    every copy (the routes to its firewall), wherever it sits."""
+
+    Azure associates a subnet only with a route table (and NSG) in the subnet's own subscription
+    and region: a subnet in one subscription pointed at a route table in another is refused with
+    ``LinkedAuthorizationFailed`` "... not authorized to access linked subscription ..." (shown
+    and explained in ansible-collections/azure#971; Microsoft's subnet and route table pages say
+    the table must be in the same subscription and location as the virtual network
+    [unconfirmed: wording not checked against the current page]). So a hub-owned table shared by
+    every spoke cannot serve spokes in other subscriptions; one model for every plan. The
+    platform team owns every copy (the routes to its firewall), wherever it sits."""
     hub = ctx.plan.hub
     tables = {t.name: t for t in hub.route_tables}
     spokes = {s.name: s for s in ctx.plan.spokes}
