@@ -251,7 +251,7 @@ class AzureSdkAdapter:
             raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}", "list") from None
 
     def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
-        policy = self.client(POLICY_CLIENT)
+        policy = self.client(POLICY_CLIENT, self._subscription_for(definition_id))  # a custom one: its own
         lowered = definition_id.lower()
         name = definition_id.rstrip("/").rsplit("/", 1)[-1]
         is_set = "/policysetdefinitions/" in lowered
