@@ -190,9 +190,9 @@ class Engine:
         """What landing zone ``zone`` manages and ``graph`` no longer declares, as a graph of
         deletions in an order Azure accepts (``lzengine.prune``): tagged top-level resources from
         one tag-filtered list per subscription, children and extension resources from the
-        ownership record in the control zone. Nothing else is touched: a resource group that still holds resources of
-        anyone else is reported, not deleted. Each orphan's live body is read once (for the order
-        of references and for purging)."""
+        ownership record in the control zone. Nothing else is touched: a resource group that still
+        holds resources of anyone else is reported, not deleted. Each orphan's live body is read
+        once (for the order of references and for purging)."""
         control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
         recorded = self._with_retries(Ownership(self.adapter, control).recorded)
         # the tagged resources of every subscription the plan uses (the hub's, the spokes') and of
