@@ -133,3 +133,17 @@ def test_globally_unique_names_hash_the_spokes_own_subscription() -> None:
     # one in the default subscription is named as before subscriptions could be set per spoke
     assert graph.nodes["spokes.one.search"].arm_id.rsplit("/", 1)[1] != \
         same.nodes["spokes.one.search"].arm_id.rsplit("/", 1)[1]
+
+
+def test_raw_resources_follow_their_resource_groups_subscription() -> None:
+    other = "aaaaaaaa-0000-4000-8000-000000000009"
+    text = textwrap.dedent(PLAN % other) + textwrap.dedent("""\
+        resources:
+          - {type: Microsoft.Storage/storageAccounts, name: stlzsubstwo, api_version: 2023-05-01,
+             resource_group: two, kind: StorageV2, sku: {name: Standard_LRS}}
+          - {type: Microsoft.Storage/storageAccounts, name: stlzsubshub, api_version: 2023-05-01,
+             kind: StorageV2, sku: {name: Standard_LRS}}
+        """)
+    graph = compile_plan(load_plan_text(text), SUBSCRIPTION)
+    assert ids.subscription_of(graph.nodes["resources.stlzsubstwo"].arm_id) == other
+    assert ids.subscription_of(graph.nodes["resources.stlzsubshub"].arm_id) == SUBSCRIPTION
