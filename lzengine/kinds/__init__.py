@@ -8,12 +8,14 @@ collects them.
 from lzengine.kinds import (
     authorization,
     cognitiveservices,
+    keyvault,
     monitoring,
     network,
     network_components,
     privatedns,
     resources,
     search,
+    storage,
     web,
 )
 from lzengine.kinds.base import PARENT, ResourceKind
@@ -29,6 +31,8 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *keyvault.KINDS,
+    *storage.KINDS,
 )
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}
