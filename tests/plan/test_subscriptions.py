@@ -147,3 +147,22 @@ def test_raw_resources_follow_their_resource_groups_subscription() -> None:
     graph = compile_plan(load_plan_text(text), SUBSCRIPTION)
     assert ids.subscription_of(graph.nodes["resources.stlzsubstwo"].arm_id) == other
     assert ids.subscription_of(graph.nodes["resources.stlzsubshub"].arm_id) == SUBSCRIPTION
+
+
+def test_an_existing_hub_in_another_subscription_is_linked_where_it_is() -> None:
+    """``hub.existing`` ids may name any subscription: the hub side of the peering and the zone
+    links go where the hub's VNet and zones are; the spoke where it says; lzengine's own resource
+    group (the control zone) in ``hub.subscription``, else the plan's default."""
+    text = (REPO / "plans" / "existing-hub.yaml").read_text(encoding="utf-8")
+    platform = "11111111-1111-1111-1111-111111111111"  # the existing hub's, as its ids say
+    moved = text.replace("    owner: chat-team\n", f"    owner: chat-team\n    subscription: {CHAT_SUB}\n")
+    graph = compile_plan(load_plan_text(moved), SUBSCRIPTION)
+    assert ids.subscription_of(graph.nodes["spokes.chat.vnet"].arm_id) == CHAT_SUB
+    assert ids.subscription_of(graph.nodes["spokes.chat.route_table.egress"].arm_id) == CHAT_SUB
+    assert ids.subscription_of(graph.nodes["spokes.chat.peering.from_hub"].arm_id) == platform
+    links = [n for n in graph if n.kind.name == "private_dns_zone_link"]
+    assert links and {ids.subscription_of(n.arm_id) for n in links} == {platform}
+    assert ids.subscription_of(graph.nodes["hub.resource_group"].arm_id) == SUBSCRIPTION
+    pinned = moved.replace("hub:\n", f"hub:\n  subscription: {HUB_SUB}\n", 1)
+    graph = compile_plan(load_plan_text(pinned), SUBSCRIPTION)
+    assert ids.subscription_of(graph.nodes["hub.resource_group"].arm_id) == HUB_SUB
