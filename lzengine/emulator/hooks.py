@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from lzengine.emulator import governance, rp_authorization, rp_cognitive, rp_monitor, rp_network, rp_search, rp_web
+from lzengine.emulator import (
+    governance,
+    rp_apim,
+    rp_authorization,
+    rp_cognitive,
+    rp_monitor,
+    rp_network,
+    rp_search,
+    rp_web,
+)
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.handlers import Handler, Table
@@ -22,7 +31,7 @@ from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.store import Resource
 
 TABLE = Table()
-for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance):
+for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance, rp_apim):
     TABLE.add(_module.HANDLERS)
 
 

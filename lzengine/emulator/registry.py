@@ -149,6 +149,10 @@ AUTHORIZATION_VERSIONS = (
     "2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview",
     "2020-10-01-preview", "2022-04-01", "2022-05-01-preview",
 )  # fmt: skip
+APIM_VERSIONS = (
+    "2021-08-01", "2022-08-01", "2023-03-01-preview", "2023-05-01-preview", "2023-09-01-preview",
+    "2024-05-01", "2024-06-01-preview",
+)  # fmt: skip
 MSI_VERSIONS = ("2018-11-30", "2021-09-30-preview", "2022-01-31-preview", "2023-01-31", "2024-11-30")
 GENERIC_VERSIONS: tuple[str, ...] = ()  # empty: any well-formed api-version is accepted
 
@@ -284,6 +288,22 @@ _SPECS: list[TypeSpec] = [
         etag="datetime-body",
         conflict_code="RequestConflict",
     ),
+    # --- AI Foundry projects and their connections (lzengine.emulator.rp_cognitive) [latency unconfirmed]
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts/projects",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Creating"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(30.0, 10.0, 10.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    # connections answer 200 to create and update (azure-mgmt-cognitiveservices accepts only 200)
+    _sync("Microsoft.CognitiveServices/accounts/projects/connections", COGNITIVE_VERSIONS,
+          create=PutMode(200), update=PutMode(200), state_field=False),
     _sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
     _sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
     _sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
@@ -400,6 +420,32 @@ _SPECS: list[TypeSpec] = [
           ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
           locations=SERVICE_REGIONS),
 ]  # fmt: skip
+
+# --- Microsoft.ApiManagement: the AI gateway (lzengine.emulator.rp_apim). A classic-tier service takes
+# 30 to 45 minutes or more to create (API Management lab: "Expect ~45-75 minutes") and infrastructure
+# changes 15 minutes or more (Microsoft Learn, internal VNet mode); children are synchronous.
+_SPECS += [
+    TypeSpec(
+        type="Microsoft.ApiManagement/service",
+        api_versions=APIM_VERSIONS,
+        create=PutMode(201, "Activating"),
+        update=PutMode(200, "Updating"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(2700.0, 900.0, 900.0),
+        etag="datetime-body",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    _sync("Microsoft.ApiManagement/service/backends", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+          state_field=False),
+    # an API's DELETE is long-running in the SDK, which accepts 202 or 204 only
+    _sync("Microsoft.ApiManagement/service/apis", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+          delete=DeleteMode(204)),
+    _sync("Microsoft.ApiManagement/service/apis/operations", APIM_VERSIONS, create=PutMode(201),
+          update=PutMode(200), state_field=False),
+    _sync("Microsoft.ApiManagement/service/apis/policies", APIM_VERSIONS, create=PutMode(201),
+          update=PutMode(200), state_field=False),
+]
 
 # Proxy/extension types (governance, diagnostics) are not "tracked" resources: the generic
 # ``/resources`` listings leave them out.

@@ -6,6 +6,7 @@ collects them.
 """
 
 from lzengine.kinds import (
+    apim,
     authorization,
     cognitiveservices,
     monitoring,
@@ -29,6 +30,7 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *apim.KINDS,
 )
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}

@@ -88,6 +88,9 @@ class ResourceKind:
     #: a live state to restore with a special write (see Repair); the executor re-reads such a
     #: resource when something it depends on was written in the same run
     repair: Repair | None = None
+    #: keyword arguments every DELETE of the kind passes (API Management's child deletes take a
+    #: required ``if_match``: ``(("if_match", "*"),)`` deletes whatever version is there)
+    delete_options: tuple[tuple[str, str], ...] = ()
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from lzengine.plan import addresses, catalog, layout, network
+from lzengine.plan import addresses, ai_checks, catalog, layout, network
 from lzengine.plan.models import Plan, RawResource, Spoke
 from lzengine.plan.naming import NAME_RULES, Names
 from lzengine.plan.network import Finding, Path
@@ -390,4 +390,5 @@ def _raw_cycles(plan: Plan) -> Iterator[Finding]:
                       "remove one of these depends_on (or $ref) entries", "cycle")
 
 
-CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _policies, _names, _raw)
+CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _policies, _names, _raw,
+          *ai_checks.CHECKS)

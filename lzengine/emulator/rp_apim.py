@@ -1,0 +1,213 @@
+"""Microsoft.ApiManagement behaviour: the service used as an AI gateway, its backends, APIs, API
+operations and API policies.
+
+Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it models:
+
+* Service names are global (``<name>.azure-api.net``): 1 to 50 letters, digits and '-', starting
+  with a letter (``InvalidParameters`` [unconfirmed code]); a name another service holds is refused
+  with ``ServiceAlreadyExists`` (409) [unconfirmed code].
+* SKU: a known tier; Developer has exactly one unit; Consumption has no capacity.
+* VNet injection (``virtualNetworkType`` External/Internal) only in the Developer and Premium tiers,
+  into a subnet that exists, has a network security group (stv2 needs one for its load balancer:
+  Microsoft Learn, "Virtual network configuration reference") and is not delegated.
+* ``publicNetworkAccess: Disabled`` is refused at creation ("Blocking all public network access ...
+  is not enabled during service creation") and later without an approved private endpoint
+  connection ("Disabling all publicNetworkAccess ... is not supported if the service does not
+  atleast one approved Private Endpoint Connections"), both ``NotSupported`` (400), as Azure answers
+  (Azure/azure-rest-api-specs#24947, hashicorp/terraform-provider-azurerm#21506).
+* Server-side fields: gateway, portal and management URLs, the private VIP in internal mode, the
+  platform version (stv2).
+* Children: a backend needs a URL and protocol; an API a path no other API of the service uses; an
+  operation a method and URL template; a policy well-formed XML whose root is ``<policies>``, and a
+  ``set-backend-service backend-id`` naming a backend that exists (``ValidationError`` [unconfirmed
+  wording]).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from lzengine.emulator import errors
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.handlers import Handler
+from lzengine.emulator.paths import ResourcePath, id_key
+from lzengine.emulator.rp_common import local, props, ref
+from lzengine.emulator.store import Resource
+
+SERVICE = "microsoft.apimanagement/service"
+BACKEND = "microsoft.apimanagement/service/backends"
+API = "microsoft.apimanagement/service/apis"
+OPERATION = "microsoft.apimanagement/service/apis/operations"
+POLICY = "microsoft.apimanagement/service/apis/policies"
+PRIVATE_ENDPOINT = "microsoft.network/privateendpoints"
+
+_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$")
+SKUS = {"developer", "basic", "standard", "premium", "consumption", "isolated", "basicv2", "standardv2",
+        "premiumv2"}
+INJECTABLE = {"developer", "premium", "premiumv2"}
+METHODS = {"*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"}
+
+
+def _validate_service(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                      parent_body: dict[str, Any] | None) -> None:
+    name = rp.name
+    if not _NAME.match(name):
+        raise errors.bad_request("InvalidParameters", f"Service name '{name}' is invalid: 1 to 50 letters, digits "
+                                 "and '-', starting with a letter and ending with a letter or digit.", target=name)
+    for other in ctx.store.of_type(SERVICE):
+        if other.key != id_key(rp.id) and str(other.body.get("name", "")).lower() == name.lower():
+            raise errors.ArmError(409, "ServiceAlreadyExists",
+                                  f"Api service already exists: {name}", target=name)
+    sku = body.get("sku") or {}
+    tier = str(sku.get("name") or "")
+    if tier.lower() not in SKUS:
+        raise errors.bad_request("InvalidParameters", f"Sku '{tier}' is not valid for API Management.", "sku.name")
+    capacity = sku.get("capacity")
+    if tier.lower() == "developer" and capacity not in (None, 1):
+        raise errors.bad_request("InvalidParameters", "The Developer tier supports exactly 1 unit of capacity.",
+                                 "sku.capacity")
+    p = props(body)
+    if not p.get("publisherEmail") or not p.get("publisherName"):
+        raise errors.bad_request("ValidationError", "properties.publisherEmail and properties.publisherName are "
+                                 "required.")
+    _check_network(ctx, rp, body, tier)
+    access = str(p.get("publicNetworkAccess") or "Enabled")
+    if access.lower() == "disabled":
+        if existing is None:
+            raise errors.bad_request(
+                "NotSupported",
+                f"Blocking all public network access by setting property `publicNetworkAccess` of API Management "
+                f"service {rp.id} is not enabled during service creation.")
+        if not _approved_private_endpoint(ctx, rp.id):
+            raise errors.bad_request(
+                "NotSupported",
+                f"Disabling all `publicNetworkAccess` for service: {rp.id} is not supported if the service does not "
+                "atleast one approved Private Endpoint Connections.")
+
+
+def _check_network(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], tier: str) -> None:
+    p = props(body)
+    mode = str(p.get("virtualNetworkType") or "None")
+    if mode.lower() == "none":
+        return
+    if mode.lower() not in ("internal", "external"):
+        raise errors.bad_request("InvalidParameters", f"virtualNetworkType '{mode}' is not None, External or "
+                                 "Internal.", "properties.virtualNetworkType")
+    if tier.lower() not in INJECTABLE:  # [unconfirmed] code and wording
+        raise errors.bad_request(
+            "InvalidParameters",
+            f"Virtual network injection ({mode}) is not supported in the {tier} tier: use Developer or Premium.",
+            "properties.virtualNetworkType")
+    subnet_id = str((p.get("virtualNetworkConfiguration") or {}).get("subnetResourceId") or "")
+    if not subnet_id:
+        raise errors.bad_request("InvalidParameters", "virtualNetworkConfiguration.subnetResourceId is required "
+                                 f"in {mode} mode.", "properties.virtualNetworkConfiguration")
+    if not local(ctx, subnet_id):
+        return
+    subnet = ctx.store.get(id_key(subnet_id))
+    if subnet is None:
+        raise errors.bad_request("InvalidParameters", f"Subnet {subnet_id} was not found.",
+                                 "properties.virtualNetworkConfiguration.subnetResourceId")
+    sp = props(subnet.body)
+    if not ref(sp.get("networkSecurityGroup")):
+        raise errors.bad_request(
+            "InvalidParameters",
+            f"Subnet {subnet_id} has no Network Security Group. API Management in a virtual network needs one "
+            "on its subnet with the documented inbound and outbound rules.")
+    if sp.get("delegations") and tier.lower() != "premiumv2":
+        raise errors.bad_request("InvalidParameters",
+                                 f"Subnet {subnet_id} is delegated to another service; API Management needs a "
+                                 "subnet of its own.")
+
+
+def _approved_private_endpoint(ctx: ProviderContext, service_id: str) -> bool:
+    for pe in ctx.store.of_type(PRIVATE_ENDPOINT):
+        for conn in props(pe.body).get("privateLinkServiceConnections") or []:
+            cp = conn.get("properties") or {}
+            if str(cp.get("privateLinkServiceId") or "").lower() == service_id.lower():
+                return True
+    return False
+
+
+def _after_service(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                   op: Any, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    name = rp.name.lower()
+    p["gatewayUrl"] = f"https://{name}.azure-api.net"
+    p["portalUrl"] = f"https://{name}.portal.azure-api.net"
+    p["developerPortalUrl"] = f"https://{name}.developer.azure-api.net"
+    p["managementApiUrl"] = f"https://{name}.management.azure-api.net"
+    p["scmUrl"] = f"https://{name}.scm.azure-api.net"
+    p["platformVersion"] = "stv2"
+    p.setdefault("publicNetworkAccess", "Enabled")
+    p.setdefault("virtualNetworkType", "None")
+    p["privateIPAddresses"] = None
+    if str(p["virtualNetworkType"]).lower() == "internal":
+        subnet = ctx.store.get(id_key(str((p.get("virtualNetworkConfiguration") or {}).get("subnetResourceId"))))
+        prefix = str(props(subnet.body).get("addressPrefix") or "") if subnet is not None else ""
+        if prefix:
+            network = ipaddress.ip_network(prefix, strict=False)
+            p["privateIPAddresses"] = [str(network.network_address + 4)]  # the first usable address
+    p["createdAtUtc"] = (props(existing.body).get("createdAtUtc") if existing else None) or "2026-01-01T00:00:00Z"
+
+
+def _service_of(rp: ResourcePath) -> str:
+    marker = "/providers/microsoft.apimanagement/service/"
+    low = rp.id.lower()
+    i = low.index(marker) + len(marker)
+    return rp.id[: i + len(low[i:].split("/", 1)[0])]
+
+
+def _validate_backend(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                      parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    if not p.get("url") or str(p.get("protocol") or "").lower() not in ("http", "soap"):
+        raise errors.bad_request("ValidationError", f"Backend '{rp.name}' needs a url and a protocol (http or soap).")
+
+
+def _validate_api(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                  parent_body: dict[str, Any] | None) -> None:
+    path = str(props(body).get("path") or "").strip("/").lower()
+    if not props(body).get("displayName") or "path" not in props(body):
+        raise errors.bad_request("ValidationError", f"API '{rp.name}' needs a displayName and a path.")
+    for other in ctx.store.children(id_key(rp.parent_id), API):
+        if other.key != id_key(rp.id) and str(props(other.body).get("path") or "").strip("/").lower() == path:
+            raise errors.bad_request("ValidationError",
+                                     f"Cannot create API '{rp.name}' with the same path '{path}' as API "
+                                     f"'{other.body.get('name')}'.")
+
+
+def _validate_operation(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                        parent_body: dict[str, Any] | None) -> None:
+    p = props(body)
+    if str(p.get("method") or "").upper() not in METHODS or not str(p.get("urlTemplate") or "").startswith("/"):
+        raise errors.bad_request("ValidationError", f"Operation '{rp.name}' needs an HTTP method (or *) and a "
+                                 "urlTemplate starting with '/'.")
+
+
+def _validate_policy(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                     parent_body: dict[str, Any] | None) -> None:
+    value = str(props(body).get("value") or "")
+    try:
+        root = ET.fromstring(value)
+    except ET.ParseError as exc:
+        raise errors.bad_request("ValidationError", f"The policy is not well-formed XML: {exc}.") from None
+    if root.tag != "policies":
+        raise errors.bad_request("ValidationError", "The policy document's root element must be 'policies'.")
+    service_key = id_key(_service_of(rp))
+    for element in root.iter("set-backend-service"):
+        backend = element.get("backend-id")
+        if backend and ctx.store.get(f"{service_key}/backends/{backend.lower()}") is None:
+            raise errors.bad_request("ValidationError", f"Backend with id '{backend}' could not be found.")
+
+
+HANDLERS: dict[str, Handler] = {
+    SERVICE: Handler(validate=_validate_service, after_put=_after_service),
+    BACKEND: Handler(validate=_validate_backend),
+    API: Handler(validate=_validate_api),
+    OPERATION: Handler(validate=_validate_operation),
+    POLICY: Handler(validate=_validate_policy),
+}
