@@ -11,6 +11,14 @@ from tests.conftest import PLANS
 REFERENCE = str(PLANS / "ai-landing-zone.yaml")
 
 
+def reference_count() -> int:
+    """How many resources the reference plan compiles to (components are added over time: never
+    a number written into a test)."""
+    from tests.plan.helpers import compiled
+
+    return len(list(compiled(REFERENCE)))
+
+
 def arm(emulator: Any, method: str, arm_id: str, api_version: str, body: Any = None) -> Any:
     """One ARM call with the emulator's token, then let running operations finish."""
     emu = emulator.emu
