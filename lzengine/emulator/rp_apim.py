@@ -36,6 +36,7 @@ from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import local, props, ref
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 SERVICE = "microsoft.apimanagement/service"
 BACKEND = "microsoft.apimanagement/service/backends"
@@ -211,3 +212,37 @@ HANDLERS: dict[str, Handler] = {
     OPERATION: Handler(validate=_validate_operation),
     POLICY: Handler(validate=_validate_policy),
 }
+
+
+# ---------------------------------------------------------------------------- registry rows
+APIM_VERSIONS = (
+    "2021-08-01", "2022-08-01", "2023-03-01-preview", "2023-05-01-preview", "2023-09-01-preview",
+    "2024-05-01", "2024-06-01-preview",
+)  # fmt: skip
+
+#: A classic-tier service takes 30 to 45 minutes or more to create (API Management lab: "Expect
+#: ~45-75 minutes") and infrastructure changes 15 minutes or more (Microsoft Learn, internal VNet
+#: mode); its children are synchronous.
+SPECS: list[TypeSpec] = [
+    TypeSpec(
+        type="Microsoft.ApiManagement/service",
+        api_versions=APIM_VERSIONS,
+        create=PutMode(201, "Activating"),
+        update=PutMode(200, "Updating"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(2700.0, 900.0, 900.0),
+        etag="datetime-body",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    sync("Microsoft.ApiManagement/service/backends", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         state_field=False),
+    # an API's DELETE is long-running in the SDK, which accepts 202 or 204 only
+    sync("Microsoft.ApiManagement/service/apis", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         delete=DeleteMode(204)),
+    sync("Microsoft.ApiManagement/service/apis/operations", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         state_field=False),
+    sync("Microsoft.ApiManagement/service/apis/policies", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         state_field=False),
+]
+NAMESPACE_DEFAULTS = {"microsoft.apimanagement": sync("Microsoft.ApiManagement/*", APIM_VERSIONS)}

@@ -30,8 +30,9 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import list_keys, local, norm_loc, props, stable_guid
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 ACCOUNT = "microsoft.cognitiveservices/accounts"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
@@ -480,6 +481,62 @@ def _validate_connection(ctx: ProviderContext, rp: ResourcePath, body: dict[str,
     if target_id.startswith("/subscriptions/") and local(ctx, target_id) and ctx.store.get(id_key(target_id)) is None:
         raise errors.bad_request(
             "InvalidConnectionTarget", f"Connection '{rp.name}': the target resource {target_id} does not exist.")
+
+
+# ---------------------------------------------------------------------------- registry rows
+COGNITIVE_VERSIONS = (
+    "2017-04-18", "2021-04-30", "2021-10-01", "2022-03-01", "2022-10-01", "2022-12-01",
+    "2023-05-01", "2023-10-01-preview", "2024-04-01-preview", "2024-06-01-preview",
+    "2024-10-01", "2025-04-01-preview", "2025-06-01", "2025-07-01-preview", "2025-09-01",
+)  # fmt: skip
+
+SPECS: list[TypeSpec] = [
+    # body polling (no operation headers); RequestConflict while the account is busy
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Creating"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(90.0, 30.0, 30.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts/deployments",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Accepted"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(30.0, 20.0, 10.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+    ),
+    # AI Foundry projects and their connections [latency unconfirmed]
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts/projects",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Creating"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(30.0, 10.0, 10.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    # connections answer 200 to create and update (azure-mgmt-cognitiveservices accepts only 200)
+    sync("Microsoft.CognitiveServices/accounts/projects/connections", COGNITIVE_VERSIONS,
+         create=PutMode(200), update=PutMode(200), state_field=False),
+    sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts", COGNITIVE_VERSIONS,
+         delete=DeleteMode(200)),
+]
+NAMESPACE_DEFAULTS = {"microsoft.cognitiveservices": sync("Microsoft.CognitiveServices/*", COGNITIVE_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {
