@@ -95,7 +95,7 @@ def _service(ctx: Context, address: str, group: str, name: str, sku: str, capaci
                     {"properties": {
                         "protocol": "http",
                         "url": f"https://{account_name}.openai.azure.com/openai/deployments/{d.deployment_name}",
-                        "description": f"{d.model} {d.version} on {account_name}",
+                        "description": f"{d.model} on {account_name}",  # no version: an upgrade is not a change
                         "tls": {"validateCertificateChain": True, "validateCertificateName": True}}},
                     {address, deployment_address}, owner)
             path = f"{spoke.name}/{d.deployment_name}" if central else d.deployment_name
