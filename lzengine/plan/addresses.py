@@ -62,6 +62,10 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
     for zone in hub_zones(plan):
         out.append(f"{HUB}.dns_zone.{zone}")
+    if hub.ai_gateway is not None:
+        out.append(f"{HUB}.ai_gateway")
+    if hub.app_gateway is not None:
+        out += [f"{HUB}.app_gateway", f"{HUB}.app_gateway.pip", f"{HUB}.app_gateway.waf_policy"]
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub", f"{base}.peering.from_hub"]
@@ -69,6 +73,9 @@ def referenceable(plan: Plan) -> list[str]:
         if s.ai is not None:
             out += [f"{base}.ai", f"{base}.ai.pep"]
             out += [f"{base}.ai.deployment.{d.deployment_name}" for d in s.ai.deployments]
+            out += [f"{base}.ai.project.{p.name}" for p in s.ai.projects]
+        if s.ai_gateway is not None:
+            out.append(f"{base}.ai_gateway")
         if s.search is not None:
             out += [f"{base}.search", f"{base}.search.pep"]
         if s.app_service is not None:
