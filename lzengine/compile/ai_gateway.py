@@ -56,19 +56,20 @@ def gateways(ctx: Context) -> None:
         group = ctx.spoke_rg(spoke)
         _service(ctx, f"{base}.ai_gateway", group, ctx.names.ai_gateway(spoke.name), gw.sku, gw.capacity,
                  gw.publisher_email, gw.publisher_name, subnet_id, {subnet_address, f"{base}.resource_group"},
-                 spoke.owner, [spoke], central=False)
+                 spoke.owner, [spoke], central=False, restore=gw.restore)
     central = ctx.plan.hub.ai_gateway
     if central is not None:
         spec = layout.subnet_for(ctx.hub_planned, "ai-gateway")
         assert spec is not None
         _service(ctx, "hub.ai_gateway", ctx.hub_rg(), ctx.names.ai_gateway("hub"), central.sku, central.capacity,
                  central.publisher_email, central.publisher_name, ctx.hub_subnet_id(spec.name),
-                 {f"hub.subnet.{spec.name}", "hub.resource_group"}, PLATFORM, fronted_spokes(ctx), central=True)
+                 {f"hub.subnet.{spec.name}", "hub.resource_group"}, PLATFORM, fronted_spokes(ctx), central=True,
+                 restore=central.restore)
 
 
 def _service(ctx: Context, address: str, group: str, name: str, sku: str, capacity: int, email: str,
              publisher: str | None, subnet_id: str, deps: set[str], owner: str, spokes: list[Spoke], *,
-             central: bool) -> None:
+             central: bool, restore: bool) -> None:
     service_id = ctx.res_id(group, "Microsoft.ApiManagement", ("service", name))
     body = ctx.located(
         sku={"name": sku, "capacity": capacity},
@@ -78,6 +79,7 @@ def _service(ctx: Context, address: str, group: str, name: str, sku: str, capaci
             "publisherName": publisher or ctx.plan.name,
             "virtualNetworkType": "Internal",
             "virtualNetworkConfiguration": {"subnetResourceId": subnet_id},
+            **({"restore": True} if restore else {}),
         },
     )
     ctx.add(address, KINDS_BY_NAME["apim_service"], service_id, body, deps, owner)

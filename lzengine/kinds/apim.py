@@ -27,10 +27,13 @@ APIM_SERVICE = ResourceKind(
                   "properties.managementApiUrl", "properties.scmUrl", "properties.hostnameConfigurations",
                   "properties.publicIPAddresses", "properties.privateIPAddresses", "properties.createdAtUtc",
                   "properties.targetProvisioningState", "properties.platformVersion", "properties.customProperties",
-                  "systemData"),
+                  "systemData", "properties.restore"),  # restore: a request flag, not state
     case_insensitive_paths=("properties.virtualNetworkType", "sku.name"),
     replace_on=("location",),
     deadline_s=3 * 60 * 60,
+    # A deleted service stays soft-deleted for 48 h and keeps its (global) name:
+    # deleted_services.begin_purge(service_name, location)
+    purge=("deleted_services", "begin_purge", ("service", "location")),
 )
 
 APIM_BACKEND = ResourceKind(

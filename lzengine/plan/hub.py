@@ -197,6 +197,12 @@ class HubAiGateway(Strict):
     capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
     publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
     publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    restore: bool = Field(
+        default=False,
+        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
+        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
+        "'lzengine destroy --purge'.",
+    )
     spokes: list[str] | None = Field(
         default=None, description="Spokes whose model deployments it fronts. Default: every spoke with 'ai'.",
     )

@@ -116,3 +116,29 @@ def test_plan_errors_for_gateways(cli, plan_file) -> None:
                     "{publisher_email: ai-platform@contoso.example, capacity: 2}")
     result = cli("validate", plan_file(scaled, "scaled.yaml"))
     assert result.exit_code == 1 and "exactly 1 unit" in result.output and "sku: Premium" in result.output
+
+
+def test_a_deleted_gateway_keeps_its_name_until_restored_or_purged(cli, emulator, plan_file) -> None:
+    path = plan_file(GATEWAY)
+    assert cli.json("apply", path)[0] == 0
+    assert cli.json("destroy", path, "--yes")[0] == 0
+    code, report = cli.json("apply", path)
+    assert code == 1
+    failed = [o for o in report["outcomes"] if o["status"] == "failed"]
+    assert sorted((o["address"], o["error_code"]) for o in failed) == [  # the AI account is soft-deleted too
+        ("spokes.chat.ai", "FlagMustBeSetForRestore"),
+        ("spokes.chat.ai_gateway", "ServiceAlreadyExistsInSoftDeletedState")]
+    gateway = next(o for o in failed if o["address"] == "spokes.chat.ai_gateway")
+    assert gateway["attempts"] == 1 and "restore: true' under the ai_gateway" in gateway["hint"]
+
+    restoring = plan_file(edited(edited(GATEWAY, "{publisher_email: ai-platform@contoso.example}",
+                                        "{publisher_email: ai-platform@contoso.example, restore: true}"),
+                                 "    ai:\n", "    ai:\n      restore: true\n"), "restore.yaml")
+    code, report = cli.json("apply", restoring)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    assert cli("plan", restoring, "--detailed-exitcode").exit_code == 0  # the flag is not drift
+    assert cli("verify", restoring).exit_code == 0
+
+    assert cli.json("destroy", restoring, "--yes", "--purge")[0] == 0
+    assert not [k for k in emulator.resources() if "deletedservices" in k]
+    assert cli.json("apply", path)[0] == 0  # the name is free again
