@@ -9,12 +9,14 @@ from lzengine.kinds import (
     apim,
     authorization,
     cognitiveservices,
+    keyvault,
     monitoring,
     network,
     network_components,
     privatedns,
     resources,
     search,
+    storage,
     web,
 )
 from lzengine.kinds.base import PARENT, ResourceKind
@@ -31,6 +33,8 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *monitoring.KINDS,
     *authorization.KINDS,
     *apim.KINDS,
+    *keyvault.KINDS,
+    *storage.KINDS,
 )
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}

@@ -58,13 +58,17 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
             name, size = IMPLICIT_SPOKE_SUBNETS[purpose]
             spec = SubnetSpec(name=name, size=size, purpose=purpose)  # type: ignore[arg-type]
             out.append(PlannedSubnet(spec, ("hub", component), implicit=True))
+    if hub.key_vault is not None and not any(s.purpose == "private-endpoints" for s in hub.subnets):
+        name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's private endpoint
+        spec = SubnetSpec(name=name, size=size, purpose="private-endpoints")  # type: ignore[arg-type]
+        out.append(PlannedSubnet(spec, ("hub", "key_vault"), implicit=True))
     return out
 
 
 def spoke_needs(spoke: Spoke) -> dict[str, str]:
     """Subnet purposes the spoke's components need, each with the component key asking."""
     needs: dict[str, str] = {}
-    for component in ("ai", "search", "app_service"):
+    for component in ("ai", "search", "app_service", "key_vault", "storage"):
         if getattr(spoke, component) is not None:
             needs.setdefault("private-endpoints", component)
     if spoke.app_service is not None:

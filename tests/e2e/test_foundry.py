@@ -28,15 +28,17 @@ def test_project_converges_keyless_and_lost_wiring_is_found_and_repaired(landing
     principal = project["identity"]["principalId"]
     assert project["identity"]["type"] == "SystemAssigned" and principal
     connections = {k.rsplit("/", 1)[-1]: b for k, b in resources.items() if k.startswith(project_id.lower() + "/")}
-    assert set(connections) == {"search", "app-insights"}
+    assert set(connections) == {"search", "storage", "app-insights"}
     assert {c["properties"]["authType"] for c in connections.values()} == {"AAD"}
     search_id = connections["search"]["properties"]["metadata"]["ResourceId"]
     assert search_id.lower() in resources and "credentials" not in connections["search"]["properties"]
     roles = [b for k, b in resources.items() if "/roleassignments/" in k
              and b["properties"]["principalId"] == principal]
     assert {r["properties"]["roleDefinitionId"].rsplit("/", 1)[-1] for r in roles} == {
-        "8ebe5a00-799e-43f5-93ac-243d3dce84a7", "7ca78c08-252a-4471-8644-bb5ff32d4ba0"}  # index data, service
-    assert all(r["properties"]["scope"].lower() == search_id.lower() for r in roles if "scope" in r["properties"])
+        "8ebe5a00-799e-43f5-93ac-243d3dce84a7", "7ca78c08-252a-4471-8644-bb5ff32d4ba0",  # search index data, service
+        "ba92f5b4-2d11-453d-a403-e96b0029c9fe"}  # storage blob data contributor
+    storage = connections["storage"]["properties"]
+    assert storage["category"] == "AzureStorageAccount" and storage["metadata"]["ResourceId"].lower() in resources
     path = zone.write(zone.text)
     assert [c["status"] for c in checks(cli, path, "foundry-project")] == ["pass"]
 
