@@ -15,7 +15,17 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import ai_gateway, central_gateway, data_services, foundry, governance, hub, network, raw, workload
+from lzengine.compile import (
+    ai_gateway,
+    central_gateway,
+    data_services,
+    foundry,
+    governance,
+    hub,
+    network,
+    raw,
+    workload,
+)
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
