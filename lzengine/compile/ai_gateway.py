@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 
-from lzengine.compile import governance, workload
+# workload first: it imports data_services, which needs governance complete
+from lzengine.compile import workload
 from lzengine.compile.context import PLATFORM, Context
+from lzengine.compile.governance import assign_role
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import layout
 from lzengine.plan.models import Spoke
@@ -113,7 +115,7 @@ def _service(ctx: Context, address: str, group: str, name: str, sku: str, capaci
                     f"{service_id}/apis/{api_id}/policies/policy",
                     {"properties": {"format": "xml", "value": policy_xml(api_id)}},
                     {f"{child}.api", f"{child}.backend"}, owner)
-        governance.assign_role(ctx, f"{address}.role.{spoke.name}", account_id, identity, "ServicePrincipal",
+        assign_role(ctx, f"{address}.role.{spoke.name}", account_id, identity, "ServicePrincipal",
                                "Cognitive Services OpenAI User", {address, f"spokes.{spoke.name}.ai"}, owner, address)
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lzengine.compile import governance, workload
+# workload first: it imports data_services, which needs governance complete
+from lzengine.compile import workload
 from lzengine.compile.context import Context
+from lzengine.compile.governance import assign_role
 from lzengine.graph import Node
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan.models import Spoke
@@ -93,5 +95,5 @@ def projects(ctx: Context) -> None:
                         {address, target.address}, spoke.owner)
                 for role in roles:
                     slug = role.lower().replace(" ", "-")
-                    governance.assign_role(ctx, f"{address}.role.{slug}", target.arm_id, identity, "ServicePrincipal",
+                    assign_role(ctx, f"{address}.role.{slug}", target.arm_id, identity, "ServicePrincipal",
                                            role, {address, target.address}, spoke.owner, address)
