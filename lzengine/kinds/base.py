@@ -97,6 +97,9 @@ class ResourceKind:
     #: keyword arguments every DELETE of the kind passes (API Management's child deletes take a
     #: required ``if_match``: ``(("if_match", "*"),)`` deletes whatever version is there)
     delete_options: tuple[tuple[str, str], ...] = ()
+    #: True: a resource someone else owns that the plan only reads (an existing hub's VNet,
+    #: firewall, DNS zones, workspace): observed, never created, updated or deleted
+    read_only: bool = False
     #: dotted body paths sent only when the resource is created (a request flag such as Key
     #: Vault's ``properties.createMode: recover``, which Azure refuses on a vault that exists);
     #: never compared, and left out of every other write

@@ -7,6 +7,7 @@ What it refuses, before any call to Azure:
   Foundry projects), a project declared twice, a connection to a component the spoke lacks;
 - an ``ai_gateway`` in a spoke without ``ai``; a Developer gateway with more than one unit; a hub
   gateway listing an unknown spoke, a spoke without ``ai`` or a spoke with its own gateway;
+- a hub gateway in an existing hub (``hub.existing`` is read-only);
 - a central Application Gateway app naming an unknown spoke, a spoke without ``app_service``, a
   spoke that also declares its own ``app_gateway`` (the same app published twice), a host name or
   a spoke published twice.
@@ -77,6 +78,17 @@ def ai_gateways(plan: Plan) -> Iterator[Finding]:
                           "remove the spoke's ai_gateway, or drop it from hub.ai_gateway.spokes", "duplicate")
 
 
+def existing_hub(plan: Plan) -> Iterator[Finding]:
+    """An existing hub is read-only (``hub.existing``): lzengine puts no gateway into it."""
+    if getattr(plan.hub, "existing", None) is None:
+        return
+    for component in ("ai_gateway", "app_gateway"):
+        if getattr(plan.hub, component) is not None:
+            yield Finding(("hub", component), f"hub.{component} would be written into the existing hub, which "
+                          "lzengine only reads", f"declare the gateway on a spoke (spokes[].{component}), or have the "
+                          "platform team deploy the central one", "invalid-value")
+
+
 def central_app_gateway(plan: Plan) -> Iterator[Finding]:
     central = plan.hub.app_gateway
     if central is None:
@@ -114,4 +126,4 @@ def central_app_gateway(plan: Plan) -> Iterator[Finding]:
                           "can read it)", code="missing-component")
 
 
-CHECKS = (foundry, ai_gateways, central_app_gateway)
+CHECKS = (foundry, ai_gateways, central_app_gateway, existing_hub)

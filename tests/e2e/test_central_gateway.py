@@ -42,3 +42,11 @@ def test_a_spoke_cannot_have_its_own_gateway_and_the_central_one(cli, plan_file)
     assert result.exit_code == 1
     assert "declares its own app_gateway and relies on the central one" in result.output
     assert "both.yaml:23:" in result.output  # the central gateway's entry for that spoke
+
+
+def test_an_existing_hub_gets_no_central_gateway(cli, plan_file) -> None:
+    text = (PLANS / "existing-hub.yaml").read_text(encoding="utf-8")
+    gateway = "  app_gateway: {apps: [{spoke: chat, host_name: chat.contoso.example}]}\n"
+    with_gateway = edited(text, "  policy_assignments:", gateway + "  policy_assignments:")
+    result = cli("validate", plan_file(with_gateway, "existing.yaml"))
+    assert result.exit_code == 1 and "existing hub, which lzengine only reads" in result.output
