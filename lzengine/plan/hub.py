@@ -86,8 +86,17 @@ class Firewall(Strict):
     sku: Literal["Basic", "Standard", "Premium"] = Field(default="Standard", description="Firewall tier.")
     threat_intel: Literal["Alert", "Deny", "Off"] = Field(default="Alert", description="Threat intelligence mode.")
     zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"], description="Availability zones.")
-    dns_proxy: bool = Field(
-        default=True, description="Enable the firewall's DNS proxy (needed for FQDNs in network rules)."
+    dns_proxy: bool | None = Field(
+        default=None,
+        description="The firewall's DNS proxy: spoke VNets then use the firewall's private IP as their DNS server "
+        "and resolve the hub-linked private DNS zones through it (the Azure landing zone pattern). Default: on "
+        "for Standard and Premium; Basic has no DNS proxy.",
+    )
+    platform_egress: bool = Field(
+        default=True,
+        description="Add the rule collection group 'rcg-platform-egress' that lets workloads reach what their "
+        "Azure services need (Azure Monitor, Entra ID, Azure Resource Manager, Cognitive Services management) "
+        "by service tag; false, or a group of that name in rule_collection_groups, replaces it.",
     )
     rule_collection_groups: list[RuleCollectionGroup] = Field(default_factory=list)
 
@@ -95,7 +104,14 @@ class Firewall(Strict):
     def _basic_limits(self) -> Firewall:
         if self.sku == "Basic" and self.threat_intel == "Deny":
             raise ValueError("a Basic firewall supports threat intelligence in Alert mode only")
+        if self.sku == "Basic" and self.dns_proxy:
+            raise ValueError("a Basic firewall has no DNS proxy: use sku: Standard or Premium, or dns_proxy: false")
         return self
+
+    @property
+    def proxies_dns(self) -> bool:
+        """Whether the firewall's DNS proxy is on (the default for Standard and Premium)."""
+        return self.sku != "Basic" if self.dns_proxy is None else self.dns_proxy
 
 
 class Bastion(Strict):
@@ -126,6 +142,12 @@ class PrivateDns(Strict):
         default=False,
         description="true when platform DeployIfNotExists policy writes the private endpoints' DNS zone "
         "groups: lzengine then neither creates nor removes them.",
+    )
+    spoke_links: bool | None = Field(
+        default=None,
+        description="Link every zone to every spoke VNet too. Default: false when the hub firewall's DNS proxy is "
+        "on (spokes resolve through it, and the zones are linked to the hub VNet only, so links do not grow with "
+        "spokes x zones), else true. Links no longer wanted are removed by 'apply --prune'.",
     )
 
     @field_validator("zones")

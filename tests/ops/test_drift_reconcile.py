@@ -13,6 +13,11 @@ from tests.ops.helpers import REFERENCE, arm, edit, find
 NETWORK_API = "2024-05-01"
 
 
+def resources_in_plan(cli) -> int:
+    result = cli("graph", REFERENCE, "--format", "json")
+    return len(json.loads(result.stdout)["nodes"])
+
+
 def drift_of(cli) -> tuple[int, dict]:
     result = cli("drift", REFERENCE, "--output", "json")
     return result.exit_code, json.loads(result.stdout)
@@ -43,9 +48,9 @@ def property_changed(emulator) -> str:
 
 
 def resource_deleted(emulator) -> str:
-    link = find(emulator, "/privatednszones/privatelink.openai.azure.com/virtualnetworklinks/link-vnet-contoso-ai-chat")
+    link = find(emulator, "/privatednszones/privatelink.openai.azure.com/virtualnetworklinks/link-vnet-contoso-ai-hub")
     arm(emulator, "DELETE", link, "2024-06-01")
-    return "hub.dns_zone.privatelink.openai.azure.com.link.chat"
+    return "hub.dns_zone.privatelink.openai.azure.com.link.hub"
 
 
 @pytest.mark.parametrize("portal_change, kind, breaks_guardrail", [
@@ -63,7 +68,7 @@ def test_drift_is_reported_repaired_and_verified(cli, emulator, portal_change, k
     assert code == 2
     assert [(d["address"], d["kind"]) for d in report["drifted"]] == [(address, kind)]
     assert report["summary"]["drifted"] == 1 and report["summary"]["missing"] == (kind == "missing")
-    assert report["summary"]["resources"] == 88
+    assert report["summary"]["resources"] == resources_in_plan(cli)
     if kind == "changed":
         assert report["drifted"][0]["diff"], "a changed resource names the fields that differ"
     assert cli("verify", REFERENCE).exit_code == (2 if breaks_guardrail else 0)
@@ -101,7 +106,7 @@ def test_drift_reads_each_resource_once_and_writes_nothing(cli, emulator) -> Non
 def test_drift_on_an_empty_subscription_reports_everything_missing(cli) -> None:
     code, report = drift_of(cli)
     assert code == 2
-    assert report["summary"]["missing"] == report["summary"]["resources"] == 88
+    assert report["summary"]["missing"] == report["summary"]["resources"] == resources_in_plan(cli)
 
 
 def test_drift_never_shows_a_secret(cli, emulator) -> None:
