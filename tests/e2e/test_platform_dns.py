@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from tests.e2e.day2_support import REFERENCE, applied_reference, edited
-from tests.ops.helpers import arm, edit, find
+from tests.ops.helpers import edit, find
 
 NETWORK_API = "2024-05-01"
 POLICY = "/firewallpolicies/afwp-contoso-ai-hub"
