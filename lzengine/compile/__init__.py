@@ -15,7 +15,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import governance, hub, network, raw, workload
+from lzengine.compile import governance, hub, network, platform, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
@@ -29,6 +29,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     network.hub_route_tables,
     hub.firewall,
     hub.bastion,
+    platform.jump_box,
     network.spoke_networks,
     hub.private_dns,
     workload.ai_accounts,
@@ -38,6 +39,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     workload.app_gateways,
     raw.raw_resources,
     governance.diagnostics,
+    governance.policy_definitions,
     governance.policies,
     governance.roles,
     governance.policies_before_resources,

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile.context import PLATFORM, Context
+from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan.hub import FirewallRule, RuleCollection, RuleCollectionGroup
+from lzengine.plan.layout import JUMP_BOX_SUBNET
 from lzengine.plan.models import Plan
-from lzengine.refs import Ref
+from lzengine.refs import GeneratedSecret, Ref
 
 PLATFORM_EGRESS = "rcg-platform-egress"
 PLATFORM_EGRESS_PRIORITY = 150
@@ -48,6 +51,14 @@ MONITOR_AGENT_FQDNS: tuple[str, ...] = (
     "*.oms.opinsights.azure.com",
     "*.ingest.monitor.azure.com",
 )
+
+
+#: The Entra ID login extension for Linux VMs (sign-in with an Entra account over SSH, checked
+#: against the VM's "Virtual Machine Administrator/User Login" role assignments).
+ENTRA_LOGIN_EXTENSION = {"publisher": "Microsoft.Azure.ActiveDirectory", "type": "AADSSHLoginForLinux",
+                         "typeHandlerVersion": "1.0", "autoUpgradeMinorVersion": True}
+#: Built-in role that lets the platform team sign in to the jump box as administrators.
+VM_ADMIN_LOGIN_ROLE = "1c0163c0-47e6-4577-8991-ea5c82e286e4"  # Virtual Machine Administrator Login
 
 
 def proxies_dns(plan: Plan) -> bool:
@@ -99,3 +110,68 @@ def rule_collection_groups(plan: Plan) -> list[RuleCollectionGroup]:
     default = platform_egress_group(plan)
     return [*fw.rule_collection_groups, *([default] if default else [])]
 
+
+
+def jump_box(ctx: Context) -> None:
+    """The hub's jump box: a NIC in ``snet-jumpbox`` with no public IP (declared as null, so one
+    attached later is drift), a Linux VM with a system-assigned identity, Trusted Launch and boot
+    diagnostics, the Entra ID login extension, and the platform team's admin login role on it.
+    The admin credential is the plan's SSH key or a password generated at create time."""
+    spec = ctx.plan.hub.jump_box
+    if spec is None:
+        return
+    group = ctx.hub_rg()
+    name = f"vm-{ctx.names.p}-jumpbox"
+    nic_id = ctx.net_id(group, ("networkInterfaces", f"nic-{name}"))
+    subnet = f"hub.subnet.{JUMP_BOX_SUBNET}"
+    ip_config = {"name": "ipconfig1", "properties": {
+        "subnet": {"id": ctx.hub_subnet_id(JUMP_BOX_SUBNET)}, "privateIPAllocationMethod": "Dynamic",
+        "primary": True, "publicIPAddress": None}}
+    ctx.add("hub.jump_box.nic", KINDS_BY_NAME["network_interface"], nic_id,
+            ctx.located(properties={"ipConfigurations": [ip_config]}), {subnet, "hub.resource_group"})
+    linux: dict[str, Any] = {"disablePasswordAuthentication": spec.ssh_public_key is not None,
+                             "provisionVMAgent": True}
+    os_profile: dict[str, Any] = {"computerName": name[:64], "adminUsername": spec.admin_username,
+                                  "linuxConfiguration": linux}
+    if spec.ssh_public_key is not None:
+        linux["ssh"] = {"publicKeys": [{"path": f"/home/{spec.admin_username}/.ssh/authorized_keys",
+                                        "keyData": spec.ssh_public_key}]}
+    else:
+        os_profile["adminPassword"] = GeneratedSecret()
+    props: dict[str, Any] = {
+        "hardwareProfile": {"vmSize": spec.size},
+        "storageProfile": {
+            "imageReference": spec.image_reference,
+            "osDisk": {"createOption": "FromImage", "deleteOption": "Delete",
+                       "managedDisk": {"storageAccountType": spec.os_disk_type}},
+        },
+        "osProfile": os_profile,
+        "networkProfile": {"networkInterfaces": [{"id": nic_id, "properties": {"primary": True}}]},
+        "securityProfile": {"securityType": "TrustedLaunch",
+                            "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}},
+        "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}},  # managed storage: no account
+    }
+    body = ctx.located(identity={"type": "SystemAssigned"}, properties=props)
+    if spec.zone is not None:
+        body["zones"] = [spec.zone]
+    vm_id = ctx.res_id(group, "Microsoft.Compute", ("virtualMachines", name))
+    ctx.add("hub.jump_box", KINDS_BY_NAME["virtual_machine"], vm_id, body, {"hub.jump_box.nic"})
+    if not spec.uses_entra_login:
+        return
+    ctx.add("hub.jump_box.entra_login", KINDS_BY_NAME["virtual_machine_extension"],
+            f"{vm_id}/extensions/AADSSHLoginForLinux", ctx.located(properties=dict(ENTRA_LOGIN_EXTENSION)),
+            {"hub.jump_box"})
+    team = ctx.plan.teams.get(PLATFORM)
+    for principal in team.principals if team else []:
+        ctx.add(f"hub.jump_box.role.{principal}", KINDS_BY_NAME["role_assignment"],
+                f"{vm_id}/providers/Microsoft.Authorization/roleAssignments/{_role_name(vm_id, principal)}",
+                {"properties": {"roleDefinitionId": f"/subscriptions/{ctx.subscription}/providers/"
+                                f"Microsoft.Authorization/roleDefinitions/{VM_ADMIN_LOGIN_ROLE}",
+                                "principalId": principal, "principalType": team.principal_type}},  # type: ignore[union-attr]
+                {"hub.jump_box"})
+
+
+def _role_name(scope: str, principal: str) -> str:
+    import uuid
+
+    return str(uuid.uuid5(uuid.UUID("5b0d3c1e-6f1a-4c59-9a57-6c7a0d1f2e40"), f"{scope.lower()}|{principal}|vm-login"))

@@ -8,9 +8,11 @@ collects them.
 from lzengine.kinds import (
     authorization,
     cognitiveservices,
+    compute,
     monitoring,
     network,
     network_components,
+    policy,
     privatedns,
     resources,
     search,
@@ -25,10 +27,12 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *network_components.KINDS,
     *privatedns.KINDS,
     *cognitiveservices.KINDS,
+    *compute.KINDS,
     *search.KINDS,
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *policy.KINDS,
 )
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}

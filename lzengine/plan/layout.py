@@ -26,6 +26,10 @@ IMPLICIT_SPOKE_SUBNETS: dict[str, tuple[str, int]] = {
 }
 
 
+#: The hub subnet of the jump box's NIC.
+JUMP_BOX_SUBNET = "snet-jumpbox"
+
+
 @dataclass(frozen=True)
 class PlannedSubnet:
     """A subnet with where it comes from: ``path`` is its place in the plan, or the component
@@ -50,6 +54,10 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
         if name.lower() not in names:
             size = network.SPECIAL_SUBNET_MIN_SIZE[name.lower()]
             out.append(PlannedSubnet(SubnetSpec(name=name, size=size), path, implicit=True))
+    if hub.jump_box is not None and JUMP_BOX_SUBNET not in names:
+        # a /29 (the smallest Azure subnet: 3 usable addresses), egress through the firewall
+        spec = SubnetSpec(name=JUMP_BOX_SUBNET, size=29, route_table="egress" if hub.firewall else None)
+        out.append(PlannedSubnet(spec, ("hub", "jump_box"), implicit=True))
     return out
 
 
