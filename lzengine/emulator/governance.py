@@ -44,6 +44,7 @@ from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.rp_common import props
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import DeleteMode, PutMode, TypeSpec, sync
 from lzengine.policy import (
     Assignment,
     Decision,
@@ -552,6 +553,26 @@ def _assignment_not_found(ctx: ProviderContext, rp: ResourcePath) -> errors.ArmE
 
 
 _DEFINITIONS = {"virtual_get": _builtin, "virtual_list": _definitions, "not_found": _definition_not_found}
+POLICY_VERSIONS = (
+    "2019-09-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01",
+    "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01", "2026-06-01",
+)  # fmt: skip
+
+
+def _policy(type_: str, update: int = 201, delete_body: bool = True) -> TypeSpec:
+    """A policy object: synchronous, 201 on create, a proxy resource with no provisioningState."""
+    return sync(type_, POLICY_VERSIONS, create=PutMode(201), update=PutMode(update),
+                delete=DeleteMode(200, body=delete_body), listed=False, state_field=False)
+
+
+SPECS: list[TypeSpec] = [
+    _policy("Microsoft.Authorization/policyDefinitions"),
+    _policy("Microsoft.Authorization/policySetDefinitions"),
+    _policy("Microsoft.Authorization/policyAssignments"),
+    _policy("Microsoft.Authorization/policyExemptions", update=200, delete_body=False),
+]
+
+
 HANDLERS: dict[str, Handler] = {
     DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition("Indexed"), **_DEFINITIONS),
     SET_DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition(None), **_DEFINITIONS),

@@ -2,28 +2,24 @@
 
 :mod:`lzengine.emulator.backend` calls these functions at fixed points of a request, with its lock
 held and a :class:`~lzengine.emulator.context.ProviderContext` for the request. Each looks the
-resource type up in :data:`TABLE` (built from the ``HANDLERS`` of :mod:`~lzengine.emulator.rp_network`,
-:mod:`~lzengine.emulator.rp_cognitive`, :mod:`~lzengine.emulator.rp_search`,
-:mod:`~lzengine.emulator.rp_web`, :mod:`~lzengine.emulator.rp_monitor`,
-:mod:`~lzengine.emulator.rp_authorization` and :mod:`~lzengine.emulator.governance`) and runs that
+resource type up in :data:`TABLE` (:data:`lzengine.emulator.registry.HANDLERS`, built from the
+``HANDLERS`` of every provider module in :data:`lzengine.emulator.registry.PROVIDERS`) and runs that
 type's hook, if it has one. No type string is compared here: adding a type's behaviour is one
-``Handler`` in its provider module's ``HANDLERS``.
+``Handler`` in its provider module's ``HANDLERS``, next to the type's registry row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lzengine.emulator import governance, rp_authorization, rp_cognitive, rp_monitor, rp_network, rp_search, rp_web
+from lzengine.emulator import registry, rp_authorization
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.handlers import Handler, Table
 from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.store import Resource
 
-TABLE = Table()
-for _module in (rp_network, rp_cognitive, rp_search, rp_web, rp_monitor, rp_authorization, governance):
-    TABLE.add(_module.HANDLERS)
+TABLE: Table = registry.HANDLERS
 
 
 def handler(type_lower: str) -> Handler:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lzengine.emulator import registry
+from lzengine.emulator import casing
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class ResourcePath:
 
     @property
     def full_type(self) -> str:
-        return registry.canonical_type("/".join((self.namespace, *self.types)))
+        return casing.full_type("/".join((self.namespace, *self.types)))
 
     @property
     def id(self) -> str:
@@ -94,13 +94,13 @@ def canonical_scope(segments: list[str]) -> str:
             out += ["resourceGroups", segments[i + 1]]
             i += 2
         elif low == "providers" and i + 1 < n:
-            ns = registry.canonical_namespace(segments[i + 1])
+            ns = casing.namespace(segments[i + 1])
             out += ["providers", ns]
             i += 2
             types: list[str] = []
             while i + 1 < n and segments[i].lower() != "providers":
                 types.append(segments[i])
-                full = registry.canonical_type("/".join([ns, *types]))
+                full = casing.full_type("/".join([ns, *types]))
                 out += [full.split("/")[-1], segments[i + 1]]
                 i += 2
         else:
@@ -134,7 +134,7 @@ def parse_resource(segments: list[str]) -> ResourcePath | None:
             rg = scope_segs[3]
     return ResourcePath(
         scope=canonical_scope(scope_segs),
-        namespace=registry.canonical_namespace(segments[idx + 1]),
+        namespace=casing.namespace(segments[idx + 1]),
         types=types,
         names=names,
         subscription=sub,

@@ -30,6 +30,7 @@ from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.roles import BUILTIN_ROLES, guid_of
 from lzengine.emulator.rp_common import now_iso, props, stable_guid
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import GENERIC_VERSIONS, REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"
 ROLE_DEFINITION = "microsoft.authorization/roledefinitions"
@@ -238,6 +239,26 @@ def _after_identity(ctx: ProviderContext, rp: ResourcePath, res: Resource, exist
     p["principalId"] = old.get("principalId") or stable_guid("msi-principal", res.id)
     p["clientId"] = old.get("clientId") or stable_guid("msi-client", res.id)
     p["tenantId"] = TENANT_ID
+
+
+AUTHORIZATION_VERSIONS = (
+    "2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview",
+    "2020-10-01-preview", "2022-04-01", "2022-05-01-preview",
+)  # fmt: skip
+MSI_VERSIONS = ("2018-11-30", "2021-09-30-preview", "2022-01-31-preview", "2023-01-31", "2024-11-30")
+
+SPECS: list[TypeSpec] = [
+    # proxy resources: not in the generic /resources lists, no provisioningState
+    sync("Microsoft.Authorization/roleAssignments", AUTHORIZATION_VERSIONS, create=PutMode(201),
+         update=PutMode(200), delete=DeleteMode(200, body=True), listed=False, state_field=False),
+    sync("Microsoft.Authorization/roleDefinitions", AUTHORIZATION_VERSIONS, listed=False, state_field=False),
+    sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01"), listed=False, state_field=False),
+    # user-assigned identities are principals of the directory the role checks use
+    sync("Microsoft.ManagedIdentity/userAssignedIdentities", MSI_VERSIONS, locations=REGIONS),
+]
+NAMESPACE_DEFAULTS = {
+    "microsoft.authorization": sync("Microsoft.Authorization/*", GENERIC_VERSIONS, listed=False, state_field=False),
+}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -26,8 +26,9 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import list_keys, norm_loc, props, stable_guid
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 ACCOUNT = "microsoft.cognitiveservices/accounts"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
@@ -386,6 +387,46 @@ def _list_models(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]
 def _list_deleted(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
     return [ctx.render(r) for r in ctx.store.of_type(DELETED_ACCOUNT)
             if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]
+
+
+# ---------------------------------------------------------------------------- registry rows
+COGNITIVE_VERSIONS = (
+    "2017-04-18", "2021-04-30", "2021-10-01", "2022-03-01", "2022-10-01", "2022-12-01",
+    "2023-05-01", "2023-10-01-preview", "2024-04-01-preview", "2024-06-01-preview",
+    "2024-10-01", "2025-04-01-preview", "2025-06-01", "2025-07-01-preview", "2025-09-01",
+)  # fmt: skip
+
+SPECS: list[TypeSpec] = [
+    # body polling (no operation headers); RequestConflict while the account is busy
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Creating"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(90.0, 30.0, 30.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts/deployments",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Accepted"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(30.0, 20.0, 10.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+    ),
+    sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/deletedAccounts", COGNITIVE_VERSIONS, listed=False),
+    sync("Microsoft.CognitiveServices/locations/resourceGroups/deletedAccounts", COGNITIVE_VERSIONS,
+         delete=DeleteMode(200)),
+]
+NAMESPACE_DEFAULTS = {"microsoft.cognitiveservices": sync("Microsoft.CognitiveServices/*", COGNITIVE_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -120,3 +120,16 @@ def require_parent(ctx: ProviderContext, rp: Any) -> Resource:
         raise errors.resource_not_found("/".join([rp.namespace, *rp.types[:-1]]), "/".join(rp.names),
                                         rp.resource_group)
     return res
+
+
+def old_props(existing: Resource | None) -> dict[str, Any]:
+    """The stored ``properties`` of the resource a PUT replaces (``{}`` for a create)."""
+    return props(existing.body) if existing else {}
+
+
+def body_only(check: Any) -> Any:
+    """Adapt a ``check(ctx, rp, body)`` validator to the handler's ``validate`` signature."""
+    def validate(ctx: ProviderContext, rp: Any, body: dict[str, Any], existing: Resource | None,
+                 parent_body: dict[str, Any] | None) -> None:
+        check(ctx, rp, body)
+    return validate

@@ -1,9 +1,9 @@
-"""Azure Monitor behaviour: Log Analytics workspaces, Application Insights, diagnostic settings,
-action groups and metric alerts.
+"""Azure Monitor (Microsoft.Insights): Application Insights, diagnostic settings, action groups and
+metric alerts; Log Analytics workspaces are :mod:`lzengine.emulator.rp_operationalinsights`.
 
-Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it models:
+Registry rows (``SPECS``) and behaviour (``HANDLERS``), collected by :mod:`lzengine.emulator.registry`
+and called through :mod:`lzengine.emulator.hooks` with the backend lock held. What it models:
 
-* Workspaces: a stable ``customerId``, SKU, retention and capping defaults.
 * Application Insights components: workspace based (the workspace must exist), with computed
   ``InstrumentationKey``, ``AppId`` and ``ConnectionString`` (ingestion and live endpoints of
   the component's region) — secrets the web app reads into its settings.
@@ -15,7 +15,7 @@ Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it mod
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from lzengine.emulator import errors
@@ -24,8 +24,8 @@ from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
 from lzengine.emulator.rp_common import find, local, norm_loc, props, stable_guid
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import GENERIC_VERSIONS, SERVICE_REGIONS, PutMode, TypeSpec, sync
 
-WORKSPACE = "microsoft.operationalinsights/workspaces"
 COMPONENT = "microsoft.insights/components"
 DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
 ACTION_GROUP = "microsoft.insights/actiongroups"
@@ -116,28 +116,6 @@ def _validate_diagnostics(ctx: ProviderContext, rp: ResourcePath, p: dict[str, A
                         "settings on the same category for the same resource.")
 
 
-def _after_workspace(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
-        state: str) -> None:
-    p = res.body.setdefault("properties", {})
-    old = props(existing.body) if existing else {}
-    now = datetime.now(UTC)
-    p["customerId"] = old.get("customerId") or stable_guid("law", res.id)
-    p.setdefault("sku", {"name": "PerGB2018"})
-    if isinstance(p["sku"], dict):
-        p["sku"].setdefault("lastSkuUpdate", now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-    p.setdefault("retentionInDays", 30)
-    p.setdefault("features", {"legacy": 0, "searchVersion": 1, "enableLogAccessUsingOnlyResourcePermissions": True})
-    capping = p.setdefault("workspaceCapping", {})
-    if isinstance(capping, dict):
-        capping.setdefault("dailyQuotaGb", -1.0)
-        capping["quotaNextResetTime"] = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:00:00Z")
-        capping["dataIngestionStatus"] = "RespectQuota"
-    p.setdefault("publicNetworkAccessForIngestion", "Enabled")
-    p.setdefault("publicNetworkAccessForQuery", "Enabled")
-    p["createdDate"] = old.get("createdDate") or now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    p["modifiedDate"] = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _after_component(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
         state: str) -> None:
     p = res.body.setdefault("properties", {})
@@ -214,10 +192,27 @@ def is_diagnostics(resource_id: str) -> bool:
     return "/providers/microsoft.insights/diagnosticsettings/" in id_key(resource_id)
 
 
+INSIGHTS_VERSIONS = ("2015-05-01", "2018-05-01-preview", "2020-02-02", "2020-02-02-preview")
+DIAGNOSTIC_VERSIONS = ("2017-05-01-preview", "2020-01-01-preview", "2021-05-01-preview")
+
+SPECS: list[TypeSpec] = [
+    # App Insights components answer 200 only
+    sync("Microsoft.Insights/components", INSIGHTS_VERSIONS, create=PutMode(200), update=PutMode(200),
+         locations=SERVICE_REGIONS),
+    sync("Microsoft.Insights/actionGroups", ("2019-06-01", "2021-09-01", "2022-06-01", "2023-01-01",
+                                             "2023-09-01-preview", "2024-10-01-preview")),
+    sync("Microsoft.Insights/metricAlerts", ("2018-03-01", "2024-03-01-preview"),
+         create=PutMode(200), update=PutMode(200)),
+    # an extension resource: not in the generic /resources lists, no provisioningState
+    sync("Microsoft.Insights/diagnosticSettings", DIAGNOSTIC_VERSIONS, create=PutMode(200), update=PutMode(200),
+         listed=False, state_field=False),
+]  # fmt: skip
+NAMESPACE_DEFAULTS = {"microsoft.insights": sync("Microsoft.Insights/*", GENERIC_VERSIONS)}
+
+
 HANDLERS: dict[str, Handler] = {
     ACTION_GROUP: Handler(validate=_validate_action_group, after_put=_after_action_group),
     COMPONENT: Handler(validate=_validate_component, after_put=_after_component),
     DIAGNOSTICS: Handler(validate=_validate_diagnostics_put, after_put=_after_diagnostics),
     METRIC_ALERT: Handler(validate=_validate_metric_alert, after_put=_after_metric_alert),
-    WORKSPACE: Handler(after_put=_after_workspace),
 }

@@ -17,8 +17,9 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import check_name_availability, list_keys, list_query_keys, props
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 SEARCH = "microsoft.search/searchservices"
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){0,58}[a-z0-9]$")
@@ -98,6 +99,30 @@ def after_put(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: R
     p.setdefault("semanticSearch", None)
     p["statusDetails"] = ""
     p["endpoint"] = f"https://{name}.search.windows.net"
+
+
+SEARCH_VERSIONS = (
+    "2015-08-19", "2019-10-01-preview", "2020-03-13", "2020-08-01", "2020-08-01-preview",
+    "2021-04-01-preview", "2022-09-01", "2023-11-01", "2024-03-01-preview",
+    "2024-06-01-preview", "2025-02-01-preview", "2025-05-01",
+)  # fmt: skip
+
+SPECS: list[TypeSpec] = [
+    # lower-case states, a ``status`` field beside them, synchronous delete with an empty body
+    TypeSpec(
+        type="Microsoft.Search/searchServices",
+        api_versions=SEARCH_VERSIONS,
+        create=PutMode(201, "provisioning"),
+        update=PutMode(200, "provisioning"),
+        delete=DeleteMode(200),
+        latency=(420.0, 30.0, 0.0),
+        success_state="succeeded",
+        etag="datetime-header",
+        locations=SERVICE_REGIONS,
+        extra_status={"provisioning": "provisioning", "succeeded": "running", "failed": "error"},
+    ),
+]
+NAMESPACE_DEFAULTS = {"microsoft.search": sync("Microsoft.Search/*", SEARCH_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -23,8 +23,9 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import check_name_availability, find, local, norm_loc, props, stable_guid
-from lzengine.emulator.rp_network import render_private_endpoint_connections
+from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
+from lzengine.emulator.typespec import SERVICE_REGIONS, SYNC_DELETE, SYNC_UPDATE, PutMode, TypeSpec, sync
 
 PLAN = "microsoft.web/serverfarms"
 SITE = "microsoft.web/sites"
@@ -216,6 +217,39 @@ def render(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
 
 def location_matches(site_body: dict[str, Any], farm: Resource) -> bool:
     return norm_loc(str(site_body.get("location") or "")) == norm_loc(str(farm.body.get("location") or ""))
+
+
+WEB_VERSIONS = (
+    "2019-08-01", "2020-06-01", "2020-12-01", "2021-02-01", "2021-03-01", "2022-03-01",
+    "2022-09-01", "2023-01-01", "2023-12-01", "2024-04-01", "2024-11-01", "2025-03-01",
+    "2025-05-01",
+)  # fmt: skip
+
+SPECS: list[TypeSpec] = [
+    # creates answer 202 with a body; updates are synchronous
+    TypeSpec(
+        type="Microsoft.Web/serverfarms",
+        api_versions=WEB_VERSIONS,
+        create=PutMode(202, "InProgress", async_header=True, location_header=True),
+        update=SYNC_UPDATE,
+        delete=SYNC_DELETE,
+        latency=(60.0, 0.0, 0.0),
+        locations=SERVICE_REGIONS,
+        lock="self",
+    ),
+    TypeSpec(
+        type="Microsoft.Web/sites",
+        api_versions=WEB_VERSIONS,
+        create=PutMode(202, "InProgress", async_header=True, location_header=True),
+        update=SYNC_UPDATE,
+        delete=SYNC_DELETE,
+        latency=(60.0, 0.0, 0.0),
+        locations=SERVICE_REGIONS,
+        lock="self",
+    ),
+    sync("Microsoft.Web/sites/config", WEB_VERSIONS, listed=False, state_field=False),
+]
+NAMESPACE_DEFAULTS = {"microsoft.web": sync("Microsoft.Web/*", WEB_VERSIONS)}
 
 
 HANDLERS: dict[str, Handler] = {
