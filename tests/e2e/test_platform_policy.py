@@ -151,7 +151,7 @@ def test_bad_policy_files_are_errors_at_their_file_line_and_column(cli, tmp_path
         ("plan.yaml", line, 41, "io"),                      # the pattern that matches no file
         ("broken.json", 4, 20, "json"),                     # JSON syntax: where the parser stopped
         ("bad-effect.json", 10, 9, "invalid-value"),        # the effect key
-        ("undeclared.json", 8, 9, "unresolved-reference"),  # the key whose value uses the parameter
+        ("undeclared.json", 7, 9, "unresolved-reference"),  # the key whose value uses the parameter
         ("set.json", 5, 9, "unknown-policy"),               # the member's policyDefinitionId
     ])
 
