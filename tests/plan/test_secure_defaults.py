@@ -126,7 +126,8 @@ def test_globally_unique_names_carry_a_stable_subscription_hash() -> None:
 def test_referenceable_addresses_are_exactly_the_compiled_resources() -> None:
     governance = ("diagnostic_setting", "policy_assignment", "role_assignment", "private_dns_zone_link",
                   "private_dns_zone_group", "network_security_group", "metric_alert", "action_group",
-                  "application_insights", "cognitive_deployment", "firewall_rule_collection_group", "public_ip")
+                  "application_insights", "cognitive_deployment", "firewall_rule_collection_group", "public_ip",
+                  "policy_definition", "policy_set_definition", "virtual_machine_extension")
     for plan_file in (FULL, MULTI):
         plan = load_plan(plan_file)
         graph = compile_plan(plan, SUBSCRIPTION)
