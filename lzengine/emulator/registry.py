@@ -31,6 +31,7 @@ from lzengine.emulator import (
     locations,
     rp_authorization,
     rp_cognitive,
+    rp_management,
     rp_monitor,
     rp_network,
     rp_network_appliances,
@@ -74,6 +75,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_operationalinsights,
     rp_authorization,
     governance,
+    rp_management,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)
