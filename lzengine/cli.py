@@ -354,8 +354,10 @@ def emulator() -> None:
               help="Folder of built-in policy definition JSON files to preload (repeatable).")
 @click.option("--today", default=None, metavar="YYYY-MM-DD", envvar="LZENGINE_EMULATOR_TODAY",
               help="Pin the day model lifecycles (Deprecating, Deprecated) are decided on; default the real date.")
+@click.option("--subscriptions", type=click.IntRange(1, 1000), default=1, show_default=True,
+              help="How many subscriptions to serve; their ids are fixed and printed in the ready line.")
 def serve(port: int, state_file: str | None, time_scale: float, faults: str | None, seed: int, throttle: str,
-          policy_dirs: tuple[str, ...], today: str | None) -> None:
+          policy_dirs: tuple[str, ...], today: str | None, subscriptions: int) -> None:
     """Serve the ARM protocol on https://127.0.0.1 until SIGINT/SIGTERM."""
     from lzengine.emulator.serve import serve_forever
     from lzengine.emulator.today import parse
@@ -366,7 +368,8 @@ def serve(port: int, state_file: str | None, time_scale: float, faults: str | No
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--today") from None
     sys.exit(serve_forever(port=port, state_file=state_file, time_scale=time_scale, throttle=throttle,
-                           faults=faults, seed=seed, policy_dir=list(policy_dirs) or None, today=today))
+                           faults=faults, seed=seed, policy_dir=list(policy_dirs) or None, today=today,
+                           subscriptions=subscriptions))
 
 
 # -- sessions --------------------------------------------------------------------------------------
@@ -430,6 +433,7 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
     from lzengine import api
     from lzengine.errors import ProviderError, TargetError
     from lzengine.retry import hint_for
+    from lzengine.targets import plan_subscriptions
 
     as_json = options["output"] == "json"
     log = Log(_log_format(options))
@@ -442,7 +446,8 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
         with api.open_target(kind, subscription_id=options["subscription"], endpoint=options["endpoint"],
                              ca_file=options["ca_file"], token=options["token"], time_scale=options["time_scale"],
                              policy_dir=options.get("policy_dir"), env={},
-                             fallback_subscription_id=plan_model.subscription) as target:
+                             fallback_subscription_id=plan_model.subscription,
+                             subscriptions=plan_subscriptions(plan_model)) as target:
             log.info("target", f"target: {target.label}", to_stderr=as_json, target=target.label)
             reporter = _reporter(as_json, log)
             zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],

@@ -14,8 +14,9 @@ least two labels in a zone name. The zone is linked to no virtual network, so it
 part in name resolution.
 
 Naming: ``<landing zone name>.lzengine.internal`` in the hub's resource group (the plan's
-``hub.resource_group`` node). Access: whoever applies must be able to write TXT record sets in
-it (``Microsoft.Network/privateDnsZones/TXT/*``, e.g. the built-in Private DNS Zone
+``hub.resource_group`` node), so in the hub's subscription when hub and spokes live apart.
+Access: whoever applies must be able to write TXT record sets in it
+(``Microsoft.Network/privateDnsZones/TXT/*``, e.g. the built-in Private DNS Zone
 Contributor role on the zone): the README lists it in a team's minimum.
 """
 
@@ -60,18 +61,20 @@ class ControlZone:
 
     @classmethod
     def of_graph(cls, graph: Graph, landing_zone: str, subscription: str) -> ControlZone:
-        """The control zone of a compiled plan: in the hub's resource group."""
+        """The control zone of a compiled plan: in the hub's resource group, in the hub's
+        subscription (``subscription``, the default, only for an id that names none)."""
         node = graph.nodes.get(HUB_RESOURCE_GROUP)
         if node is None:
             raise ValueError(f"the graph has no {HUB_RESOURCE_GROUP} node; every plan has a hub")
-        return cls(subscription, ids.parse_name(node.arm_id), landing_zone)
+        return cls(ids.subscription_of(node.arm_id) or subscription, ids.parse_name(node.arm_id), landing_zone)
 
     @classmethod
     def of_plan(cls, plan: Any, subscription: str) -> ControlZone:
-        """The control zone of a plan (``lzengine.plan.models.Plan``), before compiling it."""
+        """The control zone of a plan (``lzengine.plan.models.Plan``), before compiling it: in the
+        hub's subscription (``hub.subscription``, else ``subscription``, the plan's default)."""
         from lzengine.plan.naming import Names
 
-        return cls(subscription, Names(plan, subscription).hub_resource_group(), plan.name)
+        return cls(plan.hub_subscription(subscription), Names(plan, subscription).hub_resource_group(), plan.name)
 
     def body(self) -> dict[str, Any]:
         return {"location": "global", "tags": {MANAGED_BY_TAG: "lzengine", ZONE_TAG: self.landing_zone}}

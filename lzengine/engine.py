@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from lzengine import address_guard, ids, model_preflight, preflight, prune, refs
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
 from lzengine.diff import Action, Change, decide, secret_paths
@@ -194,7 +194,10 @@ class Engine:
         anyone else is reported, not deleted. Each orphan's live body is read once (for the order
         of references and for purging)."""
         control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
-        listing = self._with_retries(lambda: self.adapter.list_resources((ZONE_TAG, zone)))
+        # the tagged resources of every subscription the plan uses (the hub's, the spokes'); a
+        # spoke dropped from the plan together with its subscription is not looked for
+        listing = [item for subscription in self._subscriptions(graph) for item in self._with_retries(
+            partial(at(self.adapter, subscription).list_resources, (ZONE_TAG, zone)))]
         tagged = [
             (str(item["id"]), str(item["type"])) for item in listing
             if (item.get("tags") or {}).get(MANAGED_BY_TAG) == "lzengine"
@@ -228,7 +231,8 @@ class Engine:
             forget[address] = {"records": [orphan.arm_id] * orphan.recorded + covered, "control": control}
             foreign = []
             if orphan.arm_type.lower() == prune.RESOURCE_GROUP_TYPE:
-                contents = self._with_retries(partial(self.adapter.list_resource_group, ids.parse_name(orphan.arm_id)))
+                group_adapter = at(self.adapter, ids.subscription_of(orphan.arm_id))
+                contents = self._with_retries(partial(group_adapter.list_resource_group, ids.parse_name(orphan.arm_id)))
                 foreign = [str(i["id"]) for i in contents if str(i["id"]).lower() not in orphans
                            and not self._goes_with(i, orphans)]
             change = Change(Action.DELETE, address, orphan.arm_id, kind.arm_type, reason="no longer in the plan",
@@ -242,6 +246,10 @@ class Engine:
             changes[address] = change
         # desired carries, per deletion, the ownership records to forget once it succeeded
         return prune_graph, ChangeSet(changes=changes, observed=observed, desired=forget)
+
+    def _subscriptions(self, graph: Graph) -> list[str]:
+        """Every subscription the graph's resources live in."""
+        return subscriptions_of((node.arm_id for node in graph), self.adapter.subscription_id)
 
     def _with_retries(self, operation: Callable[[], Any]) -> Any:
         """Reads that are not about one node (lists, the policy preflight), retried like any other."""
@@ -271,19 +279,25 @@ class Engine:
         changeset = changeset or self.plan(graph)
         if any(c.stops_run and c.failure and c.allowed for c in changeset.pending()):
             return RunReport(outcomes=refused_run(changeset), duration_s=self.options.clock() - started, refused=True)
-        namespaces = {c.arm_type.split("/")[0] for c in changeset.pending() if c.allowed}
-        namespaces.discard("Microsoft.Resources")
-        if namespaces:
+        # providers are registered per subscription: each subscription for what lands in it
+        wanted: dict[str, set[str]] = {}
+        for c in changeset.pending():
+            if c.allowed and not c.arm_type.startswith("Microsoft.Resources/"):
+                subscription = (ids.subscription_of(c.arm_id) or self.adapter.subscription_id).lower()
+                wanted.setdefault(subscription, set()).add(c.arm_type.split("/")[0])
+        for subscription, namespaces in sorted(wanted.items()):
+            target = at(self.adapter, subscription)
             try:
-                run_with_retries(lambda: self.adapter.register_providers(namespaces), self.options.retry,
+                run_with_retries(partial(target.register_providers, namespaces), self.options.retry,
                                  deadline_s=REGISTRATION_DEADLINE_S, attempts=Attempts())
             except ProviderError as error:
                 # a team's identity may not read the subscription's providers: the platform
                 # registers them; a missing one still fails the write, with its own error
                 if self.options.team is None or not preflight.no_read_access(error):
                     raise
-                changeset.notes.append(f"resource provider registration not checked: no read access to the "
-                                       f"subscription ({error.code}); the platform team registers providers")
+                changeset.notes.append(f"resource provider registration not checked: no read access to "
+                                       f"/subscriptions/{subscription} ({error.code}); the platform team "
+                                       "registers providers")
         outcomes = self._executor().run(graph, changeset)
         outcomes = [replace(o, status=Status.NOT_APPLIED, error=self.unreadable[o.address])
                     if o.address in self.unreadable and o.status is Status.OK else o for o in outcomes]

@@ -99,6 +99,15 @@ def parse(arm_id: str) -> ArmId:
     return ArmId(subscription, resource_group, namespace, tuple(segments))
 
 
+def subscription_of(arm_id: str) -> str | None:
+    """The subscription an id (or scope, or request path) lies in, or None for ids above
+    subscriptions (management groups, tenant-wide providers). Works for extension resources too."""
+    parts = arm_id.strip("/").split("/", 2)
+    if len(parts) >= 2 and parts[0].lower() == "subscriptions" and parts[1]:
+        return parts[1].split("?", 1)[0]
+    return None
+
+
 def parse_name(arm_id: str) -> str:
     """The last segment of any id (extension resources included)."""
     return arm_id.rstrip("/").rsplit("/", 1)[-1]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lzengine import ids
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at
 from lzengine.diff import Action, Change
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph
@@ -44,6 +44,7 @@ class Wanted:
     """One pending deployment write: what it asks for, and what the live deployment holds."""
 
     address: str
+    subscription: str  # quota and the catalogue are per subscription and region
     location: str
     model: str
     version: str
@@ -61,14 +62,15 @@ def refusals(
     """Address → (ARM code, message) for every pending deployment write Azure would refuse."""
     wanted = [w for w in (_wanted(graph, a, c, desired, observed) for a, c in changes.items()) if w is not None]
     found: dict[str, tuple[str, str]] = {}
-    for location in sorted({w.location for w in wanted}):
-        here = [w for w in wanted if w.location == location]
-        catalogue = _catalogue(adapter, location)
+    for subscription, location in sorted({(w.subscription, w.location) for w in wanted}):
+        here = [w for w in wanted if (w.subscription, w.location) == (subscription, location)]
+        regional = at(adapter, subscription or None)
+        catalogue = _catalogue(regional, location)
         for w in here:
             refusal = _catalogue_refusal(w, catalogue) if catalogue is not None else None
             if refusal is not None:
                 found[w.address] = refusal
-        usages = _listed(adapter.list_model_usages, location)
+        usages = _listed(regional.list_model_usages, location)
         if usages is not None:
             found |= _quota_refusals([w for w in here if w.address not in found], usages)
     return found
@@ -107,7 +109,8 @@ def _wanted(graph: Graph, address: str, change: Change, desired: Mapping[str, An
     location = str(((desired.get(account.address) if account else None) or {}).get("location")
                    or live.get("location") or "")
     return Wanted(
-        address=address, location=location.replace(" ", "").lower(), model=str(model["name"]),
+        address=address, subscription=(ids.subscription_of(change.arm_id) or "").lower(),
+        location=location.replace(" ", "").lower(), model=str(model["name"]),
         version=str(model.get("version") or ""), format=str(model.get("format") or "OpenAI"), sku=str(sku["name"]),
         capacity=int(sku.get("capacity") or 0), held=int(live_sku.get("capacity") or 0) if same_usage else 0,
         new_version=change.action is Action.CREATE or not same_usage

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at
 from lzengine.compile import MANAGED_BY_TAG
 from lzengine.control_zone import ControlZone
 from lzengine.graph import Node
@@ -87,6 +87,10 @@ class Ownership:
 
     adapter: Adapter
     control: ControlZone
+
+    def __post_init__(self) -> None:
+        # the records live in the control zone, in the hub's subscription
+        self.adapter = at(self.adapter, self.control.subscription)
 
     def recorded(self) -> dict[str, tuple[str, str]]:
         """Lower-cased id → (id, ARM type) of every valid record; {} when the zone does not exist."""

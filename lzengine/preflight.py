@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lzengine import ids, policy, refs
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.diff import Action, Change
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph
@@ -51,7 +51,10 @@ def denials(
     ]
     if not pending:
         return {}
-    assignments = _assignments(graph, desired, adapter, subscription, notes)
+    # the assignments of every subscription a pending write lands in (hub and spokes may differ);
+    # each applies only to what lies under its scope
+    subscriptions = subscriptions_of((graph.nodes[a].arm_id for a in pending), subscription)
+    assignments = _assignments(graph, desired, adapter, subscriptions, notes)
     if not assignments:
         return {}
     planned = {node.arm_id.lower(): {**_strip_unknown(desired.get(node.address) or node.body), "id": node.arm_id,
@@ -65,7 +68,7 @@ def denials(
         resource = _resource(node.arm_id, node.kind.arm_type, desired[address])
         context = policy.RequestContext(
             api_version=node.kind.api_version or "",
-            subscription_id=subscription,
+            subscription_id=ids.subscription_of(node.arm_id) or subscription,
             resource_group=_resource_group(graph, desired, node.arm_id),
             method="PUT",
         )
@@ -81,17 +84,18 @@ def no_read_access(error: ProviderError) -> bool:
     return error.status == 403 or error.code.lower() in ("authorizationfailed", "linkedauthorizationfailed")
 
 
-def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, subscription: str,
+def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, subscriptions: list[str],
                  notes: list[str]) -> list[policy.Assignment]:
     by_id: dict[str, dict[str, Any]] = {}
-    try:
-        listed = adapter.list_policy_assignments()
-    except ProviderError as error:
-        if not no_read_access(error):
-            raise
-        listed = []
-        notes.append(f"policy preflight: the subscription's existing policy assignments were not evaluated: "
-                     f"no read access to /subscriptions/{subscription} ({error.code}); only the plan's own are")
+    listed: list[dict[str, Any]] = []
+    for subscription in subscriptions:
+        try:
+            listed += at(adapter, subscription).list_policy_assignments()
+        except ProviderError as error:
+            if not no_read_access(error):
+                raise
+            notes.append(f"policy preflight: the subscription's existing policy assignments were not evaluated: "
+                         f"no read access to /subscriptions/{subscription} ({error.code}); only the plan's own are")
     for body in listed:
         if body.get("id"):
             by_id[str(body["id"]).lower()] = body

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ def open_target(
     state_dir: str = LOCAL_STATE_DIR,
     env: Mapping[str, str] | None = None,
     fallback_subscription_id: str | None = None,
+    subscriptions: Sequence[str] | None = None,
 ) -> Iterator[Target]:
     """Open a target; the local emulator (if chosen) runs until the ``with`` block ends.
 
@@ -61,7 +62,9 @@ def open_target(
     ``LZENGINE_ENDPOINT``, ``LZENGINE_CA_FILE``, ``LZENGINE_TOKEN``. ``credential`` is any
     azure-identity credential for Azure; ``DefaultAzureCredential`` when None.
     ``fallback_subscription_id`` (the plan's ``subscription``) fills in the id but, unlike a
-    configured one, does not by itself choose Azure over the local emulator. Raises
+    configured one, does not by itself choose Azure over the local emulator. ``subscriptions``
+    (the plan's others: hub and spokes, see :func:`plan_subscriptions`) are served by the local
+    emulator beside the default one, which is ``fallback_subscription_id`` when given. Raises
     ``TargetError`` when the combination cannot work.
     """
     from lzengine.adapters.azure_sdk import Connection, StaticTokenCredential, default_credential
@@ -95,7 +98,7 @@ def open_target(
         return
     if chosen != "local":
         raise TargetError(f"unknown target {chosen!r}: use local, azure or endpoint")
-    with _local_emulator(state_dir, time_scale, policy_dir) as emu:
+    with _local_emulator(state_dir, time_scale, policy_dir, fallback_subscription_id, list(subscriptions or ())) as emu:
         connection = Connection(emu.subscription_id, StaticTokenCredential(emu.token), base_url=emu.url,
                                 ca_file=emu.ca_file, polling_interval=0.02,
                                 # its "scaled" throttling refills 1/time_scale times faster than ARM
@@ -106,15 +109,29 @@ def open_target(
 
 
 @contextlib.contextmanager
-def _local_emulator(state_dir: str, time_scale: float, policy_dir: str | None) -> Iterator[Any]:
-    from lzengine.emulator import Emulator
+def _local_emulator(state_dir: str, time_scale: float, policy_dir: str | None, default: str | None,
+                    others: list[str]) -> Iterator[Any]:
+    from lzengine.emulator import DEFAULT_SUBSCRIPTION_ID, Emulator
 
     folder = Path(state_dir)
     folder.mkdir(exist_ok=True)
     emu = Emulator(state_file=str(folder / "emulator.sqlite"), time_scale=time_scale, throttle="scaled",
-                   policy_dirs=[policy_dir] if policy_dir else None)
+                   policy_dirs=[policy_dir] if policy_dir else None,
+                   subscriptions=[default or DEFAULT_SUBSCRIPTION_ID, *(s for s in others if s)])
     emu.start()
     try:
         yield emu
     finally:
         emu.stop()
+
+
+def plan_subscriptions(plan: Any) -> list[str]:
+    """Every subscription a plan names (``subscription``, ``hub.subscription``,
+    ``spokes[].subscription``), in that order, without repeats: what the local emulator serves."""
+    found = [getattr(plan, "subscription", None), getattr(getattr(plan, "hub", None), "subscription", None)]
+    found += [getattr(spoke, "subscription", None) for spoke in getattr(plan, "spokes", None) or ()]
+    out: list[str] = []
+    for sub in found:
+        if isinstance(sub, str) and sub and sub.lower() not in (s.lower() for s in out):
+            out.append(sub)
+    return out

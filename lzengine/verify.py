@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lzengine import ids
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.graph import Graph
 from lzengine.refs import get_path
 
@@ -124,7 +124,9 @@ def run_checks(
     checks += _egress(graph, by_type, live, live_by_id, desired)
     checks += _diagnostics(graph, by_type, live, desired)
     checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read)
-    checks.append(_compliance(adapter, read))
+    # one compliance summary per subscription the landing zone lives in (hub and spokes may differ)
+    checks += [_compliance(at(adapter, sub), read)
+               for sub in subscriptions_of((node.arm_id for node in graph), adapter.subscription_id)]
     return checks
 
 
@@ -315,12 +317,15 @@ def _deployments(graph: Graph, by_type: dict[str, list[str]], live: Any, live_by
             problems.append(f"model version is {have.get('version')}, the plan says {want.get('version')}")
         account = live_by_id(node.arm_id.rsplit("/deployments/", 1)[0]) or {}
         location = str(account.get("location") or "").replace(" ", "").lower()
-        if location and location not in catalogues:
-            path = f"/subscriptions/{adapter.subscription_id}/providers/Microsoft.CognitiveServices/locations/" \
+        # the catalogue is per subscription and region: the deployment's
+        subscription = ids.subscription_of(node.arm_id) or adapter.subscription_id
+        where = f"{subscription.lower()}|{location}"
+        if location and where not in catalogues:
+            path = f"/subscriptions/{subscription}/providers/Microsoft.CognitiveServices/locations/" \
                    f"{location}/models"
             listing = read(lambda path=path: adapter.invoke("GET", path, COGNITIVE_API))
-            catalogues[location] = None if listing is None else list(listing.get("value") or [])
-        catalogue = catalogues.get(location)
+            catalogues[where] = None if listing is None else list(listing.get("value") or [])
+        catalogue = catalogues.get(where)
         name, version = str(want.get("name")), str(want.get("version"))
         if catalogue is None:
             problems.append(f"the model catalogue of {location or 'the account location'} could not be read, so "

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lzengine.adapters.base import Adapter
+from lzengine.adapters.base import Adapter, at
 from lzengine.control_zone import ControlZone
 from lzengine.errors import LzengineError, ProviderError
 
@@ -130,7 +130,7 @@ class ZoneLock:
         clock: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep, on_wait: Callable[[LockInfo], None] | None = None,
     ):
-        self.adapter = adapter
+        self.adapter = at(adapter, control.subscription)  # the control zone's subscription: the hub's
         self.control = control
         self.holder = holder or default_holder()
         self.timeout_s = timeout_s

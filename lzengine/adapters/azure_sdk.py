@@ -12,6 +12,7 @@ engine never depends on a package's model classes.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import threading
@@ -90,21 +91,46 @@ def _raw_json(pipeline_response: Any, deserialized: Any, headers: Any) -> Any:
         return None
 
 
+@dataclass
+class _Shared:
+    """What every subscription's view of one adapter shares: the clients (one set per
+    subscription, built lazily), the HTTP transport (one connection pool) and their lock."""
+
+    clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    transport: Any = None
+
+
 class AzureSdkAdapter:
-    """Reads, writes and deletes by ARM id through the typed client each kind names."""
+    """Reads, writes and deletes by ARM id through the typed client each kind names.
+
+    One adapter serves every subscription of a plan: an operation on a resource goes through
+    the clients of the subscription in its id (the typed SDK clients put their own subscription
+    into every URL they build), built on first use. Calls about a whole subscription (lists,
+    provider registration, the control zone's records ...) address ``subscription_id``, the
+    connection's; ``for_subscription(id)`` gives a view of the same adapter that addresses
+    another one, with the same clients, connection pool and pacer."""
 
     def __init__(self, connection: Connection, pacer: Pacer | None = None):
         self.connection = connection
         self.subscription_id = connection.subscription_id
         #: one request budget per subscription and operation class, shared by every client
         self.pacer = pacer or Pacer(speedup=connection.pacing_speedup)
-        self._clients: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self._transport: Any = None
+        self._shared = _Shared()
+        self._root = True
+
+    def for_subscription(self, subscription: str) -> AzureSdkAdapter:
+        """This adapter, addressing ``subscription`` in its subscription-wide calls."""
+        if subscription.lower() == self.subscription_id.lower():
+            return self
+        view = copy.copy(self)
+        view.subscription_id = subscription
+        view._root = False
+        return view
 
     # -- clients -----------------------------------------------------------------------------
     def _shared_transport(self) -> Any:
-        if self._transport is None:
+        if self._shared.transport is None:
             import requests
             from azure.core.pipeline.transport import RequestsTransport
 
@@ -112,13 +138,21 @@ class AzureSdkAdapter:
             pool = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=self.connection.pool_size)
             session.mount("https://", pool)
             verify: Any = self.connection.ca_file or True
-            self._transport = RequestsTransport(session=session, session_owner=False, connection_verify=verify)
-        return self._transport
+            self._shared.transport = RequestsTransport(session=session, session_owner=False,
+                                                       connection_verify=verify)
+        return self._shared.transport
 
-    def client(self, dotted: str) -> Any:
-        """The client named ``package.module:Class``, built once and shared by all threads."""
-        with self._lock:
-            if dotted not in self._clients:
+    def _subscription_for(self, arm_id: str) -> str:
+        """The subscription whose clients serve ``arm_id``: the one in the id, else this view's."""
+        return ids.subscription_of(arm_id) or self.subscription_id
+
+    def client(self, dotted: str, subscription: str | None = None) -> Any:
+        """The client named ``package.module:Class`` for ``subscription`` (default: this view's),
+        built once and shared by all threads."""
+        subscription = subscription or self.subscription_id
+        key = (subscription.lower(), dotted)
+        with self._shared.lock:
+            if key not in self._shared.clients:
                 module_name, class_name = dotted.split(":")
                 cls = getattr(importlib.import_module(module_name), class_name)
                 kwargs: dict[str, Any] = {
@@ -131,8 +165,8 @@ class AzureSdkAdapter:
                 }
                 if self.connection.base_url:
                     kwargs["base_url"] = self.connection.base_url
-                self._clients[dotted] = cls(self.connection.credential, self.connection.subscription_id, **kwargs)
-            return self._clients[dotted]
+                self._shared.clients[key] = cls(self.connection.credential, subscription, **kwargs)
+            return self._shared.clients[key]
 
     def _policies(self) -> list[Any]:
         """The SDK's ARM pipeline minus automatic provider registration (which sleeps 10 s in a
@@ -162,7 +196,7 @@ class AzureSdkAdapter:
         operations, method_name, arg_names = kind.purge
         names = ids.parse(arm_id).names()
         args = [location if a == "location" else names[a.lower()] for a in arg_names]
-        method = getattr(getattr(self.client(kind.client), operations), method_name)
+        method = getattr(getattr(self.client(kind.client, self._subscription_for(arm_id)), operations), method_name)
         try:
             result = method(*args, **self._version(kind))
             if method_name.startswith("begin_"):
@@ -175,7 +209,7 @@ class AzureSdkAdapter:
 
     def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         client = self.client(RESOURCES_CLIENT)
-        scope = f"/subscriptions/{self.connection.subscription_id}"
+        scope = f"/subscriptions/{self.subscription_id}"
         query = {"filter": "tagName eq '{}' and tagValue eq '{}'".format(*(t.replace("'", "''") for t in tag))} \
             if tag else {}
         try:
@@ -191,7 +225,7 @@ class AzureSdkAdapter:
         try:
             return [_rest_keys(r) for r in client.resources.list_by_resource_group(name)]
         except Exception as exc:  # noqa: BLE001
-            raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/resourceGroups/{name}",
+            raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}/resourceGroups/{name}",
                                     "list") from None
 
     def latest_api_version(self, arm_type: str) -> str:
@@ -214,7 +248,7 @@ class AzureSdkAdapter:
         try:
             return [dict(_as_rest(a)) for a in policy.policy_assignments.list()]
         except Exception as exc:  # noqa: BLE001
-            raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}", "list") from None
+            raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}", "list") from None
 
     def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
         policy = self.client(POLICY_CLIENT)
@@ -243,7 +277,7 @@ class AzureSdkAdapter:
 
     def _list_cognitive(self, operations: str, location: str) -> list[dict[str, Any]]:
         client = self.client(COGNITIVE_CLIENT)
-        scope = (f"/subscriptions/{self.connection.subscription_id}/providers/Microsoft.CognitiveServices/"
+        scope = (f"/subscriptions/{self.subscription_id}/providers/Microsoft.CognitiveServices/"
                  f"locations/{location}/{operations}")
         try:
             # serialize(): REST keys (currentValue, lifecycleStatus); as_dict() would give Python names
@@ -268,9 +302,9 @@ class AzureSdkAdapter:
                 else:
                     raise ProviderError("ProviderRegistrationTimeout",
                                         f"{namespace} is still {provider.get('registrationState')!r}",
-                                        arm_id=f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}")
+                                        arm_id=f"/subscriptions/{self.subscription_id}/providers/{namespace}")
             except Exception as exc:  # noqa: BLE001
-                raise to_provider_error(exc, f"/subscriptions/{self.connection.subscription_id}/providers/{namespace}",
+                raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}/providers/{namespace}",
                                         "register") from None
 
     # -- TXT record sets of the control zone (lzengine.control_zone: ownership record, run lock) --
@@ -333,8 +367,9 @@ class AzureSdkAdapter:
                 return []
             raise error from None
 
-    def _operation(self, kind: ResourceKind, method: str) -> Any:
-        return getattr(getattr(self.client(kind.client), kind.operations), method)
+    def _operation(self, kind: ResourceKind, method: str, arm_id: str) -> Any:
+        """The SDK operation, on the client of the subscription ``arm_id`` lies in."""
+        return getattr(getattr(self.client(kind.client, self._subscription_for(arm_id)), kind.operations), method)
 
     @staticmethod
     def _args(kind: ResourceKind, arm_id: str) -> list[str]:
@@ -359,16 +394,19 @@ class AzureSdkAdapter:
         ``"<type>|"`` for a subscription-wide list, ``"<type>|<parent id>"`` for the children of
         one parent; None when only a GET returns it."""
         arm_type = kind.arm_type.lower()
+        # a subscription-wide list is one per subscription: "<type>|/subscriptions/<id>"
+        everywhere = f"/subscriptions/{self._subscription_for(arm_id).lower()}"
         if arm_type in INLINE_IN:
-            return f"{INLINE_IN[arm_type]}|"
+            return f"{INLINE_IN[arm_type]}|{everywhere}"
         spec = LISTS.get(arm_type)
         if spec is None or kind.by_id:
             return None
-        return f"{arm_type}|{arm_id.rsplit('/', 2)[0]}" if spec.per_parent else f"{arm_type}|"
+        return f"{arm_type}|{arm_id.rsplit('/', 2)[0]}" if spec.per_parent else f"{arm_type}|{everywhere}"
 
     def list_bodies(self, scope: str) -> list[dict[str, Any]]:
         """Every resource a ``list_scope`` list returns, as REST JSON (all pages; inline children
-        of each item as items of their own)."""
+        of each item as items of their own). A subscription-wide list names its subscription
+        (``"<type>|/subscriptions/<id>"``; ``"<type>|"``: this view's)."""
         arm_type, _, parent = scope.partition("|")
         spec = LISTS[arm_type]
         kind = kind_for_type(arm_type)
@@ -387,7 +425,8 @@ class AzureSdkAdapter:
                 pages.append({})
 
         try:
-            for _ in self._operation(kind, spec.method)(*args, raw_response_hook=keep_page, **self._version(kind)):
+            operation = self._operation(kind, spec.method, parent)
+            for _ in operation(*args, raw_response_hook=keep_page, **self._version(kind)):
                 pass
         except Exception as exc:  # noqa: BLE001
             error = to_provider_error(exc, parent or f"/subscriptions/{self.subscription_id}", "list")
@@ -405,7 +444,8 @@ class AzureSdkAdapter:
     # -- Adapter protocol ----------------------------------------------------------------------
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
         try:
-            return self._operation(kind, kind.get)(*self._args(kind, arm_id), cls=_raw_json, **self._version(kind))
+            method = self._operation(kind, kind.get, arm_id)
+            return method(*self._args(kind, arm_id), cls=_raw_json, **self._version(kind))
         except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a ProviderError
             error = to_provider_error(exc, arm_id, "read")
             if error.status == 404:
@@ -420,7 +460,7 @@ class AzureSdkAdapter:
         retry after a failed poll resumes polling instead of sending the PUT again; an operation
         that ended Failed starts over with a new PUT."""
         progress = {} if progress is None else progress
-        method = self._operation(kind, kind.put)
+        method = self._operation(kind, kind.put, arm_id)
         args = self._args(kind, arm_id)
         extra = {**self._version(kind), **(options or {})}
         try:
@@ -442,7 +482,7 @@ class AzureSdkAdapter:
         return result or {}
 
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
-        method = self._operation(kind, kind.delete)
+        method = self._operation(kind, kind.delete, arm_id)
         try:
             result = method(*self._args(kind, arm_id), **self._version(kind))
             if kind.is_lro_delete:
@@ -460,7 +500,7 @@ class AzureSdkAdapter:
         from azure.core.exceptions import HttpResponseError
         from azure.core.rest import HttpRequest
 
-        client = self.client(RESOURCES_CLIENT)
+        client = self.client(RESOURCES_CLIENT, self._subscription_for(path))
         request = HttpRequest(method, f"{path}?api-version={api_version}", json={} if method == "POST" else None)
         try:
             response = client.send_request(request)
@@ -475,10 +515,13 @@ class AzureSdkAdapter:
             raise to_provider_error(exc, path, method.lower()) from None
 
     def close(self) -> None:
-        with self._lock:
-            for client in self._clients.values():
+        """Close every subscription's clients (a view leaves that to the adapter it came from)."""
+        if not self._root:
+            return
+        with self._shared.lock:
+            for client in self._shared.clients.values():
                 client.close()
-            self._clients.clear()
+            self._shared.clients.clear()
 
 
 def to_provider_error(exc: BaseException, arm_id: str, operation: str) -> ProviderError:

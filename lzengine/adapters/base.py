@@ -8,13 +8,21 @@ dict (``{"location", "tags", "properties": {...}}``). Every failure is raised as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
+from lzengine import ids
 from lzengine.kinds.base import ResourceKind
 
 
 class Adapter(Protocol):
+    #: the subscription that calls about a whole subscription (lists, registration, the control
+    #: zone's records ...) address; calls about one resource go to the subscription in its id
     subscription_id: str
+
+    def for_subscription(self, subscription: str) -> Adapter:
+        """Optional (see ``at``). This adapter, addressing ``subscription`` in its
+        subscription-wide calls; the same connections and request budgets."""
 
     def read(self, kind: ResourceKind, arm_id: str) -> dict[str, Any] | None:
         """The live body, or None when the resource (or its parent) does not exist."""
@@ -92,3 +100,22 @@ class Adapter(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+def at(adapter: Adapter, subscription: str | None) -> Adapter:
+    """``adapter`` addressing ``subscription`` (None: its own) in its subscription-wide calls.
+
+    Who uses it: the engine, the preflights, the control zone's users and ``verify``, for plans
+    whose hub and spokes live in several subscriptions. An adapter without ``for_subscription``
+    (a test's fake) serves its own subscription only."""
+    own = getattr(adapter, "subscription_id", None)
+    if subscription is None or own is None or subscription.lower() == str(own).lower() \
+            or not hasattr(adapter, "for_subscription"):
+        return adapter
+    return adapter.for_subscription(subscription)
+
+
+def subscriptions_of(arm_ids: Iterable[str], default: str) -> list[str]:
+    """The subscriptions a set of ids lies in, ``default`` for ids above any subscription; sorted,
+    lower case, no repeats."""
+    return sorted({(ids.subscription_of(arm_id) or default).lower() for arm_id in arm_ids})

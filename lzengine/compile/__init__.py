@@ -26,7 +26,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     network.resource_groups,
     hub.log_analytics,
     network.hub_network,
-    network.hub_route_tables,
+    network.route_tables,
     hub.firewall,
     hub.bastion,
     platform.jump_box,

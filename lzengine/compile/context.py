@@ -28,10 +28,28 @@ ZONE_TAG = "lzengine-zone"
 PLATFORM = "platform"
 
 
+class ResourceGroupName(str):
+    """A resource group's name that also knows its subscription.
+
+    ``Context.hub_rg()`` and ``Context.spoke_rg(spoke)`` return these, so every id a step builds
+    from them (``rg_id``, ``res_id``, ``net_id``) lands in the owner's subscription (the hub's
+    or the spoke's) without each step passing a subscription along. It is a plain ``str`` for
+    everything else (names in bodies, comparisons)."""
+
+    subscription: str
+
+    def __new__(cls, name: str, subscription: str) -> ResourceGroupName:
+        made = super().__new__(cls, name)
+        made.subscription = subscription
+        return made
+
+
 class Context:
     def __init__(self, plan: Plan, subscription: str, live: LiveAddresses | None = None):
         self.plan = plan
+        #: the plan's default subscription (the target's); the hub and each spoke may name their own
         self.subscription = subscription
+        self.hub_subscription = plan.hub_subscription(subscription)
         self.names = Names(plan, subscription)
         self.graph = Graph()
         self.live: LiveAddresses = live or {}
@@ -90,17 +108,23 @@ class Context:
         return {"location": self.plan.location, "tags": self.tags(), **body}
 
     # -- ids ---------------------------------------------------------------------------------------
+    def spoke_subscription(self, spoke: Spoke) -> str:
+        return self.plan.spoke_subscription(spoke, self.subscription)
+
     def rg_id(self, group: str) -> str:
-        return ids.resource_group_id(self.subscription, group)
+        return ids.resource_group_id(self._subscription_of(group), group)
 
-    def hub_rg(self) -> str:
-        return self.names.hub_resource_group()
+    def hub_rg(self) -> ResourceGroupName:
+        return ResourceGroupName(self.names.hub_resource_group(), self.hub_subscription)
 
-    def spoke_rg(self, spoke: Spoke) -> str:
-        return self.names.spoke_resource_group(spoke.name)
+    def spoke_rg(self, spoke: Spoke) -> ResourceGroupName:
+        return ResourceGroupName(self.names.spoke_resource_group(spoke.name), self.spoke_subscription(spoke))
+
+    def _subscription_of(self, group: str) -> str:
+        return group.subscription if isinstance(group, ResourceGroupName) else self.subscription
 
     def res_id(self, group: str, namespace: str, *segments: tuple[str, str]) -> str:
-        return ids.resource_id(self.subscription, group, namespace, *segments)
+        return ids.resource_id(self._subscription_of(group), group, namespace, *segments)
 
     def net_id(self, group: str, *segments: tuple[str, str]) -> str:
         return self.res_id(group, "Microsoft.Network", *segments)
@@ -128,6 +152,10 @@ class Context:
     def dns_zone_id(self, zone: str) -> str:
         return self.net_id(self.hub_rg(), ("privateDnsZones", zone))
 
-    def route_table_id(self, name: str) -> str:
-        return self.net_id(self.hub_rg(), ("routeTables", self.names.route_table(name)))
+    def route_table_id(self, name: str, spoke: Spoke | None = None) -> str:
+        """A route table of the hub, or the spoke's own copy (Azure wants a subnet's route table
+        in its VNet's subscription and region, so each spoke has its own)."""
+        if spoke is None:
+            return self.net_id(self.hub_rg(), ("routeTables", self.names.route_table(name)))
+        return self.net_id(self.spoke_rg(spoke), ("routeTables", self.names.spoke_route_table(spoke.name, name)))
 

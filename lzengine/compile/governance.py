@@ -13,6 +13,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from lzengine import ids
 from lzengine.compile import workload
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.kinds import KINDS_BY_NAME
@@ -176,14 +177,16 @@ def assignment_name(assignment: PolicyAssignment, definition_id: str, custom: st
     return "pa-" + uuid.uuid5(ROLE_NAMESPACE, definition_id.lower()).hex[:12]
 
 
-def _role_definition(ctx: Context, role: str) -> str:
+def _role_definition(subscription: str, role: str) -> str:
     guid = catalog.BUILTIN_ROLES.get(role, role)
-    return f"/subscriptions/{ctx.subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+    return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
 def _role(ctx: Context, address: str, scope_id: str, principal: Any, principal_type: str, role: str,
           deps: set[str], owner: str, key: str) -> None:
-    role_id = _role_definition(ctx, role)
+    # the role definition is named in the subscription of the scope it is assigned at, where the
+    # assignment lands (a spoke's assignment in the spoke's subscription)
+    role_id = _role_definition(ids.subscription_of(scope_id) or ctx.subscription, role)
     name = str(uuid.uuid5(ROLE_NAMESPACE, f"{scope_id.lower()}|{key}|{role_id.lower()}"))
     ctx.add(address, KINDS_BY_NAME["role_assignment"],
             f"{scope_id}/providers/Microsoft.Authorization/roleAssignments/{name}",

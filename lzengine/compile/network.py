@@ -1,9 +1,11 @@
 """Compiler steps for networks: resource groups, VNets, NSGs, route tables, subnets, peerings.
 
 Who uses it: ``lzengine.compile.STEPS``. Secure defaults live here: an NSG on every subnet that
-may have one (with the rules Azure Bastion and Application Gateway v2 require), the hub's
-'egress' route table sending 0.0.0.0/0 to the firewall's private IP (a runtime reference), that
-table on every spoke subnet that should egress through the hub, and peering both ways.
+may have one (with the rules Azure Bastion and Application Gateway v2 require), an 'egress'
+route table in each spoke sending 0.0.0.0/0 to the firewall's private IP (a runtime reference)
+on every spoke subnet that should egress through the hub, and peering both ways. NSGs and route
+tables sit beside their VNet (same resource group, so same subscription); peerings are written
+on both sides, each in its own VNet's subscription.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from lzengine.plan.models import Spoke
 from lzengine.refs import Ref
 
 NO_NSG = checks.NO_NSG_SUBNETS
-#: Subnets that cannot take a user route table.
-NO_UDR = {"azurebastionsubnet", "azurefirewallmanagementsubnet"}
 FIREWALL_PRIVATE_IP = "properties.ipConfigurations.0.properties.privateIPAddress"
 
 
@@ -73,25 +73,38 @@ def resource_groups(ctx: Context) -> None:
                 {"location": ctx.plan.location, "tags": ctx.tags()}, {"hub.resource_group"}, owner=spoke.owner)
 
 
-def hub_route_tables(ctx: Context) -> None:
+def route_tables(ctx: Context) -> None:
+    """One copy of each route table per VNet whose subnets use it, beside that VNet: the hub's
+    in the hub's resource group, each spoke's in the spoke's resource group and subscription.
+    Azure requires a subnet's route table to be in the same subscription and region as the
+    subnet's virtual network ("Network security groups and route tables ... must exist in the
+    same subscription and region as the virtual network", Azure docs: "Add, change, or delete a
+    virtual network subnet", Permissions/Constraints), so a hub-owned table shared by every spoke
+    cannot serve spokes in other subscriptions; one model for every plan. The platform team owns
+    every copy (the routes to its firewall), wherever it sits."""
     hub = ctx.plan.hub
     tables = {t.name: t for t in hub.route_tables}
-    for name in addresses.route_table_names(ctx.plan):
+    spokes = {s.name: s for s in ctx.plan.spokes}
+    for name, users in addresses.route_table_users(ctx.plan).items():
         table = tables.get(name)
         routes = table.routes if table else None
         bgp = table.bgp_propagation if table else False
-        deps = {"hub.resource_group"}
         body_routes: list[dict[str, Any]] = []
         if routes is None:  # the default 'egress' table
             body_routes.append(_route("default-to-firewall", "0.0.0.0/0", "firewall"))
         else:
             body_routes = [_route(r.name, r.prefix, r.next_hop) for r in routes]
+        deps: set[str] = set()
         if any(r["properties"]["nextHopType"] == "VirtualAppliance" and isinstance(
                 r["properties"].get("nextHopIpAddress"), Ref) for r in body_routes) and hub.firewall:
             # attach egress only once the firewall can pass traffic: after its rules exist
             deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in platform.rule_collection_groups(ctx.plan)}
-        ctx.add(f"hub.route_table.{name}", KINDS_BY_NAME["route_table"], ctx.route_table_id(name),
-                ctx.located(properties={"disableBgpRoutePropagation": not bgp, "routes": body_routes}), deps)
+        body = ctx.located(properties={"disableBgpRoutePropagation": not bgp, "routes": body_routes})
+        for label in users:
+            spoke = spokes.get(label) if label != "hub" else None
+            base = f"spokes.{label}" if spoke is not None else "hub"
+            ctx.add(f"{base}.route_table.{name}", KINDS_BY_NAME["route_table"], ctx.route_table_id(name, spoke),
+                    body, deps | {f"{base}.resource_group"}, PLATFORM)
 
 
 def _route(name: str, prefix: str, next_hop: str) -> dict[str, Any]:
@@ -133,10 +146,11 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
                 ctx.located(properties={"securityRules": rules}), {f"{base}.resource_group"}, owner)
         props["networkSecurityGroup"] = {"id": nsg_id}
         deps.add(f"{base}.nsg.{spec.name}")
-    table = _route_table_for(ctx, spec.route_table, spec.purpose, lowered, spoke=spoke)
+    table = addresses.subnet_route_table(ctx.plan, spec, spoke=spoke)
     if table:
-        props["routeTable"] = {"id": ctx.route_table_id(table)}
-        deps.add(f"hub.route_table.{table}")
+        owner_spoke = ctx.plan.spoke(vnet_label) if spoke else None
+        props["routeTable"] = {"id": ctx.route_table_id(table, owner_spoke)}
+        deps.add(f"{base}.route_table.{table}")
     if spec.purpose == "app-service":
         props["delegations"] = [{"name": "Microsoft.Web.serverFarms",
                                  "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
@@ -146,16 +160,6 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
         props["defaultOutboundAccess"] = False
     ctx.add(f"{base}.subnet.{spec.name}", KINDS_BY_NAME["subnet"], f"{vnet_id}/subnets/{spec.name}",
             {"properties": props}, deps, owner)
-
-
-def _route_table_for(ctx: Context, declared: str | None, purpose: str, lowered: str, *, spoke: bool) -> str | None:
-    if declared == "none" or lowered in NO_UDR:
-        return None
-    if declared is not None:
-        return declared
-    if spoke and purpose != "app-gateway" and ctx.plan.hub.firewall is not None:
-        return "egress"
-    return None
 
 
 def spoke_networks(ctx: Context) -> None:

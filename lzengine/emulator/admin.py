@@ -187,6 +187,11 @@ class AdminApi:
             return Reply(200, rp_cognitive.set_limit(self.backend.view(), json_body(request)))
 
     def provider_put(self, request: Request, namespace: str) -> Reply:
-        state = str(json_body(request).get("registrationState", "Registered"))
-        self.backend.set_registration(namespace, state)
+        """``{"registrationState": ..., "subscription": id}`` (default: the first subscription)."""
+        body = json_body(request)
+        state = str(body.get("registrationState", "Registered"))
+        sub = body.get("subscription")
+        if sub is not None and str(sub) not in self.backend.subscriptions:
+            raise errors.subscription_not_found(str(sub))
+        self.backend.set_registration(namespace, state, str(sub) if sub else None)
         return Reply(200, {"namespace": namespace, "registrationState": state})

@@ -29,6 +29,7 @@ from lzengine.emulator import (
     registry,
     rp_authorization,
     rp_common,
+    rp_management,
     rp_policyinsights,
 )
 from lzengine.emulator.admin import AdminApi
@@ -44,7 +45,7 @@ from lzengine.emulator.backend import (
 )
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.faults import FaultInjector
-from lzengine.emulator.paths import ResourcePath, parse_resource, split
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.throttle import Throttler
 from lzengine.emulator.wire import json_body
 
@@ -287,7 +288,7 @@ class EmulatorApp:
 
         with self.backend.lock:
             self.backend.settle()
-            reply = self.dispatch(route, method, request, ctx)
+            reply = self.dispatch(route, method, request, ctx, principal)
             reply.encode()
         return reply
 
@@ -370,6 +371,21 @@ class EmulatorApp:
         else:
             action = f"Microsoft.Resources/subscriptions/{verb}"
             scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
+        arm, custom = self._role_assignments(principal)
+        if not self._allowed(principal, action, scope, arm, custom):
+            raise errors.authorization_failed(principal.object_id, action, scope)
+        if method in ("PUT", "PATCH") and route.kind == "resource" and route.rp is not None \
+                and not route.rp.is_collection:
+            body = json_body(request)
+            missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
+                       if not self._allowed(principal, a, rid, arm, custom)]
+            if missing:
+                raise errors.linked_authorization_failed(principal.object_id, action, scope, missing)
+
+    def _role_assignments(self, principal: Principal) -> tuple[list[tuple[str, str]],
+                                                                 dict[str, list[tuple[list[str], list[str]]]]]:
+        """(role guid, scope) of the role assignments written through ARM for ``principal``, and the
+        permission blocks of the custom roles."""
         with self.backend.lock:
             arm = []
             for ra in self.backend.store.of_type("microsoft.authorization/roleassignments"):
@@ -378,15 +394,31 @@ class EmulatorApp:
                     arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
                                 str(props.get("scope", "/"))))  # fmt: skip
             custom = rp_authorization.custom_permissions(self.backend) if arm else {}
-        if not self.auth.allowed(principal, action, scope, arm, custom):
-            raise errors.authorization_failed(principal.object_id, action, scope)
-        if method in ("PUT", "PATCH") and route.kind == "resource" and route.rp is not None \
-                and not route.rp.is_collection:
-            body = json_body(request)
-            missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
-                       if not self.auth.allowed(principal, a, rid, arm, custom)]
-            if missing:
-                raise errors.linked_authorization_failed(principal.object_id, action, scope, missing)
+        return arm, custom
+
+    def _allowed(self, principal: Principal, action: str, scope: str, arm: list[tuple[str, str]],
+                 custom: dict[str, list[tuple[list[str], list[str]]]]) -> bool:
+        """The RBAC check, with roles assigned at a management group inherited by every
+        subscription (and group) below it."""
+        with self.backend.lock:
+            above = rp_management.scopes_above(self.backend.store, scope)
+        return self.auth.allowed(principal, action, scope, arm, custom, above=above)
+
+    def _visible_subscriptions(self, principal: Principal | None) -> list[str]:
+        """``GET /subscriptions`` lists what the caller holds a role in: at, above (a management
+        group, the root) or below (a resource group, a resource) the subscription."""
+        subs = self.backend.subscriptions.ids
+        if principal is None or principal.admin:
+            return subs
+        arm, _custom = self._role_assignments(principal)
+        scopes = {id_key(at) for _role, at in [*principal.grants, *arm]}
+        out = []
+        for sub in subs:
+            own = id_key(f"/subscriptions/{sub}")
+            above = set(rp_management.scopes_above(self.backend.store, own))
+            if any(at in ("", "/") or at in above or under(at, own) for at in scopes):
+                out.append(sub)
+        return out
 
     def _inject(self, fault: str, route: Route, ctx: RequestContext, request: Request) -> None:
         scale = self.backend.time_scale
@@ -417,7 +449,8 @@ class EmulatorApp:
             raise DropConnection("fault injection: connection reset")
 
     # ------------------------------------------------------------------ ARM routes
-    def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext) -> Reply:
+    def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext,
+                 principal: Principal | None = None) -> Reply:
         b = self.backend
         k = route.kind
         sub = route.sub or b.subscription_id
@@ -477,20 +510,21 @@ class EmulatorApp:
         if k == "rg-resources" and method == "GET":
             return b.generic_list(sub, route.rg, ctx, request.path)
         if k == "subscription" and method == "GET":
-            return Reply(200, self._subscription_body())
+            return Reply(200, b.subscriptions.body(sub, TENANT_ID))
         if k == "subscriptions" and method == "GET":
-            return Reply(200, {"value": [self._subscription_body()]})
+            return b.list_page([b.subscriptions.body(s, TENANT_ID) for s in self._visible_subscriptions(principal)],
+                               ctx, request.path)
         if k == "providers" and method == "GET":
-            items = [self._provider_body(ns) for ns in registry.namespaces()]
+            items = [self._provider_body(ns, subscription=sub) for ns in registry.namespaces()]
             return b.list_page(items, ctx, request.path)
         if k == "provider" and method == "GET":
-            return Reply(200, self._provider_body(route.extra or ""))
+            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
         if k == "provider-register" and method == "POST":
-            b.set_registration(route.extra or "", "Registered")
-            return Reply(200, self._provider_body(route.extra or ""))
+            b.set_registration(route.extra or "", "Registered", sub)
+            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
         if k == "provider-unregister" and method == "POST":
-            b.set_registration(route.extra or "", "Unregistered")
-            return Reply(200, self._provider_body(route.extra or ""))
+            b.set_registration(route.extra or "", "Unregistered", sub)
+            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
         if k == "tenant-providers" and method == "GET":
             return Reply(200, {"value": [self._provider_body(ns, tenant=True)
                                          for ns in registry.namespaces()]})  # fmt: skip
@@ -511,20 +545,7 @@ class EmulatorApp:
                 return Reply(200, rp_common.list_keys(view, rp, body))
         return Reply(200, {})
 
-    def _subscription_body(self) -> dict[str, Any]:
-        sid = self.backend.subscription_id
-        return {
-            "id": f"/subscriptions/{sid}",
-            "subscriptionId": sid,
-            "tenantId": TENANT_ID,
-            "displayName": "lzengine emulator",
-            "state": "Enabled",
-            "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01",
-                                     "quotaId": "PayAsYouGo_2014-09-01", "spendingLimit": "Off"},
-            "authorizationSource": "RoleBased",
-        }  # fmt: skip
-
-    def _provider_body(self, namespace: str, tenant: bool = False) -> dict[str, Any]:
+    def _provider_body(self, namespace: str, tenant: bool = False, subscription: str | None = None) -> dict[str, Any]:
         ns = registry.canonical_namespace(namespace)
         types = []
         for spec in registry.known_specs():
@@ -542,12 +563,12 @@ class EmulatorApp:
                           "apiVersions": sorted(registry.RESOURCES_VERSIONS, reverse=True)})
         body: dict[str, Any] = {
             "id": f"/providers/{ns}" if tenant
-            else f"/subscriptions/{self.backend.subscription_id}/providers/{ns}",
+            else f"/subscriptions/{subscription or self.backend.subscription_id}/providers/{ns}",
             "namespace": ns,
             "resourceTypes": types,
         }
         if not tenant:
-            body["registrationState"] = self.backend.registration_state(ns)
+            body["registrationState"] = self.backend.registration_state(ns, subscription)
             body["registrationPolicy"] = "RegistrationRequired"
         return body
 

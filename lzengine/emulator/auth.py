@@ -104,11 +104,15 @@ class Authorizer:
             self._by_token = {self.admin.token: self.admin}
 
     def allowed(self, p: Principal, action: str, scope: str, arm_assignments: list[tuple[str, str]],
-                custom: dict[str, list[tuple[list[str], list[str]]]] | None = None) -> bool:
+                custom: dict[str, list[tuple[list[str], list[str]]]] | None = None,
+                above: list[str] | None = None) -> bool:
         """``arm_assignments``: (role guid, scope) pairs written through ARM for ``p``; ``custom``:
-        permission blocks of custom role definitions by GUID."""
+        permission blocks of custom role definitions by GUID; ``above``: lower-case ids of the
+        management groups that contain ``scope`` (a role assigned there is inherited)."""
         target = id_key(scope)
+        groups = set(above or ())
         for role, at in [*p.grants, *arm_assignments]:
-            if under(target, id_key(at)) and permits(role, action, custom):
+            at_key = id_key(at)
+            if (under(target, at_key) or at_key in groups) and permits(role, action, custom):
                 return True
         return False

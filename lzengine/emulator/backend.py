@@ -36,9 +36,9 @@ from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split,
 from lzengine.emulator.preconditions import BODY_STYLES, ETags
 from lzengine.emulator.registry import PutMode, TypeSpec
 from lzengine.emulator.store import Resource, Store
+from lzengine.emulator.subscriptions import DEFAULT_SUBSCRIPTION_ID, Subscriptions
 from lzengine.emulator.today import source as today_source
 
-DEFAULT_SUBSCRIPTION_ID = "3f2d7a1c-5b8e-4c6d-9a0f-1e2b3c4d5e6f"
 __all__ = ["DEFAULT_SUBSCRIPTION_ID", "RG_TYPE", "TENANT_ID", "Backend", "Clock", "Operation", "Reply",
            "RequestContext", "retry_headers"]
 RG_TYPE = "Microsoft.Resources/resourceGroups"
@@ -85,6 +85,7 @@ class Backend:
         self,
         *,
         subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
+        subscriptions: list[str] | None = None,
         time_scale: float = 1.0,
         clock: Clock | None = None,
         store: Store | None = None,
@@ -92,7 +93,9 @@ class Backend:
         policy_dirs: list[str] | None = None,
         today: Callable[[], date] | None = None,
     ) -> None:
-        self.subscription_id = subscription_id
+        #: every subscription served; the first is the default (``subscription_id``)
+        self.subscriptions = Subscriptions(subscriptions or [subscription_id])
+        self.subscription_id = self.subscriptions.default
         #: the calendar day model lifecycles are decided on (``lzengine.emulator.today``)
         self.today = today or today_source()
         self.time_scale = max(0.0, float(time_scale))
@@ -109,7 +112,8 @@ class Backend:
 
     def view(self, ctx: RequestContext | None = None) -> RequestView:
         """The narrow context provider handlers get (query and api-version of ``ctx``, if any)."""
-        return RequestView(store=self.store, subscription_id=self.subscription_id, directory=self.directory,
+        return RequestView(store=self.store, subscription_id=self.subscription_id,
+                           subscriptions=self.subscriptions, directory=self.directory,
                            policy=self.policy, renderer=self.render, clock=self.clock,
                            day=self.today, query=dict(ctx.query) if ctx else {},
                            api_version=ctx.api_version if ctx else "")
@@ -251,7 +255,7 @@ class Backend:
     def etag_of(self, res: Resource) -> str | None:
         return self.etags.of(res)
 
-    def render(self, res: Resource) -> dict[str, Any]:
+    def render(self, res: Resource, ctx: RequestContext | None = None) -> dict[str, Any]:
         """The body GET answers: stored body plus inline children and the ETag.
 
         Shallow copies only: callers serialise the result while holding the lock.
@@ -265,7 +269,7 @@ class Backend:
             for inline in spec.inline:
                 child_type = f"{res.type}/{inline.child}".lower()
                 props[inline.prop] = [self.render(c) for c in self.store.children(res.key, child_type)]
-        hooks.render(self.view(), res, body)
+        hooks.render(self.view(ctx), res, body)  # ctx: a GET's query ($expand) reaches the hook
         etag = self.etag_of(res)
         if etag and spec.etag in BODY_STYLES:
             body["etag"] = etag
@@ -281,7 +285,7 @@ class Backend:
                 hooks.on_removed(self.view(), removed)
 
     def _check_subscription(self, sub: str | None) -> None:
-        if sub is not None and sub.lower() != self.subscription_id.lower():
+        if sub is not None and sub not in self.subscriptions:
             raise errors.subscription_not_found(sub)
 
     def _rg_key(self, sub: str, rg: str) -> str:
@@ -302,22 +306,24 @@ class Backend:
         inner = parse_resource(scope_segs)
         if inner is None or inner.is_collection:
             return
-        if inner.full_type.lower() == "microsoft.management/managementgroups":
-            return  # management groups are not modelled; any name is a valid scope
-        if self.store.get(id_key(inner.id)) is None:
+        if not self._exists(inner):  # a management group too (the tenant root group is computed)
             raise errors.resource_not_found(inner.full_type, "/".join(inner.names), inner.resource_group)
 
     def _check_parent(self, rp: ResourcePath) -> None:
         if rp.types and rp.types[0].lower() == "locations":
             return  # location-scoped proxy types (deletedAccounts) have no stored parent
         if len(rp.types) > 1 or (rp.is_collection and len(rp.types) > 1):
-            parent_key = id_key(rp.parent_id)
-            if self.store.get(parent_key) is None:
+            parent = parse_resource(split(rp.parent_id))
+            if parent is None or not self._exists(parent):
                 ptype = "/".join([rp.namespace, *rp.types[: len(rp.types) - 1]])
                 pnames = "/".join(rp.names[: len(rp.types) - 1])
                 raise errors.parent_not_found(f"{ptype}/{pnames}")
         else:
             self._check_scope_exists(rp)
+
+    def _exists(self, rp: ResourcePath) -> bool:
+        """A stored resource, or one a provider computes (``virtual_get``: the tenant root group)."""
+        return self.store.get(id_key(rp.id)) is not None or hooks.virtual_get(self.view(), rp) is not None
 
     def _lock_key(self, rp: ResourcePath, spec: TypeSpec) -> str:
         if spec.lock == "root":
@@ -394,15 +400,21 @@ class Backend:
             loc = root.body.get("location") if root is not None else None
         return normalize_location(loc) if isinstance(loc, str) else "global"
 
-    def registration_state(self, namespace: str) -> str:
-        regs = self.store.meta("registrations", {})
+    def _registrations_key(self, subscription: str | None) -> str:
+        """Provider registrations are per subscription; the default one keeps the original meta key."""
+        sub = (subscription or self.subscription_id).lower()
+        return "registrations" if sub == self.subscription_id.lower() else f"registrations:{sub}"
+
+    def registration_state(self, namespace: str, subscription: str | None = None) -> str:
+        regs = self.store.meta(self._registrations_key(subscription), {})
         return regs.get(namespace.lower(), "Registered")
 
-    def set_registration(self, namespace: str, state: str) -> None:
+    def set_registration(self, namespace: str, state: str, subscription: str | None = None) -> None:
         with self.lock:
-            regs = dict(self.store.meta("registrations", {}))
+            key = self._registrations_key(subscription)
+            regs = dict(self.store.meta(key, {}))
             regs[namespace.lower()] = state
-            self.store.set_meta("registrations", regs)
+            self.store.set_meta(key, regs)
             self.store.commit()
 
     # ------------------------------------------------------------------ resources
@@ -413,7 +425,7 @@ class Backend:
             self._check_subscription(rp.subscription)
             self._check_rg(rp.subscription, rp.resource_group, writing=True)
             self._check_name(rp)
-            if self.registration_state(rp.namespace) != "Registered":
+            if rp.subscription and self.registration_state(rp.namespace, rp.subscription) != "Registered":
                 raise errors.missing_registration(rp.namespace)
             body, decision = self.policy.before_write(rp.id, rp.name, spec.type, body, "PUT", ctx.api_version)
             self._check_parent(rp)
@@ -436,7 +448,7 @@ class Backend:
                 seconds = spec.latency[0 if created else 1]
                 op = self.operations.start(
                     "put", rp.namespace, self._op_location(rp, body), key, self._lock_key(rp, spec),
-                    seconds, ctx.api_version, fail=ctx.fail_lro,
+                    seconds, ctx.api_version, fail=ctx.fail_lro, subscription=rp.subscription,
                 )  # fmt: skip
             state = mode.transient if mode.transient is not None else spec.success_state
 
@@ -571,7 +583,7 @@ class Backend:
                 op = self.operations.get(res.op_id)
                 if op is not None and op.status == "InProgress":
                     headers.update(retry_headers(self._remaining(op)))
-            return Reply(200, self.render(res), headers)
+            return Reply(200, self.render(res, ctx), headers)
 
     def _check_scopes(self, rp: ResourcePath) -> None:
         self._check_subscription(rp.subscription)
@@ -645,6 +657,7 @@ class Backend:
             op = self.operations.start(
                 "delete", rp.namespace, self._op_location(rp, res.body), key,
                 self._lock_key(rp, spec), spec.latency[2], ctx.api_version, fail=ctx.fail_lro,
+                subscription=rp.subscription,
             )  # fmt: skip
             op.members.append(key)
             res.op_id = op.id
@@ -797,7 +810,7 @@ class Backend:
             else:
                 op = self.operations.start(
                     "delete", "Microsoft.Resources", "global", key, key, spec.latency[2],
-                    ctx.api_version, fail=ctx.fail_lro, is_rg=True,
+                    ctx.api_version, fail=ctx.fail_lro, is_rg=True, subscription=sub,
                 )  # fmt: skip
                 op.members.append(key)
                 res.op_id = op.id

@@ -1,10 +1,11 @@
 """The narrow view of the emulator that provider handlers get, and the tenant constant.
 
 Provider modules (``rp_*.py``, :mod:`lzengine.emulator.governance`) are called by
-:mod:`lzengine.emulator.hooks` with a :class:`ProviderContext`: the store, the subscription, the
-directory of principals, the policy engine, a ``render`` function, the clock, the calendar day, and the query and
-api-version of the request being served. The backend builds one view per request
-(:class:`RequestView`), so per-request state never travels on a shared attribute. Nothing here
+:mod:`lzengine.emulator.hooks` with a :class:`ProviderContext`: the store, the subscription (and
+every subscription served), the directory of principals, the policy engine, a ``render``
+function, the clock, the calendar day, and the query and api-version of the request being
+served. The backend builds one view per request (:class:`RequestView`), so per-request state
+never travels on a shared attribute. Nothing here
 imports the backend: this module is a leaf of the emulator's import graph.
 """
 
@@ -26,6 +27,8 @@ class ProviderContext(Protocol):
 
     store: Store
     subscription_id: str
+    #: every subscription the emulator serves (``lzengine.emulator.subscriptions.Subscriptions``)
+    subscriptions: Any
     directory: dict[str, str]
     policy: Any
     query: dict[str, str]
@@ -51,6 +54,7 @@ class RequestView:
     day: Callable[[], date] = field(default_factory=today_source)
     query: dict[str, str] = field(default_factory=dict)
     api_version: str = ""
+    subscriptions: Any = None
 
     def render(self, res: Resource) -> dict[str, Any]:
         return self.renderer(res)

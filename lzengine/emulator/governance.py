@@ -38,12 +38,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, rp_management
 from lzengine.emulator.context import TENANT_ID, ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
 from lzengine.emulator.rp_common import props
 from lzengine.emulator.store import Resource
+from lzengine.emulator.subscriptions import of_id
 from lzengine.emulator.typespec import DeleteMode, PutMode, TypeSpec, sync
 from lzengine.policy import (
     Assignment,
@@ -74,7 +75,6 @@ ASSIGNMENT = "microsoft.authorization/policyassignments"
 EXEMPTION = "microsoft.authorization/policyexemptions"
 RG_POLICY_TYPE = "Microsoft.Resources/subscriptions/resourceGroups"
 _BUILTIN_ID = re.compile(r"^/providers/microsoft\.authorization/(policydefinitions|policysetdefinitions)/[^/]+$")
-_MG_SCOPE = re.compile(r"/providers/microsoft\.management/managementgroups/([^/]+)", re.IGNORECASE)
 _SUBNET_ASSESSMENT = "eade5b56-eefd-444f-95c8-23f29e5d93cb"
 _NSG_EXEMPT_SUBNETS = ("gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet",
                        "routeserversubnet")  # fmt: skip
@@ -286,17 +286,20 @@ class Governance:
             rg_res = self.backend.store.get(id_key("/" + "/".join(parts[:4])))
             if rg_res is not None:
                 rg = {**rg_res.body, "type": RG_POLICY_TYPE}
-        mgs = {m.group(1) for a in self.backend.store.of_type(ASSIGNMENT) for m in [_MG_SCOPE.search(a.id)] if m}
-        mgs.add(TENANT_ID)
+        # assignments at a management group apply below it only (rp_management keeps the hierarchy)
+        sub = of_id(rid) or self.backend.subscription_id
+        served = getattr(self.backend, "subscriptions", None)
+        mgs = rp_management.scopes_above(self.backend.store, rid) if of_id(rid) else []
         return PolicyContext(
-            api_version=api_version, subscription_id=self.backend.subscription_id, resource_group=rg,
-            method=method, tags_only=tags_only, tenant_id=TENANT_ID, subscription_display_name="lzengine emulator",
-            management_group_ids=tuple(sorted(mgs)), existence_lookup=self._lookup if lookup else None,
+            api_version=api_version, subscription_id=sub, resource_group=rg,
+            method=method, tags_only=tags_only, tenant_id=TENANT_ID,
+            subscription_display_name=served.display_name(sub) if served is not None else "lzengine emulator",
+            management_group_ids=tuple(mgs), existence_lookup=self._lookup if lookup else None,
         )  # fmt: skip
 
     @staticmethod
     def exempt(type_lower: str) -> bool:
-        return type_lower.startswith("microsoft.authorization/")
+        return type_lower.startswith(("microsoft.authorization/", "microsoft.management/"))
 
     def evaluate(self, resource: Mapping[str, Any], method: str, api_version: str, *, tags_only: bool = False,
                  lookup: bool = False) -> Decision | None:
@@ -577,5 +580,5 @@ HANDLERS: dict[str, Handler] = {
     DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition("Indexed"), **_DEFINITIONS),
     SET_DEFINITION: Handler(validate=_validate_definition, after_put=_after_definition(None), **_DEFINITIONS),
     ASSIGNMENT: Handler(validate=_validate_assignment, after_put=_after_assignment, on_removed=_removed_assignment,
-                        not_found=_assignment_not_found),
+                        not_found=_assignment_not_found, virtual_list=rp_management.visible_assignments),
 }

@@ -97,10 +97,11 @@ class Operations:
         self.active.clear()
 
     def start(self, kind: str, namespace: str, location: str, target: str, lock_key: str, seconds: float,
-              api_version: str, *, fail: bool = False, is_rg: bool = False) -> Operation:
+              api_version: str, *, fail: bool = False, is_rg: bool = False,
+              subscription: str | None = None) -> Operation:
         now = self.clock()
         op = Operation(id=str(uuid.uuid4()), kind=kind, namespace=namespace, location=location or "global",
-                       subscription=self.subscription_id, target=target, lock_key=lock_key, start=now,
+                       subscription=subscription or self.subscription_id, target=target, lock_key=lock_key, start=now,
                        end=now + seconds * self.time_scale, api_version=api_version, fail=fail, is_rg=is_rg,
                        started_at=utcnow_iso())
         self.ops[op.id] = op

@@ -32,6 +32,7 @@ from lzengine.emulator import (
     rp_authorization,
     rp_cognitive,
     rp_compute,
+    rp_management,
     rp_monitor,
     rp_network,
     rp_network_appliances,
@@ -76,6 +77,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_operationalinsights,
     rp_authorization,
     governance,
+    rp_management,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)

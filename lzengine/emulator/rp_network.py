@@ -31,7 +31,16 @@ from lzengine.emulator import errors
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split
-from lzengine.emulator.rp_common import find, local, old_props, props, ref, require, stable_guid
+from lzengine.emulator.rp_common import (
+    find,
+    local,
+    old_props,
+    props,
+    ref,
+    require,
+    require_same_subscription,
+    stable_guid,
+)
 from lzengine.emulator.store import Resource
 from lzengine.emulator.typespec import REGIONS, DeleteMode, InlineChildren, PutMode, TypeSpec
 
@@ -342,6 +351,7 @@ def _validate_subnet(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any],
     location = str(vnet.get("location") or "") if vnet else None
     for key in ("networkSecurityGroup", "routeTable", "natGateway"):
         require(ctx, ref(p.get(key)), rp.id, location=location)
+        require_same_subscription(ref(p.get(key)), rp.id)
     current = ctx.store.get(id_key(rp.id))
     if current is not None and prefixes:
         _check_prefix_change(ctx, current, p)
@@ -436,6 +446,13 @@ def _validate_peering(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any])
     local_vnet = find(ctx, rp.parent_id)
     remote_id = ref(p.get("remoteVirtualNetwork"))
     remote = find(ctx, remote_id) if remote_id and local(ctx, remote_id) else None
+    if remote is None and remote_id and local(ctx, remote_id):
+        # the code and message Azure answers for a missing remote VNet, from any subscription
+        # (quoted in FreddyAyala/AzureAIServicesLandingZone#2)
+        raise errors.bad_request(
+            "InvalidGlobalResourceReference",
+            f"Resource {remote_id} referenced by resource {rp.id} was not found. Please make sure that the "
+            "referenced resource exists.")
     if local_vnet is None or remote is None:
         return
     mine, theirs = vnet_space(local_vnet.body), vnet_space(remote.body)

@@ -30,6 +30,7 @@ from lzengine.emulator.auth import Authorizer
 from lzengine.emulator.backend import DEFAULT_SUBSCRIPTION_ID, Backend, Clock
 from lzengine.emulator.faults import FaultInjector, FaultSpec
 from lzengine.emulator.store import Store
+from lzengine.emulator.subscriptions import Subscriptions, subscription_ids
 from lzengine.emulator.throttle import Throttler
 from lzengine.emulator.today import source as today_source
 
@@ -176,7 +177,10 @@ class Emulator:
     ``page_size`` of list responses, ``token`` to fix the admin token, ``policy_dirs``: folders
     whose policy definition JSON files are preloaded as built-ins under their real ids; ``today``
     (``YYYY-MM-DD``) pins the calendar day model lifecycles are decided on (default
-    ``LZENGINE_EMULATOR_TODAY``, else the real date; see :mod:`lzengine.emulator.today`).
+    ``LZENGINE_EMULATOR_TODAY``, else the real date; see :mod:`lzengine.emulator.today`);
+    ``subscriptions``: how many subscriptions to serve (their deterministic ids, see
+    :func:`lzengine.emulator.subscriptions.subscription_ids`) or the ids themselves; the first is
+    ``subscription_id`` (default: that one subscription).
     """
 
     def __init__(
@@ -195,6 +199,7 @@ class Emulator:
         token: str | None = None,
         policy_dirs: list[str] | None = None,
         today: str | date | None = None,
+        subscriptions: int | list[str] | None = None,
     ) -> None:
         self.port = port
         self.state_file = state_file
@@ -202,7 +207,13 @@ class Emulator:
         self.throttle = throttle
         self.faults = faults
         self.seed = seed
-        self.subscription_id = subscription_id
+        if isinstance(subscriptions, int):
+            ids = subscription_ids(subscriptions)
+        else:
+            ids = list(subscriptions or [subscription_id])
+        #: every subscription served, the default first (validated here: a bad id fails at construction)
+        self.subscriptions: list[str] = Subscriptions(ids).ids
+        self.subscription_id = self.subscriptions[0]
         self.host = host
         self.page_size = page_size
         self._clock = Clock(clock)
@@ -237,7 +248,7 @@ class Emulator:
 
         store = Store(self.state_file)
         self.backend = Backend(
-            subscription_id=self.subscription_id, time_scale=self.time_scale, clock=self._clock,
+            subscriptions=self.subscriptions, time_scale=self.time_scale, clock=self._clock,
             store=store, page_size=self.page_size, policy_dirs=self.policy_dirs, today=self.today,
         )  # fmt: skip
         authorizer = Authorizer(self._token)

@@ -10,6 +10,7 @@ Diagnostic settings, policy and role assignments are not referenceable (nothing 
 from __future__ import annotations
 
 from lzengine.plan import catalog, layout
+from lzengine.plan.base import SubnetSpec
 from lzengine.plan.models import Plan
 
 HUB = "hub"
@@ -40,11 +41,49 @@ def hub_zones(plan: Plan) -> list[str]:
 
 
 def route_table_names(plan: Plan) -> list[str]:
-    """Hub route tables: the listed ones, plus 'egress' when there is a firewall."""
+    """Route tables the plan declares (under ``hub.route_tables``), plus 'egress' when there is a
+    firewall."""
     names = [t.name for t in plan.hub.route_tables]
     if plan.hub.firewall is not None and "egress" not in names:
         names.append("egress")
     return names
+
+
+#: Subnets that cannot take a user route table.
+NO_UDR = {"azurebastionsubnet", "azurefirewallmanagementsubnet"}
+
+
+def subnet_route_table(plan: Plan, spec: SubnetSpec, *, spoke: bool) -> str | None:
+    """The route table a subnet gets: the one it names, else 'egress' on a spoke subnet (not the
+    App Gateway's) when the hub has a firewall; None for 'none' and subnets Azure keeps free."""
+    if spec.route_table == "none" or spec.name.lower() in NO_UDR:
+        return None
+    if spec.route_table is not None:
+        return spec.route_table
+    if spoke and spec.purpose != "app-gateway" and plan.hub.firewall is not None:
+        return "egress"
+    return None
+
+
+def route_table_users(plan: Plan) -> dict[str, list[str]]:
+    """Which VNets use each route table: 'hub' and/or spoke names, in plan order.
+
+    A route table is created once per VNet that uses it, in that VNet's resource group (and so
+    its subscription): Azure requires a subnet's route table in the same subscription and
+    region as the subnet's VNet. A table declared under ``hub.route_tables`` that no subnet
+    uses is kept in the hub (for raw resources to reference); the default 'egress' is not."""
+    users: dict[str, list[str]] = {name: [] for name in route_table_names(plan)}
+    vnets = [("hub", layout.hub_subnets(plan.hub), False)]
+    vnets += [(s.name, layout.spoke_subnets(s, i), True) for i, s in enumerate(plan.spokes)]
+    for label, planned, is_spoke in vnets:
+        for p in planned:
+            table = subnet_route_table(plan, p.spec, spoke=is_spoke)
+            if table in users and label not in users[table]:
+                users[table].append(label)
+    for declared in plan.hub.route_tables:
+        if not users[declared.name]:
+            users[declared.name].append("hub")
+    return users
 
 
 def referenceable(plan: Plan) -> list[str]:
@@ -52,7 +91,8 @@ def referenceable(plan: Plan) -> list[str]:
     hub = plan.hub
     out = [f"{HUB}.resource_group", f"{HUB}.vnet"]
     out += [f"{HUB}.subnet.{p.spec.name}" for p in layout.hub_subnets(hub)]
-    out += [f"{HUB}.route_table.{n}" for n in route_table_names(plan)]
+    tables = route_table_users(plan)
+    out += [f"{HUB}.route_table.{n}" for n, users in tables.items() if HUB in users]
     if hub.log_analytics is not None:
         out.append(f"{HUB}.log_analytics")
     if hub.firewall is not None:
@@ -67,6 +107,7 @@ def referenceable(plan: Plan) -> list[str]:
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub", f"{base}.peering.from_hub"]
+        out += [f"{base}.route_table.{n}" for n, users in tables.items() if s.name in users]
         out += [f"{base}.subnet.{p.spec.name}" for p in layout.spoke_subnets(s, index)]
         if s.ai is not None:
             out += [f"{base}.ai", f"{base}.ai.pep"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -30,6 +31,17 @@ def check_cidr(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a valid IPv4 CIDR block: {exc}") from None
     return value
+
+
+def check_subscription(value: str | None) -> str | None:
+    """A subscription id (a GUID, kept as written in lower case), or ValueError."""
+    if value is None:
+        return None
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(f"{value!r} is not a subscription id: a subscription id is a GUID") from None
+    return value.lower()
 
 
 def one_or_many_schema(schema: dict) -> None:
@@ -57,8 +69,9 @@ class SubnetSpec(Strict):
     nsg: bool = Field(default=True, description="Attach a network security group (where Azure allows one).")
     route_table: str | None = Field(
         default=None,
-        description="Name of a hub route table to attach, or 'none'. Default: spoke subnets egress "
-        "through the hub firewall (route table 'egress'); hub subnets get none.",
+        description="Name of a route table declared under hub.route_tables, or 'none'; each VNet gets its "
+        "own copy beside it. Default: spoke subnets egress through the hub firewall (route table "
+        "'egress'); hub subnets get none.",
     )
 
     @field_validator("prefix")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from lzengine.plan.base import Strict, SubnetSpec, check_cidr, one_or_many, one_or_many_schema
+from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 
 RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
 Zone = Literal["1", "2", "3"]
@@ -287,6 +287,11 @@ class RouteTable(Strict):
 class Hub(Strict):
     """The platform team's hub network and shared services."""
 
+    subscription: str | None = Field(
+        default=None,
+        description="Subscription id (GUID) the hub lives in, e.g. the connectivity subscription. Default: the "
+        "plan's subscription. The control zone (run lock, ownership records) lives here too.",
+    )
     resource_group: str | None = Field(default=None, description="Resource group name (default rg-<prefix>-hub).")
     address_space: list[str] = Field(
         description="CIDR blocks of the hub VNet.", min_length=1, json_schema_extra=one_or_many_schema
@@ -337,3 +342,8 @@ class Hub(Strict):
     @classmethod
     def _valid_space(cls, value: list[str]) -> list[str]:
         return [check_cidr(c) for c in value]
+
+    @field_validator("subscription")
+    @classmethod
+    def _valid_subscription(cls, value: str | None) -> str | None:
+        return check_subscription(value)

@@ -144,5 +144,26 @@ class Plan(Strict):
     def prefix(self) -> str:
         return self.naming.prefix or self.name
 
+    # -- subscriptions: where each part of the plan lives ------------------------------------------
+    def hub_subscription(self, default: str) -> str:
+        """The hub's subscription: ``hub.subscription``, else ``default`` (the plan's or the target's)."""
+        return self.hub.subscription or default
+
+    def spoke_subscription(self, spoke: Spoke | str, default: str) -> str:
+        """A spoke's subscription: its ``subscription``, else ``default``."""
+        found = self.spoke(spoke) if isinstance(spoke, str) else spoke
+        return (found.subscription if found is not None else None) or default
+
+    def subscriptions(self, default: str) -> list[str]:
+        """Every subscription the plan's resources live in, ``default`` first (when the plan uses
+        it), then the hub's, then the spokes' in plan order; no repeats (case-insensitive)."""
+        out: list[str] = []
+        named = [self.hub_subscription(default), *[self.spoke_subscription(s, default) for s in self.spokes]]
+        uses_default = any(s.lower() == default.lower() for s in named)
+        for sub in ([default] if uses_default else []) + named:
+            if sub.lower() not in {o.lower() for o in out}:
+                out.append(sub)
+        return out
+
     def spoke(self, name: str) -> Spoke | None:
         return next((s for s in self.spokes if s.name == name), None)

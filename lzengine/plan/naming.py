@@ -86,7 +86,9 @@ class Names:
         self.p = plan.prefix
 
     def _unique(self, abbreviation: str, spoke: str) -> str:
-        return f"{abbreviation}-{self.p}-{spoke}-{stable_hash(self.subscription, self.plan.name, spoke, abbreviation)}"
+        # the spoke's own subscription: the same as the plan's unless the spoke names another
+        subscription = self.plan.spoke_subscription(spoke, self.subscription)
+        return f"{abbreviation}-{self.p}-{spoke}-{stable_hash(subscription, self.plan.name, spoke, abbreviation)}"
 
     # hub ---------------------------------------------------------------------------------------
     def hub_resource_group(self) -> str:
@@ -126,6 +128,9 @@ class Names:
 
     def spoke_vnet(self, spoke: str) -> str:
         return f"vnet-{self.p}-{spoke}"
+
+    def spoke_route_table(self, spoke: str, name: str) -> str:
+        return f"rt-{self.p}-{spoke}-{name}"
 
     def peering_to_hub(self, spoke: str) -> str:
         return f"peer-{self.p}-{spoke}-to-hub"

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from lzengine.plan.base import Strict, SubnetSpec, check_cidr, one_or_many, one_or_many_schema
+from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 
 Zone = Literal["1", "2", "3"]
 DeploymentSku = Literal[
@@ -136,6 +136,11 @@ class Spoke(Strict):
 
     name: str = Field(description="Spoke name: 2 to 16 lower-case letters, digits and '-'.")
     owner: str = Field(description="The team (a key of 'teams') that owns this spoke.")
+    subscription: str | None = Field(
+        default=None,
+        description="Subscription id (GUID) of this spoke, e.g. its application landing zone subscription. "
+        "Default: the plan's subscription. Everything of the spoke lands there, its route tables and NSGs too.",
+    )
     resource_group: str | None = Field(default=None, description="Resource group (default rg-<prefix>-<name>).")
     address_space: list[str] = Field(
         min_length=1, description="CIDR blocks of the spoke VNet.", json_schema_extra=one_or_many_schema
@@ -157,6 +162,11 @@ class Spoke(Strict):
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,14}[a-z0-9]", value):
             raise ValueError("use 2 to 16 lower-case letters, digits and '-', starting with a letter")
         return value
+
+    @field_validator("subscription")
+    @classmethod
+    def _valid_subscription(cls, value: str | None) -> str | None:
+        return check_subscription(value)
 
     @field_validator("address_space", mode="before")
     @classmethod

@@ -94,7 +94,7 @@ def test_team_applies_its_spoke_with_its_own_identity(cli, emulator, plan_file) 
     assert state[hub_vnet.lower()]["tags"]["environment"] == "changed-by-hand"
     subnet = f"/subscriptions/{sub}/resourceGroups/rg-contoso-ai-chat/providers/Microsoft.Network/" \
              "virtualNetworks/vnet-contoso-ai-chat/subnets/snet-extra"
-    assert state[subnet.lower()]["properties"]["routeTable"]["id"].lower().endswith("rt-contoso-ai-egress")
+    assert state[subnet.lower()]["properties"]["routeTable"]["id"].lower().endswith("rt-contoso-ai-chat-egress")
     # converged for the team: what is left is the platform's
     assert as_team(emulator, token, "plan", edited_plan, "--team", "chat-team", "--detailed-exitcode").exit_code == 0
 

@@ -23,7 +23,7 @@ def test_serve_prints_one_json_line_serves_clients_and_stops_on_sigterm(tmp_path
     )
     try:
         info = json.loads(server.stdout.readline())
-        assert set(info) == {"url", "ca_file", "token", "subscription_id"}
+        assert set(info) == {"url", "ca_file", "token", "subscription_id", "subscriptions"}
         assert info["url"].startswith("https://127.0.0.1:")
 
         # A plain HTTP client, no Azure SDK: ARM's protocol as documented.

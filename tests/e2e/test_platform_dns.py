@@ -46,7 +46,7 @@ def test_spokes_resolve_through_the_firewall_proxy_and_zones_link_to_the_hub_onl
     assert {"AzureMonitor", "AzureActiveDirectory", "AzureResourceManager", "CognitiveServicesManagement"} == tags
     # the egress route waits for every rule collection group, the platform's included
     graph = json.loads(cli("graph", zone.plan_file(zone.text, "graph.yaml"), "--format", "json").stdout)
-    assert ("hub.firewall_policy.rcg.rcg-platform-egress", "hub.route_table.egress") in _edges(graph)
+    assert ("hub.firewall_policy.rcg.rcg-platform-egress", "spokes.chat.route_table.egress") in _edges(graph)
 
     result = cli("verify", zone.plan_file(zone.text, "verify.yaml"), "--output", "json")
     assert result.exit_code == 0, [c for c in json.loads(result.stdout)["checks"] if c["status"] == "fail"]

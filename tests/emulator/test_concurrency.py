@@ -40,6 +40,8 @@ def test_parallel_sdk_writes_and_reads(emu: Emulator, arm: Arm) -> None:
 
 
 def test_management_group_scope_is_accepted(arm: Arm) -> None:
+    r = arm.put("/providers/Microsoft.Management/managementGroups/corp", {}, api="2023-04-01")
+    assert r.status_code == 200
     path = ("/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/"
             "policyAssignments/allowed-locations")
     r = arm.put(path, {"properties": {"policyDefinitionId": "/providers/Microsoft.Authorization/"

@@ -61,7 +61,7 @@ def _spawn(state: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
     assert proc.stdout is not None
     line = proc.stdout.readline()
     info = json.loads(line)
-    assert set(info) == {"url", "ca_file", "token", "subscription_id"}
+    assert set(info) == {"url", "ca_file", "token", "subscription_id", "subscriptions"}
     return proc, info
 
 

@@ -110,8 +110,10 @@ def test_custom_definitions_and_assignment_validation(pol: tuple[Arm, Clients]) 
     assert compliance(arm)["unevaluated"] == [other.id]
     err = error(lambda: c.policy.policy_assignments.get(scope, "nothing"))
     assert (err.status_code, err.error.code) == (404, "PolicyAssignmentNotFound")
-    # custom definitions at management-group scope; the emulator's subscription sits under every group
+    # custom definitions at management-group scope, assigned there: they govern the subscription below it
     mg = "/providers/Microsoft.Management/managementGroups/platform"
+    assert arm.put(mg, {}, api="2023-04-01").status_code == 200
+    assert arm.put(f"{mg}/subscriptions/{arm.emu.subscription_id}", None, api="2023-04-01").status_code == 200
     r = arm.put(f"{mg}{DEFS}/mg-no-westus", {"properties": {"mode": "All", "policyRule": {
         "if": {"field": "location", "equals": "westus"}, "then": {"effect": "deny"}}}}, api="2023-04-01")
     assert r.status_code == 201 and r.json()["id"] == f"{mg}{DEFS}/mg-no-westus"

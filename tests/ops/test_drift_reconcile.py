@@ -30,9 +30,9 @@ def reconcile_once(cli) -> list[dict]:
 
 
 def route_removed(emulator) -> str:
-    table = find(emulator, "/routetables/rt-contoso-ai-egress")
+    table = find(emulator, "/routetables/rt-contoso-ai-chat-egress")
     edit(emulator, table, NETWORK_API, lambda b: b["properties"].update(routes=[]))
-    return "hub.route_table.egress"
+    return "spokes.chat.route_table.egress"
 
 
 def public_access_reenabled(emulator) -> str:
@@ -42,9 +42,9 @@ def public_access_reenabled(emulator) -> str:
 
 
 def property_changed(emulator) -> str:
-    table = find(emulator, "/routetables/rt-contoso-ai-egress")
+    table = find(emulator, "/routetables/rt-contoso-ai-chat-egress")
     edit(emulator, table, NETWORK_API, lambda b: b["properties"].update(disableBgpRoutePropagation=False))
-    return "hub.route_table.egress"
+    return "spokes.chat.route_table.egress"
 
 
 def resource_deleted(emulator) -> str:

@@ -128,7 +128,7 @@ def test_sigterm_mid_cycle_finishes_what_is_running_and_exits_zero(emulator, tmp
 
 def test_reconcile_repairs_a_portal_change_in_one_cycle(cli, emulator) -> None:
     assert cli.json("apply", REFERENCE)[0] == 0
-    table = find(emulator, "/routetables/rt-contoso-ai-egress")
+    table = find(emulator, "/routetables/rt-contoso-ai-chat-egress")
     edit(emulator, table, "2024-05-01", lambda b: b["properties"].update(routes=[]))
     result = cli("reconcile", REFERENCE, "--max-runs", "1", "--every", "5m", "--jitter", "1m")
     assert result.exit_code == 0 and "cycle 1: repaired" in result.stdout

@@ -20,7 +20,7 @@ def failing(checks: list[dict]) -> list[tuple[str, str]]:
 
 
 def next_hop_moved(emulator) -> str:
-    table = find(emulator, "/routetables/rt-contoso-ai-egress")
+    table = find(emulator, "/routetables/rt-contoso-ai-chat-egress")
     edit(emulator, table, "2024-05-01",
          lambda b: b["properties"]["routes"][0]["properties"].update(nextHopIpAddress="10.100.0.99"))
     return "egress-through-firewall"

@@ -29,7 +29,10 @@ def test_every_runtime_reference_is_a_dependency() -> None:
 
 def test_spoke_subnets_egress_through_the_firewall_except_the_gateway_subnet() -> None:
     graph = compiled(FULL)
-    table = graph.nodes["hub.route_table.egress"]
+    assert "hub.route_table.egress" not in graph.nodes  # each spoke has its own (below)
+    table = graph.nodes["spokes.chat.route_table.egress"]
+    assert table.owner == "platform"
+    assert ids.parse(table.arm_id).resource_group == ids.parse(graph.nodes["spokes.chat.vnet"].arm_id).resource_group
     (route,) = table.body["properties"]["routes"]
     assert route["properties"]["addressPrefix"] == "0.0.0.0/0"
     assert route["properties"]["nextHopType"] == "VirtualAppliance"
@@ -40,6 +43,8 @@ def test_spoke_subnets_egress_through_the_firewall_except_the_gateway_subnet() -
             continue
         has_route = "routeTable" in node.body["properties"]
         assert has_route == (not node.address.endswith("snet-agw")), node.address
+        if has_route:
+            assert node.body["properties"]["routeTable"]["id"] == table.arm_id
 
 
 def test_nsg_on_every_subnet_that_may_have_one() -> None:
@@ -141,21 +146,24 @@ def test_raw_resource_refs_become_edges() -> None:
     plan = load_plan_text(textwrap.dedent("""\
         name: lz-raw
         location: westeurope
-        hub: {address_space: 10.0.0.0/16, firewall: {}}
+        hub:
+          address_space: 10.0.0.0/16
+          firewall: {}
+          route_tables: [{name: extra, routes: [{name: out, prefix: 0.0.0.0/0}]}]
         resources:
           - type: Microsoft.Network/virtualNetworks/subnets
             name: vnet-lz-raw-hub/snet-extra
             api_version: 2024-05-01
             properties:
               addressPrefix: 10.0.9.0/24
-              routeTable: {id: {$ref: hub.route_table.egress, path: id}}
+              routeTable: {id: {$ref: hub.route_table.extra, path: id}}
             depends_on: [hub.vnet]
         """))
     graph = compile_plan(plan, SUBSCRIPTION)
     node = graph.nodes["resources.vnet-lz-raw-hub/snet-extra"]
     assert node.kind.by_id and node.kind.api_version == "2024-05-01"
     assert node.arm_id.endswith("/virtualNetworks/vnet-lz-raw-hub/subnets/snet-extra")
-    assert {"hub.route_table.egress", "hub.vnet", "hub.resource_group"} <= node.depends_on
+    assert {"hub.route_table.extra", "hub.vnet", "hub.resource_group"} <= node.depends_on
     assert "location" not in node.body and "tags" not in node.body
 
 
