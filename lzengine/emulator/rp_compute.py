@@ -183,8 +183,8 @@ def _after_vm(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: R
 
 def _render_vm(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
     os_profile = (body.get("properties") or {}).get("osProfile")
-    if isinstance(os_profile, dict):  # Azure never returns the password
-        os_profile.pop("adminPassword", None)
+    if isinstance(os_profile, dict):  # Azure never returns the password (a copy: the store keeps it)
+        body["properties"]["osProfile"] = {k: v for k, v in os_profile.items() if k != "adminPassword"}
 
 
 def _removed_vm(ctx: ProviderContext, res: Resource) -> None:
