@@ -170,7 +170,8 @@ class LandingZone:
     """One plan against one open target. Methods read (``plan``, ``drift``, ``verify``) or
     converge (``apply``, ``destroy``) and return typed results; nothing is printed.
 
-    ``team`` converges only what that team owns; ``parallelism`` bounds concurrent operations;
+    ``team`` converges only what that team owns; ``parallelism`` bounds concurrent operations
+    (None: as many as the run's long operations need, at least 8);
     ``on_progress`` receives ``Event``s; ``stop`` (a ``threading.Event``), when set, lets the
     operations in flight finish and starts no new ones (``reconcile`` uses it on SIGTERM)."""
 
@@ -179,7 +180,7 @@ class LandingZone:
         plan: Plan,
         target: Target,
         *,
-        parallelism: int = 8,
+        parallelism: int | None = None,
         team: str | None = None,
         on_progress: ProgressCallback | None = None,
         stop: threading.Event | None = None,

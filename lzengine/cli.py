@@ -34,6 +34,25 @@ _log_format_option = click.option(
     help="json: every log record (target, progress, errors, reconcile cycles) as one JSON line on stderr.")
 
 
+class Parallelism(click.ParamType):
+    """``--parallelism``: an integer from 1 to 256, or ``auto`` (given to the library as None)."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return None
+        try:
+            number = int(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+        if not 1 <= number <= 256:
+            self.fail(f"{number} is not in the range 1 to 256", param, ctx)
+        return number
+
+
 def _lock_timeout_option(help_text: str) -> Any:
     """``--lock-timeout`` of apply, destroy and reconcile. Unset means the run lock's own default
     (``lzengine.zone_lock.DEFAULT_TIMEOUT_S``, 300 s), resolved by ``_lock_timeout`` so the number lives
@@ -62,8 +81,9 @@ def _target_options(func: Any) -> Any:
                      type=click.Path(file_okay=False, exists=True),
                      help="Local target only: built-in policy definitions to load, so the emulator enforces "
                           "them (env LZENGINE_POLICY_DIR)."),
-        click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
-                     help="How many resources are converged at once."),
+        click.option("--parallelism", type=Parallelism(), default="auto", show_default=True,
+                     help="How many resources are converged at once: a number (1 to 256), or 'auto': as many as "
+                          "the plan's long operations need to finish near its critical path, at least 8."),
         click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True),
         click.option("--team", default=None,
                      help="Converge only what this team owns; other teams' resources are read, never written."),

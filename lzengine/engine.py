@@ -22,7 +22,7 @@ from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
 from lzengine.diff import Action, Change, decide, secret_paths
 from lzengine.errors import ProviderError
-from lzengine.executor import ChangeSet, Executor
+from lzengine.executor import AUTO_MIN, ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
 from lzengine.ownership import Ownership, needs_record
@@ -35,7 +35,9 @@ REGISTRATION_DEADLINE_S = 15 * 60
 
 @dataclass
 class EngineOptions:
-    parallelism: int = 8
+    #: operations in flight at once; None: as many as the run's long operations need (see
+    #: ``lzengine.executor.auto_parallelism``), at least 8
+    parallelism: int | None = 8
     #: converge only what this team owns; other teams' resources are read, never written
     team: str | None = None
     #: purge soft-deleted resources (Cognitive Services accounts) after deleting them
@@ -108,7 +110,7 @@ class Engine:
                 raise
             return {str(item.get("id", "")).lower(): item for item in items if isinstance(item, dict)}
 
-        with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism), thread_name_prefix="lz-read") as pool:
+        with ThreadPoolExecutor(max_workers=self._read_workers(), thread_name_prefix="lz-read") as pool:
             found = list(pool.map(read_list, lists))
             refused = [node for scope, index in zip(lists, found, strict=True) if index is None
                        for node in groups[scope]]
@@ -212,7 +214,7 @@ class Engine:
         def live(lowered: str) -> dict[str, Any] | None:
             return self._with_retries(partial(self.adapter.read, kinds[lowered], orphans[lowered].arm_id))
 
-        with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism), thread_name_prefix="lz-prune") as pool:
+        with ThreadPoolExecutor(max_workers=self._read_workers(), thread_name_prefix="lz-prune") as pool:
             bodies = dict(zip(active, pool.map(live, active), strict=True))
         before = prune.order_edges(orphans, bodies)
         prune_graph = Graph()
@@ -265,6 +267,10 @@ class Engine:
                 ownership = Ownership(self.adapter, entry["control"])
                 self._with_retries(partial(ownership.forget, entry["records"]))
         return outcomes
+
+    def _read_workers(self) -> int:
+        """Threads for reading (observe, prune): reads are short, so auto parallelism reads with 8."""
+        return max(1, self.options.parallelism or AUTO_MIN)
 
     def _executor(self) -> Executor:
         return Executor(

@@ -88,17 +88,23 @@ class Graph:
             sorter.done(*ready)
         return out
 
-    def prerequisites(self, address: str, *, reverse: bool = False) -> frozenset[str]:
-        """What must finish before ``address``: its dependencies, or its dependents when reversed."""
+    def prerequisites_map(self, *, reverse: bool = False) -> dict[str, frozenset[str]]:
+        """What must finish before each node: its dependencies, or its dependents when reversed
+        (for deletes). One pass over the edges for the whole graph, so a walk asks once instead
+        of scanning every node per node. Not cached: the compiler replaces nodes in ``nodes``."""
         if not reverse:
-            return self.nodes[address].depends_on
-        return frozenset(n.address for n in self.nodes.values() if address in n.depends_on)
+            return {a: n.depends_on for a, n in self.nodes.items()}
+        dependents: dict[str, set[str]] = {a: set() for a in self.nodes}
+        for node in self.nodes.values():
+            for dep in node.depends_on:
+                if dep in dependents:
+                    dependents[dep].add(node.address)
+        return {a: frozenset(d) for a, d in dependents.items()}
 
     def dependents(self, address: str) -> set[str]:
-        """Every node that depends on ``address``, directly or not."""
-        children: dict[str, set[str]] = {}
-        for dep, dependent in self.edges():
-            children.setdefault(dep, set()).add(dependent)
+        """Every node that depends on ``address``, directly or not (one pass over the edges,
+        then a walk of what is found)."""
+        children = self.prerequisites_map(reverse=True)
         found: set[str] = set()
         stack = [address]
         while stack:

@@ -10,6 +10,24 @@ as ARM returns them in ``properties.subnets`` / ``properties.virtualNetworkPeeri
 Types not here are read with GET: extension resources at a resource's scope (diagnostic
 settings), children listed per parent with no saving (a private endpoint's one DNS zone group),
 and web apps, whose list answer leaves most of ``siteConfig`` null in Azure (the GET does not).
+
+What else Azure offers was checked, and does not help (so a no-change apply of the benchmark's
+estate reads about 0.34 times per resource, 0.25 of it diagnostic settings):
+
+- Diagnostic settings have no list wider than one resource: ``GET {resourceUri}/providers/
+  Microsoft.Insights/diagnosticSettings`` returns the settings of that one resource (Monitor
+  REST API, Diagnostic Settings - List), as many reads as one GET each when a resource has one
+  setting. Azure Resource Graph does not index them: its table reference lists only
+  ``microsoft.insights/guestdiagnosticsettings`` and ``datacollectionruleassociations`` under
+  Microsoft.Insights besides top-level types (azure-docs, governance/resource-graph/reference/
+  supported-tables-resources.md), and users report the gap (Azure-Proactive-Resiliency-Library-v2
+  issue 53: "Azure Resource Graph does not have tables for Microsoft.Insights/
+  diagnosticSettings"; JimGBritt/AzurePolicy issue 38).
+- Resource Graph does not index private endpoint DNS zone groups or Cognitive Services model
+  deployments either (same reference), and everything else lzengine reads is already one list
+  per type here, so Resource Graph would not lower the count.
+- ARM's ``/batch`` endpoint (used by the portal) is undocumented, and its inner requests are
+  still requests; it is not used.
 """
 
 from __future__ import annotations

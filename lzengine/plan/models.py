@@ -23,6 +23,10 @@ from lzengine.plan.spoke import Spoke
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 LOCATION_PATTERN = re.compile(r"^[a-z][a-z0-9]+$")
+#: Longest region name accepted. Azure's longest public region names are about 20 characters
+#: ("australiasoutheast", display name "Germany West Central"); ARM documents no length limit for
+#: ``location`` [unconfirmed], so this only keeps a pasted blob from travelling through the engine.
+LOCATION_MAX = 64
 TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+(/[A-Za-z][A-Za-z0-9]*)+$"
 
 __all__ = ["Hub", "IgnoreChanges", "Naming", "Plan", "RawResource", "Spoke", "SubnetSpec", "Team"]
@@ -70,7 +74,8 @@ class RawResource(Strict):
     name: str = Field(min_length=1, description="Resource name; 'parent/child' for child types.")
     api_version: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$", description="api-version to call.")
     resource_group: str = Field(default="hub", description="'hub' or a spoke name: whose resource group.")
-    location: str | None = Field(default=None, description="Region (default: the plan's); 'global' or 'none'.")
+    location: str | None = Field(default=None, max_length=LOCATION_MAX,
+                                 description="Region (default: the plan's); 'global' or 'none'.")
     kind: str | None = None
     sku: dict[str, Any] | None = None
     identity: dict[str, Any] | None = None
@@ -101,7 +106,7 @@ class Plan(Strict):
     """A landing zone plan: one hub (platform team) and spokes (application teams)."""
 
     name: str = Field(description="Landing zone name: lower case letters, digits and '-', 3 to 24 characters.")
-    location: str = Field(description="Azure region, e.g. swedencentral.")
+    location: str = Field(max_length=LOCATION_MAX, description="Azure region, e.g. swedencentral.")
     subscription: str | None = Field(default=None, description="Subscription id (else --subscription / env).")
     tags: dict[str, str] = Field(default_factory=dict)
     naming: Naming = Field(default_factory=Naming)

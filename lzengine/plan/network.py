@@ -8,9 +8,10 @@ file:line:column.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lzengine.plan.base import SubnetSpec
@@ -62,7 +63,7 @@ def carve(
     nothing placed, pinned or occupied.
     """
     networks = [ipaddress.IPv4Network(c) for c in space]
-    taken: list[ipaddress.IPv4Network] = [ipaddress.IPv4Network(s.prefix) for s in specs if s.prefix]
+    taken = Taken(ipaddress.IPv4Network(s.prefix) for s in specs if s.prefix)
     result: dict[str, str] = {s.name: s.prefix for s in specs if s.prefix}
     findings: list[Finding] = []
     live = {name.lower(): prefix for name, prefix in (pins or {}).items()}
@@ -74,14 +75,14 @@ def carve(
         if pinned is None:
             to_place.append((index, spec))
             continue
-        taken.append(pinned)
+        taken.add(pinned)
         result[spec.name] = str(pinned)
     for prefix in occupied:
         with contextlib.suppress(ValueError):
-            taken.append(ipaddress.IPv4Network(prefix))
+            taken.add(ipaddress.IPv4Network(prefix))
     for index, spec in sorted(to_place, key=lambda item: (item[1].size, item[0])):
         placed = next((p for net in networks if spec.size >= net.prefixlen
-                       for p in [_first_free(net, spec.size, taken)] if p is not None), None)
+                       for p in [taken.first_free(net, spec.size)] if p is not None), None)
         if placed is None:
             findings.append(
                 Finding(
@@ -92,31 +93,54 @@ def carve(
                 )
             )
             continue
-        taken.append(placed)
+        taken.add(placed)
         result[spec.name] = str(placed)
     return result, findings
 
 
-def _first_free(
-    net: ipaddress.IPv4Network, size: int, taken: Sequence[ipaddress.IPv4Network]
-) -> ipaddress.IPv4Network | None:
-    """The lowest aligned /``size`` block of ``net`` that overlaps nothing ``taken``.
+class Taken:
+    """The blocks taken so far in a VNet, as disjoint ``[low, high]`` integer ranges in address
+    order (overlapping or touching blocks merged), searched with bisection.
 
-    One pass over the taken blocks in address order, jumping past each one in the way, instead of
-    trying every candidate block: a /29 in a mostly used /8 is found in a few steps, not two million.
+    Who uses it: ``carve``. Placing a subnet costs a bisection and a jump per range in its way
+    (placed subnets merge into few ranges), not a sort of everything taken: carving 1,000
+    subnets stays linear-ish instead of quadratic.
     """
-    step = 1 << (32 - size)
-    candidate, last = int(net.network_address), int(net.broadcast_address)
-    for low, high in sorted((int(t.network_address), int(t.broadcast_address)) for t in taken):
-        if candidate + step - 1 > last or low > candidate + step - 1:
-            break  # past the end, or this block (and every later one) starts after the candidate
-        if high >= candidate:
-            candidate = (high // step + 1) * step  # the first aligned block after the one in the way
-    return ipaddress.IPv4Network((candidate, size)) if candidate + step - 1 <= last else None
+
+    def __init__(self, blocks: Iterable[ipaddress.IPv4Network] = ()) -> None:
+        self.lows: list[int] = []
+        self.highs: list[int] = []
+        for block in blocks:
+            self.add(block)
+
+    def add(self, block: ipaddress.IPv4Network) -> None:
+        low, high = int(block.network_address), int(block.broadcast_address)
+        first = bisect.bisect_left(self.highs, low - 1)  # first range that ends at or after low - 1
+        end = bisect.bisect_right(self.lows, high + 1)  # ranges [first, end) touch or overlap the block
+        if first < end:
+            low, high = min(low, self.lows[first]), max(high, self.highs[end - 1])
+        self.lows[first:end] = [low]
+        self.highs[first:end] = [high]
+
+    def overlaps(self, block: ipaddress.IPv4Network) -> bool:
+        low, high = int(block.network_address), int(block.broadcast_address)
+        index = bisect.bisect_left(self.highs, low)
+        return index < len(self.lows) and self.lows[index] <= high
+
+    def first_free(self, net: ipaddress.IPv4Network, size: int) -> ipaddress.IPv4Network | None:
+        """The lowest aligned /``size`` block of ``net`` that overlaps nothing taken."""
+        step = 1 << (32 - size)
+        candidate, last = int(net.network_address), int(net.broadcast_address)
+        while candidate + step - 1 <= last:
+            index = bisect.bisect_left(self.highs, candidate)  # the first range not wholly below it
+            if index == len(self.lows) or self.lows[index] > candidate + step - 1:
+                return ipaddress.IPv4Network((candidate, size))
+            candidate = (self.highs[index] // step + 1) * step  # the first aligned block after it
+        return None
 
 
 def _usable_pin(
-    prefix: str | None, size: int, networks: Sequence[ipaddress.IPv4Network], taken: Sequence[ipaddress.IPv4Network]
+    prefix: str | None, size: int, networks: Sequence[ipaddress.IPv4Network], taken: Taken
 ) -> ipaddress.IPv4Network | None:
     """The live prefix as a pin, or None when it no longer fits the plan (size changed, outside
     the address space, overlapping an explicit prefix): then the subnet is placed again."""
@@ -128,30 +152,57 @@ def _usable_pin(
         return None
     if net.prefixlen != size or not any(net.subnet_of(n) for n in networks if n.version == net.version):
         return None
-    if any(net.overlaps(t) for t in taken):
+    if taken.overlaps(net):
         return None
     return net
+
+
+def overlapping_earlier(blocks: Sequence[ipaddress.IPv4Network]) -> list[list[int]]:
+    """For each block, the positions of the blocks before it in ``blocks`` that overlap it.
+
+    Sort-based, O(n log n + overlaps) instead of comparing every pair: two CIDR blocks overlap
+    only when one contains the other, so in address order (larger first on a tie) the blocks
+    that contain the current one form a stack of nested blocks; a block leaves the stack when
+    the sweep passes its end. Whoever checks 1,000 subnets pays for the overlaps there are.
+    """
+    order = sorted(range(len(blocks)), key=lambda i: (int(blocks[i].network_address), blocks[i].prefixlen, i))
+    stack: list[int] = []  # positions of nested blocks containing the current one, outermost first
+    found: list[list[int]] = [[] for _ in blocks]
+    for i in order:
+        start = int(blocks[i].network_address)
+        while stack and int(blocks[stack[-1]].broadcast_address) < start:
+            stack.pop()
+        for j in stack:  # each one contains block i: a pair, reported on the later one
+            found[max(i, j)].append(min(i, j))
+        stack.append(i)
+    for positions in found:
+        positions.sort()
+    return found
 
 
 def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: dict[str, str]) -> list[Finding]:
     """Containment, overlap, duplicates and Azure's minimum sizes for special subnets."""
     networks = [ipaddress.IPv4Network(c) for c in space]
     findings: list[Finding] = []
-    seen: dict[str, int] = {}
-    placed: list[tuple[int, ipaddress.IPv4Network]] = []
+    first: dict[str, int] = {}
+    placed: list[tuple[int, ipaddress.IPv4Network]] = []  # (index in specs, prefix), declaration order
+    for index, spec in enumerate(specs):
+        if first.setdefault(spec.name.lower(), index) == index and spec.name in prefixes:
+            placed.append((index, ipaddress.IPv4Network(prefixes[spec.name])))
+    earlier = overlapping_earlier([net for _, net in placed])
+    overlaps_of = {placed[k][0]: [placed[j] for j in earlier[k]] for k in range(len(placed))}
     for index, spec in enumerate(specs):
         lowered = spec.name.lower()
-        if lowered in seen:
+        if first[lowered] != index:
             findings.append(
                 Finding(
                     ("subnets", index, "name"),
-                    f"subnet {spec.name!r} is declared twice (first at subnets[{seen[lowered]}])",
+                    f"subnet {spec.name!r} is declared twice (first at subnets[{first[lowered]}])",
                     "subnet names are unique per VNet, ignoring case",
                     "duplicate",
                 )
             )
             continue
-        seen[lowered] = index
         if spec.name not in prefixes:
             continue
         net = ipaddress.IPv4Network(prefixes[spec.name])
@@ -165,17 +216,15 @@ def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: d
                     "subnet-outside-vnet",
                 )
             )
-        for other_index, other in placed:
-            if net.overlaps(other):
-                findings.append(
-                    Finding(
-                        ("subnets", index, field),
-                        f"subnet {spec.name!r} ({net}) overlaps subnet {specs[other_index].name!r} ({other})",
-                        "subnets of one VNet must not overlap",
-                        "subnet-overlap",
-                    )
+        for other_index, other in overlaps_of[index]:
+            findings.append(
+                Finding(
+                    ("subnets", index, field),
+                    f"subnet {spec.name!r} ({net}) overlaps subnet {specs[other_index].name!r} ({other})",
+                    "subnets of one VNet must not overlap",
+                    "subnet-overlap",
                 )
-        placed.append((index, net))
+            )
         minimum = SPECIAL_SUBNET_MIN_SIZE.get(lowered)
         if minimum is not None and net.prefixlen > minimum:
             findings.append(
@@ -202,14 +251,9 @@ def check_subnets(space: Sequence[str], specs: Sequence[SubnetSpec], prefixes: d
 def check_space(space: Sequence[str]) -> list[Finding]:
     """Blocks of one address space must not overlap each other."""
     networks = [ipaddress.IPv4Network(c) for c in space]
-    findings = []
-    for i, a in enumerate(networks):
-        for b in networks[:i]:
-            if a.overlaps(b):
-                findings.append(
-                    Finding(("address_space", i), f"{a} overlaps {b} in the same address space", code="space-overlap")
-                )
-    return findings
+    earlier = overlapping_earlier(networks)
+    return [Finding(("address_space", i), f"{a} overlaps {networks[j]} in the same address space", code="space-overlap")
+            for i, a in enumerate(networks) for j in earlier[i]]
 
 
 def check_vnet_overlaps(vnets: Sequence[tuple[str, Path, Sequence[str]]]) -> list[Finding]:
@@ -218,20 +262,22 @@ def check_vnet_overlaps(vnets: Sequence[tuple[str, Path, Sequence[str]]]) -> lis
     ``vnets`` holds (label, path of the address_space key, CIDRs); a finding points at the
     later VNet's overlapping block.
     """
+    blocks: list[tuple[int, str, Path, int, ipaddress.IPv4Network]] = [
+        (vnet, label, path, index, ipaddress.IPv4Network(c))
+        for vnet, (label, path, space) in enumerate(vnets) for index, c in enumerate(space)]
+    earlier = overlapping_earlier([b[4] for b in blocks])
     findings: list[Finding] = []
-    seen: list[tuple[str, ipaddress.IPv4Network]] = []
-    for label, path, space in vnets:
-        mine = [ipaddress.IPv4Network(c) for c in space]
-        for index, net in enumerate(mine):
-            for other_label, other in seen:
-                if net.overlaps(other):
-                    findings.append(
-                        Finding(
-                            (*path, index),
-                            f"address space {net} of {label!r} overlaps {other} of {other_label!r}",
-                            "peered VNets need disjoint address spaces; pick another block",
-                            "vnet-overlap",
-                        )
-                    )
-        seen.extend((label, n) for n in mine)
+    for k, (vnet, label, path, index, net) in enumerate(blocks):
+        for j in earlier[k]:
+            other_vnet, other_label, _, _, other = blocks[j]
+            if other_vnet == vnet:
+                continue  # blocks of one address space: check_space reports those
+            findings.append(
+                Finding(
+                    (*path, index),
+                    f"address space {net} of {label!r} overlaps {other} of {other_label!r}",
+                    "peered VNets need disjoint address spaces; pick another block",
+                    "vnet-overlap",
+                )
+            )
     return findings

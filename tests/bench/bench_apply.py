@@ -61,7 +61,7 @@ def critical_path(graph: Graph, latency: dict[str, dict[str, float]], scale: flo
     return max(finish.values(), default=0.0)
 
 
-def run(plan_path: Path, scale: float, parallelism: int) -> dict[str, Any]:
+def run(plan_path: Path, scale: float, parallelism: int | None) -> dict[str, Any]:
     plan = load_plan(plan_path)
     with Emulator(time_scale=scale, throttle="scaled") as emu:
         graph = compile_plan(plan, emu.subscription_id)

@@ -106,6 +106,11 @@ CASES: dict[str, Case] = {
     "tab-indent": _case(HEAD + "hub:\n\taddress_space: 10.0.0.0/16\n", "YAML syntax error", (4, 1)),
     "long-key": _case(HUB + "k" * 300_000 + ": 1\n", "YAML syntax error"),
     "long-unknown-key": _case(HUB + "q" * 1000 + ": 1\n", "unknown key 'qqqq", (5, 1)),
+    "long-location": _case("name: hostile-zone\nlocation: " + "a" * 400_000 + "\nhub: {address_space: 10.0.0.0/16}\n",
+                           "invalid value at 'location'", (2, 11)),
+    "long-raw-location": _case(HUB + "resources:\n  - {type: Microsoft.Storage/storageAccounts, name: st1, "
+                               "api_version: 2023-05-01, location: " + "b" * 100_000 + "}\n",
+                               "invalid value at 'resources[0].location'", (6, 93)),
 }
 
 #: Where the file is not a file at all: (path under tmp_path, whether to create it as a directory, says)
