@@ -349,6 +349,25 @@ class Governance:
         else:
             results = decision.results
         self._record(res.id, full_type, results)
+        self.recheck_parent(resource_id)
+
+    def recheck_parent(self, resource_id: str) -> None:
+        """An extension resource written or removed (a diagnostic setting) changes what an
+        ``auditIfNotExists`` on the resource it extends finds: evaluate that resource again, as
+        Azure's next evaluation of it does (minutes later; at once here). Only resources with such
+        a result are evaluated again."""
+        parent_id, sep, _ = resource_id.rpartition("/providers/")
+        if not sep or "/providers/" not in parent_id:
+            return
+        record = self.records.get(id_key(parent_id))
+        if record is None or not any(r.effect.lower() == "auditifnotexists" for r in record.results):
+            return
+        parent = self.backend.store.get(id_key(parent_id))
+        if parent is None:
+            return
+        versions = [v for v in _api_versions(parent.type) if not v.endswith("-preview")]
+        final = self.evaluate(self.backend.render(parent), "PUT", versions[-1] if versions else "", lookup=True)
+        self._record(parent.id, parent.type, final.results if final is not None else [])
 
     def before_delete(self, res: Resource, api_version: str) -> None:
         """``denyAction`` on DELETE."""
@@ -368,6 +387,7 @@ class Governance:
 
     def forget(self, key: str) -> None:
         self.records.pop(key, None)
+        self.recheck_parent(key)
 
     def forget_assignment(self, assignment_id: str) -> None:
         key = id_key(assignment_id)
@@ -439,6 +459,12 @@ class Governance:
             })  # fmt: skip
         return {"summary": summarize(results), "resources": resources, "denials": list(self.denials),
                 "unevaluated": skipped}
+
+
+def _api_versions(full_type: str) -> tuple[str, ...]:
+    from lzengine.emulator import registry  # the registry imports this module: import at use
+
+    return registry.lookup(full_type).api_versions
 
 
 def _result_json(r: PolicyResult) -> dict[str, Any]:
