@@ -287,8 +287,10 @@ class LandingZone:
             self._confirm(list(changeset.changes.values()), deletions, allow_destructive, confirm,
                           "destroy deletes resources")
             report = engine.destroy(self.graph, changeset)
+        # what was deleted but could not be purged (Key Vault purge protection), and until when
+        notes = [f"{o.address}: {o.hint}" for o in report.outcomes if o.status is Status.OK and o.hint]
         return ApplyResult(report.outcomes, self.target.label, self.clock() - started,
-                           lock=lock.as_dict() if lock else None)
+                           lock=lock.as_dict() if lock else None, notes=notes)
 
     # -- internals ------------------------------------------------------------------------------
     @contextlib.contextmanager

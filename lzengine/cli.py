@@ -243,7 +243,8 @@ def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_lock_timeout_option("Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--purge", is_flag=True,
-              help="Also purge soft-deleted Cognitive Services accounts, which otherwise keep their name for 48 h.")
+              help="Also purge soft-deleted Cognitive Services accounts (kept 48 h) and Key Vaults (kept for their "
+                   "retention); a vault under purge protection is reported with the date Azure purges it.")
 def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
     """Delete every resource of the plan that exists, dependents first."""
     from lzengine.report import render_report_text
@@ -254,6 +255,9 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
         session.reporter.close()
         click.echo(json.dumps(result.as_dict(), indent=2) if session.as_json
                    else render_report_text(result, "Destroy"))
+        if not session.as_json:
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
     sys.exit(result.exit_code)
 
 

@@ -84,7 +84,7 @@ def decide(
     ``ignore_paths`` adds per-resource paths (the plan's ignore_changes) to the kind's own."""
     if observed is None:
         return Change(Action.CREATE, address, arm_id, kind.arm_type, reason="does not exist", owner=owner)
-    items = tuple(compare(desired, observed, kind, ignore=(*kind.ignore_paths, *ignore_paths)))
+    items = tuple(compare(desired, observed, kind, ignore=(*kind.ignore_paths, *kind.create_only, *ignore_paths)))
     if kind.repair is not None:
         live = get_path(observed, kind.repair.path)
         if live is not None and str(live).lower() != kind.repair.healthy.lower():
@@ -190,11 +190,13 @@ def repairs(change: Change, kind: ResourceKind) -> dict[str, str]:
     return dict(kind.repair.write_options)
 
 
-def writable(body: Mapping[str, Any], kind: ResourceKind) -> dict[str, Any]:
-    """``body`` without the paths the kind's repair only expects (they are compared, never sent).
-    Copies along each removed path; ``body`` itself is left as it is."""
+def writable(body: Mapping[str, Any], kind: ResourceKind, creating: bool = False) -> dict[str, Any]:
+    """``body`` without the paths the kind's repair only expects (they are compared, never sent),
+    and, unless ``creating``, without the kind's create-only request flags. Copies along each
+    removed path; ``body`` itself is left as it is."""
     out = dict(body)
-    for path in kind.repair.expects if kind.repair is not None else ():
+    expects = kind.repair.expects if kind.repair is not None else ()
+    for path in (*expects, *(() if creating else kind.create_only)):
         *heads, last = path.split(".")
         parent: dict[str, Any] = out
         for part in heads:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from lzengine import address_guard, ids, model_preflight, preflight, prune, refs
+from lzengine import address_guard, ids, model_preflight, name_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
@@ -163,6 +163,13 @@ class Engine:
             )
             for address, failure in refused.items():
                 changes[address] = replace(changes[address], failure=failure, stops_run=True)
+            if not refused and any(c.action is Action.CREATE for c in changes.values()):
+                # global names (Key Vault, Storage): a taken one fails that resource, like a denial;
+                # not asked when the run is refused anyway (the check is a POST)
+                taken = self._with_retries(
+                    lambda: name_preflight.refusals(changes, desired, self.adapter, self.adapter.subscription_id))
+                for address, failure in taken.items():
+                    changes[address] = replace(changes[address], failure=failure)
         return ChangeSet(changes=changes, observed=observed, desired=desired, notes=list(notes))
 
     def plan_destroy(self, graph: Graph) -> ChangeSet:

@@ -193,7 +193,10 @@ class Executor:
                 self._with_retries(node, attempts, lambda: self._delete(node))
                 if self.purge and node.kind.purge is not None:
                     location = str((observed or node.body).get("location", ""))
-                    self._with_retries(node, attempts, lambda: self.adapter.purge(node.kind, node.arm_id, location))
+                    refused = self._purge(node, attempts, location)
+                    if refused:
+                        return Outcome.of(change, Status.OK, attempts.count, self.clock() - started,
+                                          hint=refused), None
                 return Outcome.of(change, Status.OK, attempts.count, self.clock() - started), None
             desired = refs.resolve(node.body, outputs)
             missing = refs.unresolved(node.body, outputs)
@@ -213,7 +216,9 @@ class Executor:
             options = repairs(current, node.kind)
             if refs.has_generated(desired):  # a secret made up for a create only (refs.GeneratedSecret)
                 desired = refs.fill_generated(desired, current.action in (Action.CREATE, Action.REPLACE))
-            body = self._with_retries(node, attempts, lambda: self._write(node, desired, progress, options))
+            creating = current.action in (Action.CREATE, Action.REPLACE)
+            body = self._with_retries(node, attempts,
+                                      lambda: self._write(node, desired, progress, options, creating))
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
         except ProviderError as error:
             secrets = [refs.resolve(r, outputs) for r in refs.find(node.body) if r.secret]
@@ -229,9 +234,28 @@ class Executor:
             )
 
     def _write(
-        self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str]
+        self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str],
+        creating: bool = False,
     ) -> dict[str, Any]:
-        return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind), progress, options or None)
+        return self.adapter.write(node.kind, node.arm_id, writable(desired, node.kind, creating), progress,
+                                  options or None)
+
+    def _purge(self, node: Node, attempts: Attempts, location: str) -> str:
+        """Purge a soft-deleted resource; "" when done, else what Azure refused and when it will
+        purge the resource itself (a refusal the kind declares, such as purge protection)."""
+        try:
+            self._with_retries(node, attempts, lambda: self.adapter.purge(node.kind, node.arm_id, location))
+            return ""
+        except ProviderError as error:
+            if error.code.lower() not in {c.lower() for c in node.kind.purge_refused}:
+                raise
+            when = ""
+            reader = getattr(self.adapter, "read_deleted", None)
+            if node.kind.read_deleted is not None and reader is not None:
+                deleted = self._with_retries(node, Attempts(), lambda: reader(node.kind, node.arm_id, location))
+                when = str(refs.get_path(deleted, node.kind.read_deleted[3]) or "") if deleted else ""
+            return (f"not purged: Azure refuses ({error.code}: {error.message}); it stays soft-deleted, its name held, "
+                    f"until Azure purges it {'on ' + when if when else 'at the end of its retention period'}")
 
     def _upstream_in(self, node: Node, addresses: set[str]) -> bool:
         with self._locks_guard:

@@ -88,6 +88,11 @@ CLASSIFICATION: dict[str, Classification] = {
         "PreconditionFailed": F,
         "MissingSubscriptionRegistration": F,
         "UnresolvedReference": F,
+        "ConflictError": F,
+        "VaultAlreadyExists": F,
+        "SoftDeletedVaultDoesNotExist": F,
+        "StorageAccountAlreadyTaken": F,
+        "AccountNameInvalid": F,
     }.items()
 }
 
@@ -107,6 +112,18 @@ HINTS: dict[str, str] = {
     "customdomaininuse": (
         "the custom subdomain is held by another (possibly soft-deleted) account; purge it or pick another name"
     ),
+    "conflicterror": (
+        "a soft-deleted Key Vault may hold this name: recover it with 'restore: true' under the key_vault, or "
+        "purge it with 'lzengine destroy FILE --purge' (not possible under purge protection before its purge date)"
+    ),
+    "softdeletedvaultdoesnotexist": "no soft-deleted vault of this name is left to recover: remove 'restore: true'",
+    "vaultalreadyexists": (
+        "Key Vault names are global: another vault holds this one, or a soft-deleted vault does (yours after a "
+        "destroy: 'restore: true' under the key_vault recovers it, 'lzengine destroy FILE --purge' frees it); "
+        "else give the key_vault another 'name'"
+    ),
+    "accountnameinvalid": "storage account names are 3-24 lower-case letters and digits: fix the storage 'name'",
+    "storageaccountalreadytaken": "storage account names are global and this one is taken: give storage a 'name'",
     "missingsubscriptionregistration": "register the resource provider on the subscription (az provider register)",
     "subscriptionnotfound": "check --subscription / AZURE_SUBSCRIPTION_ID",
     "authenticationfailed": "sign in (az login) or configure a managed/workload identity; see DefaultAzureCredential",

@@ -53,7 +53,24 @@ FIREWALL = "microsoft.network/azurefirewalls"
 APP_GATEWAY = "microsoft.network/applicationgateways"
 DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
-PUBLIC_ACCESS_TYPES = ("microsoft.cognitiveservices/accounts", "microsoft.search/searchservices", "microsoft.web/sites")
+PUBLIC_ACCESS_TYPES = ("microsoft.cognitiveservices/accounts", "microsoft.search/searchservices", "microsoft.web/sites",
+                       "microsoft.keyvault/vaults", "microsoft.storage/storageaccounts")
+#: guardrails beyond public network access, per type: (dotted path, the value that holds, what a
+#: failure says). Storage reports allowSharedKeyAccess null when never set, which means allowed.
+GUARDRAILS: dict[str, tuple[tuple[str, Any, str], ...]] = {
+    "microsoft.keyvault/vaults": (
+        ("properties.enableRbacAuthorization", True, "RBAC authorization is off (access policies grant access)"),
+        ("properties.networkAcls.defaultAction", "Deny", "the vault firewall does not deny by default"),
+        ("properties.enablePurgeProtection", True, "purge protection is off"),
+    ),
+    "microsoft.storage/storageaccounts": (
+        ("properties.allowSharedKeyAccess", False, "shared key access is allowed (account keys work)"),
+        ("properties.allowBlobPublicAccess", False, "anonymous blob access is allowed"),
+        ("properties.minimumTlsVersion", "TLS1_2", "minimum TLS version is below 1.2"),
+    ),
+}
+#: private DNS zones whose public names do not follow "privatelink." + the service's suffix
+ZONE_PUBLIC_SUFFIX = {"privatelink.vaultcore.azure.net": "vault.azure.net"}
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,7 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
         zone_ids = [str(get_path(c, "properties.privateDnsZoneId")) for c in configs or planned]
         for zone_id in zone_ids:
             zone = zone_id.rstrip("/").rsplit("/", 1)[-1]
-            suffix = zone.lower().removeprefix("privatelink.")
+            suffix = ZONE_PUBLIC_SUFFIX.get(zone.lower(), zone.lower().removeprefix("privatelink."))
             names = [f[: -len(suffix) - 1] for f in fqdns if f.lower().endswith("." + suffix)]
             if not names:
                 problems.append(f"no DNS name of the endpoint falls in zone {zone}")
@@ -221,6 +238,12 @@ def _public_access(graph: Graph, by_type: dict[str, list[str]], live: Any) -> li
             if access.lower() != "disabled":
                 problems.append(f"publicNetworkAccess is {access}")
             detail = "public network access disabled"
+            for path, holds, problem in GUARDRAILS.get(arm_type, ()):
+                if get_path(node.body, path) is None:
+                    continue  # the plan does not ask for it (e.g. purge protection turned off)
+                value = get_path(body, path)
+                if (str(value).lower() != str(holds).lower()) if isinstance(holds, str) else value is not holds:
+                    problems.append(f"{problem} ({path.rsplit('.', 1)[-1]}: {value})")
             if arm_type == "microsoft.web/sites":
                 host = str(get_path(body, "properties.defaultHostName") or f"{ids.parse_name(node.arm_id)}"
                            ".azurewebsites.net").lower()

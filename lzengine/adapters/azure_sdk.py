@@ -99,6 +99,8 @@ class _Shared:
     clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     transport: Any = None
+    #: the Entra tenant of the subscriptions (read once, for kinds with ``tenant_paths``)
+    tenant: str | None = None
 
 
 class AzureSdkAdapter:
@@ -205,6 +207,22 @@ class AzureSdkAdapter:
             error = to_provider_error(exc, arm_id, "purge")
             if error.status == 404:
                 return
+            raise error from None
+
+    def read_deleted(self, kind: ResourceKind, arm_id: str, location: str) -> dict[str, Any] | None:
+        """The soft-deleted copy of a resource (kinds that declare ``read_deleted``), None if none."""
+        if kind.read_deleted is None:
+            return None
+        operations, method_name, arg_names, _ = kind.read_deleted
+        names = ids.parse(arm_id).names()
+        args = [location if a == "location" else names[a.lower()] for a in arg_names]
+        method = getattr(getattr(self.client(kind.client, self._subscription_for(arm_id)), operations), method_name)
+        try:
+            return method(*args, cls=_raw_json, **self._version(kind))
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, arm_id, "read")
+            if error.status == 404:
+                return None
             raise error from None
 
     def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
@@ -460,6 +478,8 @@ class AzureSdkAdapter:
         retry after a failed poll resumes polling instead of sending the PUT again; an operation
         that ended Failed starts over with a new PUT."""
         progress = {} if progress is None else progress
+        if kind.tenant_paths:
+            body = self._with_tenant(kind, body)
         method = self._operation(kind, kind.put, arm_id)
         args = self._args(kind, arm_id)
         extra = {**self._version(kind), **(options or {})}
@@ -481,6 +501,29 @@ class AzureSdkAdapter:
         progress.pop("continuation_token", None)
         return result or {}
 
+    def _with_tenant(self, kind: ResourceKind, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` with the kind's tenant paths filled from the subscription (read once)."""
+        out = copy.deepcopy(body)
+        for path in kind.tenant_paths:
+            *heads, last = path.split(".")
+            parent = out
+            for part in heads:
+                parent = parent.setdefault(part, {})
+            if not parent.get(last):
+                parent[last] = self.tenant_id()
+        return out
+
+    def tenant_id(self) -> str:
+        """The Entra tenant of the subscription (``GET /subscriptions/{id}``), read once."""
+        with self._shared.lock:
+            cached = self._shared.tenant
+        if cached is None:
+            found = self.invoke("GET", f"/subscriptions/{self.subscription_id}", "2021-01-01") or {}
+            cached = str(found.get("tenantId") or "")
+            with self._shared.lock:
+                self._shared.tenant = cached
+        return cached
+
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         method = self._operation(kind, kind.delete, arm_id)
         try:
@@ -493,7 +536,8 @@ class AzureSdkAdapter:
                 return
             raise error from None
 
-    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+    def invoke(self, method: str, path: str, api_version: str, body: dict[str, Any] | None = None,
+               ) -> dict[str, Any] | None:
         """A read-only ARM call by path (a POST action such as PolicyInsights ``summarize``, or a
         GET of a listing with no typed client here); None on 404. Through the shared pipeline,
         so authentication, the transport and error mapping are the same as every other call."""
@@ -501,7 +545,8 @@ class AzureSdkAdapter:
         from azure.core.rest import HttpRequest
 
         client = self.client(RESOURCES_CLIENT, self._subscription_for(path))
-        request = HttpRequest(method, f"{path}?api-version={api_version}", json={} if method == "POST" else None)
+        request = HttpRequest(method, f"{path}?api-version={api_version}",
+                              json=(body or {}) if method == "POST" else None)
         try:
             response = client.send_request(request)
             if response.status_code == 404:

@@ -50,6 +50,9 @@ class Adapter(Protocol):
     def purge(self, kind: ResourceKind, arm_id: str, location: str) -> None:
         """Purge a soft-deleted resource (kinds that declare ``purge``); purging what is gone succeeds."""
 
+    def read_deleted(self, kind: ResourceKind, arm_id: str, location: str) -> dict[str, Any] | None:
+        """The soft-deleted copy of a resource (kinds that declare ``read_deleted``), None if none."""
+
     def list_resources(self, tag: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         """The subscription's resource groups and top-level resources as ARM list items (``id``,
         ``type``, ``tags``); with ``tag`` (name, value), only those carrying it."""
@@ -94,7 +97,8 @@ class Adapter(Protocol):
     def register_providers(self, namespaces: set[str]) -> None:
         """Make sure the subscription is registered for these resource providers."""
 
-    def invoke(self, method: str, path: str, api_version: str) -> dict[str, Any] | None:
+    def invoke(self, method: str, path: str, api_version: str, body: dict[str, Any] | None = None,
+               ) -> dict[str, Any] | None:
         """A read-only ARM call by path (GET of a listing, POST of an action such as PolicyInsights
         ``summarize``); the response JSON, or None on 404."""
 

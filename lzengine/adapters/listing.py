@@ -74,6 +74,9 @@ LISTS: dict[str, ListSpec] = {
     # every assignment in the subscription, at its own scope or below (resource groups ...)
     "microsoft.authorization/policyassignments": ListSpec("list"),
     "microsoft.authorization/roleassignments": ListSpec("list_for_subscription"),
+    # Key Vault and Storage: full bodies per subscription (``vaults.list`` would give generic resources)
+    "microsoft.keyvault/vaults": ListSpec("list_by_subscription"),
+    "microsoft.storage/storageaccounts": ListSpec("list"),
 }
 
 #: child type -> the listed parent type whose items carry it inline

@@ -15,7 +15,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import governance, hub, network, platform, raw, workload
+from lzengine.compile import data_services, governance, hub, network, platform, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
@@ -32,6 +32,8 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     platform.jump_box,
     network.spoke_networks,
     hub.private_dns,
+    data_services.key_vaults,
+    data_services.storage_accounts,
     workload.ai_accounts,
     workload.search_services,
     workload.monitoring,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile import data_services
 from lzengine.compile.context import Context
 from lzengine.compile.hub import public_ip
 from lzengine.kinds import KINDS_BY_NAME
@@ -198,21 +199,26 @@ def app_gateways(ctx: Context) -> None:
         pip_id = public_ip(ctx, f"{base}.app_gateway.pip", ctx.names.public_ip(f"{spoke.name}-agw"), group, gw.zones,
                            spoke.owner, f"{base}.resource_group")
         subnet_address, subnet_id = ctx.spoke_subnet(spoke, "app-gateway")
-        body = ctx.located(properties=_gateway_properties(ctx, spoke, subnet_id, pip_id, waf_id))
+        from_vault = data_services.gateway_certificate(ctx, spoke)  # a certificate from the plan's vault
+        secret_id = from_vault[0] if from_vault else gw.certificate_secret_id
+        body = ctx.located(properties=_gateway_properties(ctx, spoke, subnet_id, pip_id, waf_id, secret_id))
         if gw.zones:
             body["zones"] = list(gw.zones)
-        if gw.certificate_secret_id and gw.identity_id:
+        if from_vault:
+            body["identity"] = from_vault[1]
+        elif gw.certificate_secret_id and gw.identity_id:
             body["identity"] = {"type": "UserAssigned", "userAssignedIdentities": {gw.identity_id: {}}}
         ctx.add(f"{base}.app_gateway", KINDS_BY_NAME["application_gateway"], app_gateway_id(ctx, spoke), body,
                 {subnet_address, f"{base}.app_gateway.pip", f"{base}.app_gateway.waf_policy",
-                 f"{base}.app_service.app"}, spoke.owner)
+                 f"{base}.app_service.app", *(from_vault[2] if from_vault else ())}, spoke.owner)
 
 
-def _gateway_properties(ctx: Context, spoke: Spoke, subnet_id: str, pip_id: str, waf_id: str) -> dict[str, Any]:
+def _gateway_properties(ctx: Context, spoke: Spoke, subnet_id: str, pip_id: str, waf_id: str,
+                        secret_id: str | None) -> dict[str, Any]:
     gw = spoke.app_gateway
     assert gw is not None
     gid = app_gateway_id(ctx, spoke)
-    https = bool(gw.certificate_secret_id)
+    https = bool(secret_id)
     listener: dict[str, Any] = {
         "frontendIPConfiguration": {"id": f"{gid}/frontendIPConfigurations/public"},
         "frontendPort": {"id": f"{gid}/frontendPorts/{'https' if https else 'http'}"},
@@ -243,7 +249,7 @@ def _gateway_properties(ctx: Context, spoke: Spoke, subnet_id: str, pip_id: str,
     }
     if https:
         listener["sslCertificate"] = {"id": f"{gid}/sslCertificates/tls"}
-        props["sslCertificates"] = [{"name": "tls", "properties": {"keyVaultSecretId": gw.certificate_secret_id}}]
+        props["sslCertificates"] = [{"name": "tls", "properties": {"keyVaultSecretId": secret_id}}]
     return props
 
 

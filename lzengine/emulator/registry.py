@@ -32,6 +32,7 @@ from lzengine.emulator import (
     rp_authorization,
     rp_cognitive,
     rp_compute,
+    rp_keyvault,
     rp_management,
     rp_monitor,
     rp_network,
@@ -41,6 +42,7 @@ from lzengine.emulator import (
     rp_privatedns,
     rp_resources,
     rp_search,
+    rp_storage,
     rp_web,
 )
 from lzengine.emulator.handlers import Table
@@ -48,7 +50,6 @@ from lzengine.emulator.rp_resources import RESOURCES_VERSIONS
 from lzengine.emulator.typespec import (
     API_VERSION_RE,
     GENERIC_VERSIONS,
-    SERVICE_REGIONS,
     DeleteMode,
     InlineChildren,
     PutMode,
@@ -78,16 +79,12 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_authorization,
     governance,
     rp_management,
+    rp_keyvault,
+    rp_storage,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)
-_UNMODELLED: list[TypeSpec] = [
-    sync("Microsoft.KeyVault/vaults", ("2019-09-01", "2022-07-01", "2023-07-01", "2024-11-01"),
-         locations=SERVICE_REGIONS),
-    sync("Microsoft.Storage/storageAccounts",
-         ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"),
-         locations=SERVICE_REGIONS),
-]  # fmt: skip
+_UNMODELLED: list[TypeSpec] = []
 
 _SPECS: list[TypeSpec] = [spec for module in PROVIDERS for spec in module.SPECS] + _UNMODELLED
 _BY_TYPE: dict[str, TypeSpec] = {}

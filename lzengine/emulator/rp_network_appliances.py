@@ -23,7 +23,7 @@ import base64
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors, locations
+from lzengine.emulator import errors, locations, vault_access
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
@@ -197,6 +197,8 @@ def _validate_app_gateway(ctx: ProviderContext, rp: ResourcePath, body: dict[str
     for cert in p.get("sslCertificates") or []:
         if isinstance(cert, dict):
             _check_ssl_certificate(rp, cert, known)
+            if props(cert).get("keyVaultSecretId"):
+                vault_access.check_gateway_secret(ctx, rp.id, body, str(props(cert)["keyVaultSecretId"]))
 
 
 #: predefined policies whose minimum protocol is TLS 1.0 or 1.1 (application-gateway ssl-policy overview)

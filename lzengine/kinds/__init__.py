@@ -9,6 +9,7 @@ from lzengine.kinds import (
     authorization,
     cognitiveservices,
     compute,
+    keyvault,
     monitoring,
     network,
     network_components,
@@ -16,6 +17,7 @@ from lzengine.kinds import (
     privatedns,
     resources,
     search,
+    storage,
     web,
 )
 from lzengine.kinds.base import PARENT, ResourceKind
@@ -33,6 +35,8 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *monitoring.KINDS,
     *authorization.KINDS,
     *policy.KINDS,
+    *keyvault.KINDS,
+    *storage.KINDS,
 )
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}

@@ -85,9 +85,22 @@ class ResourceKind:
     #: arguments ("location" is the resource's region; other entries name id segments), e.g.
     #: ``deleted_accounts.begin_purge(location, resource_group, account)``
     purge: tuple[str, str, tuple[str, ...]] | None = None
+    #: ARM codes with which Azure refuses a purge for now (Key Vault under purge protection): the
+    #: deletion is reported with when Azure purges it itself, not as a failure
+    purge_refused: tuple[str, ...] = ()
+    #: how to read the soft-deleted copy, like ``purge``, and the dotted path of its scheduled
+    #: purge date in that body: ("vaults", "get_deleted", ("vaults", "location"), "properties.scheduledPurgeDate")
+    read_deleted: tuple[str, str, tuple[str, ...], str] | None = None
     #: a live state to restore with a special write (see Repair); the executor re-reads such a
     #: resource when something it depends on was written in the same run
     repair: Repair | None = None
+    #: dotted body paths sent only when the resource is created (a request flag such as Key
+    #: Vault's ``properties.createMode: recover``, which Azure refuses on a vault that exists);
+    #: never compared, and left out of every other write
+    create_only: tuple[str, ...] = ()
+    #: dotted body paths the adapter fills with the subscription's Entra tenant id when the body
+    #: leaves them out (Key Vault's ``properties.tenantId``): the plan need not know the tenant
+    tenant_paths: tuple[str, ...] = ()
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

@@ -29,9 +29,19 @@ def needed_zones(plan: Plan) -> list[str]:
     zones: list[str] = []
     for s in plan.spokes:
         for component, (_, names) in catalog.PRIVATE_ENDPOINT_ZONES.items():
-            if getattr(s, component) is not None:
+            if has_endpoint(s, component):
                 zones.extend(z for z in names if z not in zones)
+    if getattr(plan.hub, "key_vault", None) is not None:
+        zones.extend(z for z in catalog.PRIVATE_ENDPOINT_ZONES["key_vault"][1] if z not in zones)
     return zones
+
+
+def has_endpoint(owner: object, component: str) -> bool:
+    """Whether ``owner`` (a spoke or the hub) has ``component``'s private endpoint; a dotted
+    component is one service of a component (``storage.blob``)."""
+    attr, _, service = component.partition(".")
+    value = getattr(owner, attr, None)
+    return value is not None and (not service or service in getattr(value, "services", ()))
 
 
 def hub_zones(plan: Plan) -> list[str]:
@@ -102,6 +112,8 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
     if hub.jump_box is not None:
         out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
+    if getattr(hub, "key_vault", None) is not None:
+        out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
     for zone in hub_zones(plan):
         out.append(f"{HUB}.dns_zone.{zone}")
     for index, s in enumerate(plan.spokes):
@@ -120,5 +132,9 @@ def referenceable(plan: Plan) -> list[str]:
             out += [f"{base}.app_gateway", f"{base}.app_gateway.pip", f"{base}.app_gateway.waf_policy"]
         if s.monitoring is not None and s.monitoring.app_insights:
             out.append(f"{base}.monitoring.app_insights")
+        if s.key_vault is not None:
+            out += [f"{base}.key_vault", f"{base}.key_vault.pep"]
+        if s.storage is not None:
+            out += [f"{base}.storage", *[f"{base}.storage.{svc}.pep" for svc in s.storage.services]]
     out += [raw(r.name) for r in plan.resources]
     return out

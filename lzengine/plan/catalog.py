@@ -94,6 +94,12 @@ BUILTIN_ROLES: dict[str, str] = {
     "Cognitive Services OpenAI Contributor": "a001fd3d-188f-4b5d-821b-7da978bf7442",
     "Search Index Data Reader": "1407120a-92aa-4202-b7e9-c0e197c71c8f",
     "Search Index Data Contributor": "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+    "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "Key Vault Certificates Officer": "a4417e6f-fecd-4de8-b567-7b0420556985",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
 }
 
 #: Private DNS zones (and private endpoint group id) for each private-endpoint target.
@@ -108,6 +114,10 @@ PRIVATE_ENDPOINT_ZONES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "search": ("searchService", ("privatelink.search.windows.net",)),
     "app_service": ("sites", ("privatelink.azurewebsites.net",)),
+    # Key Vault and Storage: "storage.blob" is the storage component's blob service
+    "key_vault": ("vault", ("privatelink.vaultcore.azure.net",)),
+    "storage.blob": ("blob", ("privatelink.blob.core.windows.net",)),
+    "storage.file": ("file", ("privatelink.file.core.windows.net",)),
 }
 
 POLICY_DEFINITION_PREFIX = "/providers/Microsoft.Authorization/policyDefinitions/"

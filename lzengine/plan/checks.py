@@ -422,4 +422,47 @@ def _raw_cycles(plan: Plan) -> Iterator[Finding]:
                       "remove one of these depends_on (or $ref) entries", "cycle")
 
 
-CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _policies, _names, _raw)
+# -- Key Vault and Storage ----------------------------------------------------------------------
+def _data_services(plan: Plan) -> Iterator[Finding]:
+    """Vault and storage names (rules here; global availability is Azure's), and a gateway
+    certificate's vault."""
+    names = Names(plan)
+    seen: dict[tuple[str, str], Path] = {}
+    owners: list[tuple[Any, str, Path]] = [(plan.hub, "hub", ("hub",))]
+    owners += [(s, s.name, ("spokes", i)) for i, s in enumerate(plan.spokes)]
+    for owner, label, base in owners:
+        found: list[tuple[str, str, Path]] = []
+        vault = getattr(owner, "key_vault", None)
+        if vault is not None:
+            found.append(("key_vault", names.key_vault(label), (*base, "key_vault", "name") if vault.name else base))
+        storage = getattr(owner, "storage", None)
+        if storage is not None:
+            found.append(("storage_account", names.storage_account(label),
+                          (*base, "storage", "name") if storage.name else base))
+        for rule, name, path in found:
+            problem = NAME_RULES[rule].problem(name)
+            if problem:
+                yield Finding(path, f"{rule.replace('_', ' ')} name {name!r} {problem}",
+                              "give it a 'name' that follows the rule", "invalid-name")
+            key = (rule, name.lower())
+            if key in seen:
+                yield Finding(path, f"{rule.replace('_', ' ')} name {name!r} is used twice (names are global)",
+                              "give one of them another 'name'", "duplicate")
+            seen[key] = path
+    for i, s in enumerate(plan.spokes):
+        gw = s.app_gateway
+        if gw is None or gw.certificate is None:
+            continue
+        at: Path = ("spokes", i, "app_gateway", "certificate")
+        if gw.certificate_secret_id:
+            yield Finding(at, "give either 'certificate' or 'certificate_secret_id', not both", code="invalid-value")
+        if gw.certificate.vault == "spoke" and s.key_vault is None:
+            yield Finding((*at, "vault"),
+                          f"the certificate's vault is the spoke's, but spoke {s.name!r} has no key_vault",
+                          "add 'key_vault: {}' to the spoke, or use vault: hub", "missing-component")
+        if gw.certificate.vault == "hub" and plan.hub.key_vault is None:
+            yield Finding((*at, "vault"), "the certificate's vault is the hub's, but the hub has no key_vault",
+                          "add 'key_vault: {}' to the hub, or use vault: spoke", "missing-component")
+
+
+CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _policies, _names, _raw, _data_services)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
+from lzengine.plan.spoke import KeyVault
 
 RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
 Zone = Literal["1", "2", "3"]
@@ -314,6 +315,8 @@ class Hub(Strict):
         default_factory=list,
         description="Route tables. With a firewall, 'egress' (0.0.0.0/0 to the firewall) exists by default.",
     )
+    key_vault: KeyVault | None = Field(
+        default=None, description="The platform's vault (e.g. for gateway certificates); `key_vault: {}`.")
     policy_assignments: list[PolicyAssignment] | None = Field(
         default=None,
         description="Policy assignments. Default: the AI landing zone set on every spoke resource group; "

@@ -54,6 +54,10 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
         if name.lower() not in names:
             size = network.SPECIAL_SUBNET_MIN_SIZE[name.lower()]
             out.append(PlannedSubnet(SubnetSpec(name=name, size=size), path, implicit=True))
+    if hub.key_vault is not None and not any(s.purpose == "private-endpoints" for s in hub.subnets):
+        name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's private endpoint
+        spec = SubnetSpec(name=name, size=size, purpose="private-endpoints")  # type: ignore[arg-type]
+        out.append(PlannedSubnet(spec, ("hub", "key_vault"), implicit=True))
     if hub.jump_box is not None and JUMP_BOX_SUBNET not in names:
         # a /29 (the smallest Azure subnet: 3 usable addresses), egress through the firewall
         spec = SubnetSpec(name=JUMP_BOX_SUBNET, size=29, route_table="egress" if hub.firewall else None)
@@ -64,7 +68,7 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
 def spoke_needs(spoke: Spoke) -> dict[str, str]:
     """Subnet purposes the spoke's components need, each with the component key asking."""
     needs: dict[str, str] = {}
-    for component in ("ai", "search", "app_service"):
+    for component in ("ai", "search", "app_service", "key_vault", "storage"):
         if getattr(spoke, component) is not None:
             needs.setdefault("private-endpoints", component)
     if spoke.app_service is not None:

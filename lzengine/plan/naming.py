@@ -69,6 +69,11 @@ NAME_RULES: dict[str, NameRule] = {
     "policy_assignment": NameRule(1, 64, r"[^<>*%&:\\?.+/ ]([^<>*%&:\\?.+/]*[^<>*%&:\\?.+/ ])?",
                                   "no < > * % & : \\ ? . + /"),
     "raw": NameRule(1, 260, r"[^<>%&:\\?/]+", "no < > % & : \\ ? /"),
+    # Key Vault and Storage: global names (the plan checks the rules; Azure's checkNameAvailability the rest)
+    "key_vault": NameRule(3, 24, r"[A-Za-z](?:[A-Za-z0-9]|-(?!-))*[A-Za-z0-9]",
+                          "letters, digits and single '-'; start with a letter, end with a letter or digit"),
+    "storage_account": NameRule(3, 24, r"[a-z0-9]+", "lower-case letters and digits only"),
+    "user_assigned_identity": NameRule(3, 128, r"[A-Za-z0-9][A-Za-z0-9_-]*", "letters, digits, '-' and '_'"),
 }
 
 
@@ -167,3 +172,21 @@ class Names:
 
     def private_endpoint(self, target_name: str) -> str:
         return f"pep-{target_name}"
+
+    # Key Vault and Storage (global names: a stable hash keeps them unique per subscription and zone)
+    def key_vault(self, label: str) -> str:
+        """The vault of the hub (``label`` "hub") or of a spoke, unless the plan names it."""
+        given = self.plan.hub.key_vault if label == "hub" else getattr(self.plan.spoke(label), "key_vault", None)
+        if given is not None and given.name:
+            return given.name
+        return f"kv-{label[:14].rstrip('-')}-{stable_hash(self.subscription, self.plan.name, label, 'kv')}"
+
+    def storage_account(self, spoke: str) -> str:
+        given = getattr(self.plan.spoke(spoke), "storage", None)
+        if given is not None and given.name:
+            return given.name
+        compact = spoke.replace("-", "")[:16]
+        return f"st{compact}{stable_hash(self.subscription, self.plan.name, spoke, 'st')}"
+
+    def gateway_identity(self, spoke: str) -> str:
+        return f"id-{self.p}-{spoke}-agw"

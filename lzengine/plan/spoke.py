@@ -97,6 +97,50 @@ class AppGateway(Strict):
     identity_id: str | None = Field(
         default=None, description="User-assigned identity id that may read the certificate from Key Vault."
     )
+    certificate: GatewayCertificate | None = Field(
+        default=None,
+        description="TLS certificate from the plan's vault: the listener is HTTPS on 443, and the gateway gets a "
+        "user-assigned identity with Key Vault Secrets User on that vault.",
+    )
+
+
+# -- Key Vault and Storage (issue 14) ------------------------------------------------------------
+class KeyVault(Strict):
+    """A Key Vault with secure defaults: RBAC authorization (no access policies), purge
+    protection, soft delete, no public network access, reached through a private endpoint."""
+
+    name: str | None = Field(default=None, description="Vault name (globally unique, 3-24 letters, digits and '-'); "
+                             "default kv-<spoke or hub>-<hash>.")
+    sku: Literal["standard", "premium"] = "standard"
+    retention_days: int = Field(default=90, ge=7, le=90,
+                                description="Days a deleted vault is kept (and its name held); fixed at creation.")
+    purge_protection: bool = Field(
+        default=True, description="A deleted vault cannot be purged before its retention ends; once on, it stays on.")
+    restore: bool = Field(
+        default=False,
+        description="Recover the soft-deleted vault of this name (createMode: recover, sent only when the vault "
+        "is created) instead of failing with ConflictError; the alternative is 'lzengine destroy --purge'.",
+    )
+
+
+class Storage(Strict):
+    """A StorageV2 account with secure defaults: no shared keys (Entra ID only), no public blob
+    access, no public network access, TLS 1.2, HTTPS only, private endpoints per service."""
+
+    name: str | None = Field(default=None, description="Account name (globally unique, 3-24 lower-case letters and "
+                             "digits); default st<spoke><hash>.")
+    sku: Literal["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS",
+                 "Standard_RAGZRS", "Premium_LRS", "Premium_ZRS"] = "Standard_ZRS"
+    services: list[Literal["blob", "file"]] = Field(
+        default_factory=lambda: ["blob", "file"], min_length=1,
+        description="Services reached through a private endpoint (each with its DNS zone and diagnostics).")
+
+
+class GatewayCertificate(Strict):
+    """The gateway's TLS certificate, read from a vault of the plan by the gateway's identity."""
+
+    vault: Literal["spoke", "hub"] = Field(default="spoke", description="spoke (the spoke's key_vault) or hub.")
+    name: str = Field(pattern=r"^[0-9A-Za-z-]{1,127}$", description="Certificate name in that vault.")
 
 
 class Alert(Strict):
@@ -155,6 +199,8 @@ class Spoke(Strict):
     app_service: AppService | None = None
     app_gateway: AppGateway | None = None
     monitoring: Monitoring | None = None
+    key_vault: KeyVault | None = None
+    storage: Storage | None = None
 
     @field_validator("name")
     @classmethod

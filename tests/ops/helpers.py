@@ -34,3 +34,12 @@ def find(emulator: Any, suffix: str) -> str:
     matches = [r for r in emulator.resources() if r.endswith(suffix.lower())]
     assert len(matches) == 1, matches
     return str(emulator.resources()[matches[0]].get("id") or matches[0])
+
+
+def reference_size(subscription: str) -> int:
+    """How many resources the reference plan compiles to (several engineers add components to it:
+    tests compare with this, not with a number)."""
+    from lzengine.compile import compile_plan
+    from lzengine.plan import load_plan
+
+    return len(compile_plan(load_plan(str(REFERENCE)), subscription).nodes)

@@ -1,0 +1,88 @@
+"""Who may read a Key Vault secret: the data-plane check another provider makes against a vault.
+
+Called by :mod:`lzengine.emulator.rp_network` when an Application Gateway's certificate is a
+``keyVaultSecretId``: Azure's gateway reads the secret with one of its user-assigned identities,
+so the vault must exist and one of those identities must hold a role whose data actions include
+``Microsoft.KeyVault/vaults/secrets/getSecret/action`` at the vault or above (vaults with RBAC
+authorization), or an access policy with ``get`` on secrets (vaults without). A module of its
+own so the network provider does not import the Key Vault provider (which imports it).
+
+The emulator has no Key Vault data plane: a secret that is named but was never uploaded is not
+detected here (Azure fails the gateway's provisioning in that case, see the README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from lzengine.emulator import errors, roles
+from lzengine.emulator.context import ProviderContext
+from lzengine.emulator.paths import id_key
+from lzengine.emulator.store import Resource
+
+VAULT = "microsoft.keyvault/vaults"
+ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"
+GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
+
+
+def vault_of_secret(ctx: ProviderContext, secret_id: str) -> Resource | None:
+    """The vault whose URI hosts ``secret_id`` (``https://{vault}.vault.azure.net/secrets/{name}[/{version}]``)."""
+    host = (urlparse(secret_id).hostname or "").lower()
+    name = host.split(".", 1)[0]
+    if not host.endswith(".vault.azure.net") or not name:
+        return None
+    return next((v for v in ctx.store.of_type(VAULT) if str(v.body.get("name", "")).lower() == name), None)
+
+
+def can_read_secrets(ctx: ProviderContext, vault: Resource, principal_id: str) -> bool:
+    """Whether ``principal_id`` may read the vault's secrets."""
+    p = vault.body.get("properties") or {}
+    principal = principal_id.lower()
+    if not p.get("enableRbacAuthorization"):
+        return any(str(ap.get("objectId", "")).lower() == principal
+                   and "get" in [str(x).lower() for x in (ap.get("permissions") or {}).get("secrets") or []]
+                   for ap in p.get("accessPolicies") or [] if isinstance(ap, dict))
+    vault_key = vault.key
+    for assignment in ctx.store.of_type(ROLE_ASSIGNMENT):
+        ap = assignment.body.get("properties") or {}
+        scope = str(ap.get("scope") or assignment.id.rsplit("/providers/Microsoft.Authorization/", 1)[0]).lower()
+        if str(ap.get("principalId", "")).lower() != principal:
+            continue
+        if not (vault_key == scope or vault_key.startswith(scope.rstrip("/") + "/")):
+            continue
+        role = roles.BUILTIN_ROLES.get(roles.guid_of(str(ap.get("roleDefinitionId", ""))))
+        if role is not None and roles.allows(role.data_actions, (), GET_SECRET):
+            return True
+    return False
+
+
+def check_gateway_secret(ctx: ProviderContext, gateway_id: str, body: dict[str, Any], secret_id: str) -> None:
+    """Refuse a gateway certificate whose vault does not exist or that none of the gateway's
+    user-assigned identities may read. Azure reports both as the operation's failure with code
+    ``ApplicationGatewayKeyVaultSecretException`` and a detail naming the cause
+    (``ApplicationGatewayKeyVaultSecretAccessDenied``: MicrosoftDocs/azure-docs#33157,
+    mspnp/aks-baseline#262); the emulator refuses the PUT itself with the same codes."""
+    vault = vault_of_secret(ctx, secret_id)
+    outer = (f"Problem occured while accessing and validating KeyVault Secrets associated with Application Gateway "
+             f"'{gateway_id}'. See details below:")
+    if vault is None:
+        raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
+            "code": "ApplicationGatewayKeyVaultSecretNotFound",  # [unconfirmed] detail code
+            "message": f"The KeyVault '{urlparse(secret_id).hostname}' of secret '{secret_id}' for Application "
+                       f"Gateway '{gateway_id}' does not exist."}])
+    identity = body.get("identity") or {}
+    users = identity.get("userAssignedIdentities") or {}
+    principals = []
+    for uid in users:
+        target = ctx.store.get(id_key(uid))
+        principal = ((target.body.get("properties") or {}).get("principalId") if target else None) \
+            or (users[uid] or {}).get("principalId")
+        if principal:
+            principals.append(str(principal))
+    if not any(can_read_secrets(ctx, vault, p) for p in principals):
+        raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
+            "code": "ApplicationGatewayKeyVaultSecretAccessDenied",
+            "message": f"Access denied for KeyVault Secret '{secret_id}' for Application Gateway '{gateway_id}'. "
+                       "Make sure that Identity assigned to Application Gateway has access to the KeyVault "
+                       "associated with secret."}])

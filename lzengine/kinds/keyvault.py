@@ -1,0 +1,58 @@
+"""Kinds served by azure-mgmt-keyvault: Key Vault vaults (control plane only: lzengine never
+reads or writes secrets, keys or certificates).
+
+Who uses it: the compiler (a spoke's or the hub's ``key_vault``) and the adapter. A vault PUT is
+an LRO that shows ``RegisteringDns`` until its DNS name is up; ``vaults.delete`` is not an LRO
+and leaves the vault soft-deleted for its retention period (7 to 90 days), its name held.
+``createMode: recover`` (the plan's ``restore: true``) is sent only when the vault is created:
+Azure refuses it on a vault that exists and on a name no deleted vault holds
+(``SoftDeletedVaultDoesNotExist``). ``tenantId`` is filled from the subscription by the adapter.
+Purge: ``vaults.begin_purge_deleted(name, location)``; refused under purge protection until the
+scheduled purge date.
+"""
+
+from lzengine.kinds.base import ResourceKind
+
+KEY_VAULT = ResourceKind(
+    expected_s=15,
+    name="key_vault",
+    arm_type="Microsoft.KeyVault/vaults",
+    client="azure.mgmt.keyvault:KeyVaultManagementClient",
+    operations="vaults",
+    id_args=("resourceGroups", "vaults"),
+    delete="delete",
+    api_version=None,  # the package sends its own (2026-05-15); a per-call value would leak into the request
+    ignore_paths=("etag", "systemData", "properties.vaultUri", "properties.hsmPoolResourceId",
+                  "properties.privateEndpointConnections", "properties.provisioningState"),
+    case_insensitive_paths=("properties.publicNetworkAccess", "properties.networkAcls.defaultAction",
+                            "properties.networkAcls.bypass", "properties.sku.name", "properties.sku.family"),
+    replace_on=("location",),
+    create_only=("properties.createMode",),
+    tenant_paths=("properties.tenantId",),
+    deadline_s=20 * 60,
+    purge=("vaults", "begin_purge_deleted", ("vaults", "location")),
+    # under purge protection: 405 MethodNotAllowed "Operation 'DeletedVaultPurge' is not allowed."
+    # (microsoft/AzureTRE#1446); Azure purges the vault itself at its scheduled purge date
+    purge_refused=("MethodNotAllowed",),
+    read_deleted=("vaults", "get_deleted", ("vaults", "location"), "properties.scheduledPurgeDate"),
+)
+
+#: A user-assigned managed identity (the Application Gateway's, to read its certificate from a
+#: vault), through the generic by-id operations: no SDK package is needed for one plain resource.
+USER_ASSIGNED_IDENTITY = ResourceKind(
+    expected_s=5,
+    name="user_assigned_identity",
+    arm_type="Microsoft.ManagedIdentity/userAssignedIdentities",
+    client="azure.mgmt.resource.resources:ResourceManagementClient",
+    operations="resources",
+    id_args=(),
+    get="get_by_id",
+    put="begin_create_or_update_by_id",
+    delete="begin_delete_by_id",
+    api_version="2023-01-31",
+    by_id=True,
+    ignore_paths=("etag", "properties.principalId", "properties.clientId", "properties.tenantId"),
+    replace_on=("location",),
+)
+
+KINDS = (KEY_VAULT, USER_ASSIGNED_IDENTITY)
