@@ -117,3 +117,15 @@ def test_dns_links_follow_the_proxy_setting(cli, plan_file) -> None:
     no_egress = edited(REFERENCE, "    threat_intel: Alert", "    threat_intel: Alert\n    platform_egress: false")
     graph = json.loads(cli("graph", plan_file(no_egress, "no-egress.yaml"), "--format", "json").stdout)
     assert "hub.firewall_policy.rcg.rcg-platform-egress" not in {n["address"] for n in graph["nodes"]}
+
+
+def test_a_misspelt_service_tag_is_refused_by_the_firewall_policy(cli, plan_file) -> None:
+    typo = edited(REFERENCE, 'rules: [{name: dns, destinations: ["*"]',
+                  'rules: [{name: dns, destinations: ["AzureMonitr"]')
+    code, report = cli.json("apply", plan_file(typo, "typo.yaml"))
+    assert code == 1
+    (failed,) = [o for o in report["outcomes"] if o["status"] == "failed"]
+    assert failed["address"] == "hub.firewall_policy.rcg.rcg-network"
+    assert "AzureMonitr is not a known IP address or service tag" in json.dumps(failed)
+    platform = next(o for o in report["outcomes"] if o["address"] == "hub.firewall_policy.rcg.rcg-platform-egress")
+    assert platform["status"] == "succeeded"  # the real tag names of the platform group pass
