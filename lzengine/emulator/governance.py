@@ -100,6 +100,7 @@ class Governance:
         self.builtins: dict[str, dict[str, Any]] = {}  # lower-case id → ARM body
         self._loaded: dict[str, Definition] = {}
         self.records: dict[str, _Record] = {}
+        self._api_versions: dict[str, str] = {}  # the api-version each recorded resource was last written with
         self.denials: deque[dict[str, Any]] = deque(maxlen=200)
         for d in policy_dirs or ():
             self._load_dir(Path(d))
@@ -349,6 +350,7 @@ class Governance:
         else:
             results = decision.results
         self._record(res.id, full_type, results)
+        self._api_versions[res.key] = api_version
         self.recheck_parent(resource_id)
 
     def recheck_parent(self, resource_id: str) -> None:
@@ -365,8 +367,8 @@ class Governance:
         parent = self.backend.store.get(id_key(parent_id))
         if parent is None:
             return
-        versions = [v for v in _api_versions(parent.type) if not v.endswith("-preview")]
-        final = self.evaluate(self.backend.render(parent), "PUT", versions[-1] if versions else "", lookup=True)
+        final = self.evaluate(self.backend.render(parent), "PUT", self._api_versions.get(parent.key, ""),
+                              lookup=True)
         self._record(parent.id, parent.type, final.results if final is not None else [])
 
     def before_delete(self, res: Resource, api_version: str) -> None:
@@ -387,6 +389,7 @@ class Governance:
 
     def forget(self, key: str) -> None:
         self.records.pop(key, None)
+        self._api_versions.pop(key, None)
         self.recheck_parent(key)
 
     def forget_assignment(self, assignment_id: str) -> None:
@@ -459,12 +462,6 @@ class Governance:
             })  # fmt: skip
         return {"summary": summarize(results), "resources": resources, "denials": list(self.denials),
                 "unevaluated": skipped}
-
-
-def _api_versions(full_type: str) -> tuple[str, ...]:
-    from lzengine.emulator import registry  # the registry imports this module: import at use
-
-    return registry.lookup(full_type).api_versions
 
 
 def _result_json(r: PolicyResult) -> dict[str, Any]:

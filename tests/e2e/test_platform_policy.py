@@ -35,10 +35,9 @@ MY_INITIATIVE = {
                                "policyDefinitionId": "deny-search-public-network"}],
     },
 }
-ASSIGNMENTS = """    - {definition: subnets-need-nsg}
-    - {definition: contoso-search-guardrails, scope: spokes}
-    - {definition: lzengine-ai-guardrails, effect: Deny, scope: spokes}
-"""
+GUARDRAILS = "    - {definition: lzengine-ai-guardrails, scope: spokes}"
+ASSIGNMENTS = """    - {definition: contoso-search-guardrails, scope: spokes}
+    - {definition: lzengine-ai-guardrails, effect: Deny, scope: spokes}"""
 PUBLIC_SEARCH = """
 resources:
   - type: Microsoft.Search/searchServices
@@ -55,7 +54,7 @@ def _policy_plan(tmp_path: Path, extra: str = "") -> str:
     folder.mkdir(exist_ok=True)
     (folder / "deny-search-public.json").write_text(json.dumps(DENY_PUBLIC_SEARCH, indent=2), encoding="utf-8")
     (folder / "initiative.json").write_text(json.dumps(MY_INITIATIVE, indent=2), encoding="utf-8")
-    text = edited(REFERENCE, "    - {definition: subnets-need-nsg}\n", ASSIGNMENTS)
+    text = edited(REFERENCE, GUARDRAILS, ASSIGNMENTS)  # the reference assigns the guardrails in Audit mode
     text = edited(text, "  policy_assignments:", "  policy_definitions: [policies/*.json]\n  policy_assignments:")
     path = tmp_path / "plan.yaml"
     path.write_text(text + extra, encoding="utf-8")
@@ -157,8 +156,8 @@ def test_bad_policy_files_are_errors_at_their_file_line_and_column(cli, tmp_path
 
 
 def test_assignment_parameters_are_checked_against_the_custom_definition(cli, tmp_path) -> None:
-    text = edited(REFERENCE, "    - {definition: subnets-need-nsg}\n",
-                  "    - {definition: lzengine-ai-guardrails, effect: Block, parameters: {colour: red}}\n")
+    text = edited(REFERENCE, GUARDRAILS,
+                  "    - {definition: lzengine-ai-guardrails, effect: Block, parameters: {colour: red}, scope: spokes}")
     plan = tmp_path / "plan.yaml"
     plan.write_text(text, encoding="utf-8")
     codes = [code for *_, code in _diagnostics(cli, str(plan))]
