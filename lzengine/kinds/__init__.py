@@ -6,6 +6,7 @@ collects them.
 """
 
 from lzengine.kinds import (
+    apim,
     authorization,
     cognitiveservices,
     compute,
@@ -36,6 +37,7 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *monitoring.KINDS,
     *authorization.KINDS,
     *policy.KINDS,
+    *apim.KINDS,
     *keyvault.KINDS,
     *storage.KINDS,
 )
