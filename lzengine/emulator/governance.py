@@ -377,10 +377,10 @@ class Governance:
         record = self.records.get(id_key(parent_id))
         if record is None or not any(r.effect.lower() == "auditifnotexists" for r in record.results):
             return
-        parent = self.backend.store.get(id_key(parent_id))
+        parent = self.host.store.get(id_key(parent_id))
         if parent is None:
             return
-        final = self.evaluate(self.backend.render(parent), "PUT", self._api_versions.get(parent.key, ""),
+        final = self.evaluate(self.host.render(parent), "PUT", self._api_versions.get(parent.key, ""),
                               lookup=True)
         self._record(parent.id, parent.type, final.results if final is not None else [])
 
