@@ -32,7 +32,6 @@ from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
 from lzengine.emulator.rp_common import find, now_iso, props, ref, require, stable_guid
-from lzengine.emulator.rp_network import allocate_ip
 from lzengine.emulator.store import Resource
 from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec
 
@@ -208,57 +207,7 @@ def _validate_extension(ctx: ProviderContext, rp: ResourcePath, body: dict[str, 
                                  target="typeHandlerVersion")
 
 
-# -- network interfaces -------------------------------------------------------------------------
-def _validate_nic(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
-                  parent_body: dict[str, Any] | None = None) -> None:
-    configs = props(body).get("ipConfigurations") or []
-    if not configs:
-        raise errors.bad_request("NetworkInterfaceMustHaveAtLeastOneIpConfiguration",
-                                 f"Network interface {rp.id} must have at least one IP configuration.")
-    for config in configs:
-        cp = props(config)
-        require(ctx, ref(cp.get("subnet")), rp.id)
-        pip = ref(cp.get("publicIPAddress"))
-        if pip:
-            require(ctx, pip, rp.id, location=str(body.get("location") or ""))
-
-
-def _after_nic(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None, op: Any,
-               state: str) -> None:
-    p = res.body.setdefault("properties", {})
-    old = {str(c.get("name")).lower(): props(c) for c in props(existing.body).get("ipConfigurations") or []
-           if isinstance(c, dict)} if existing is not None else {}
-    for config in p.get("ipConfigurations") or []:
-        if not isinstance(config, dict) or not config.get("name"):
-            continue
-        config["id"] = f"{res.id}/ipConfigurations/{config['name']}"
-        config.setdefault("type", "Microsoft.Network/networkInterfaces/ipConfigurations")
-        cp = config.setdefault("properties", {})
-        cp["provisioningState"] = "Succeeded"
-        cp.setdefault("privateIPAllocationMethod", "Dynamic")
-        cp.setdefault("privateIPAddressVersion", "IPv4")
-        if cp.get("privateIPAllocationMethod", "").lower() == "dynamic" and cp.get("subnet"):
-            previous = old.get(str(config["name"]).lower(), {})
-            same_subnet = id_key(ref(previous.get("subnet"))) == id_key(ref(cp["subnet"]))
-            cp["privateIPAddress"] = previous.get("privateIPAddress") if same_subnet and \
-                previous.get("privateIPAddress") else allocate_ip(ctx, ref(cp["subnet"]), res.id)
-    if existing is not None and props(existing.body).get("virtualMachine"):
-        p["virtualMachine"] = props(existing.body)["virtualMachine"]
-    p.setdefault("macAddress", "00-0D-3A-" + "-".join(stable_guid("mac", res.id)[i:i + 2].upper() for i in (0, 2, 4)))
-    p.setdefault("enableAcceleratedNetworking", False)
-    p.setdefault("enableIPForwarding", False)
-    p.setdefault("dnsSettings", {"dnsServers": [], "appliedDnsServers": []})
-
-
-def _check_nic_removal(ctx: ProviderContext, res: Resource) -> None:
-    holder = ref(props(res.body).get("virtualMachine"))
-    if holder and find(ctx, holder) is not None:
-        raise errors.bad_request("NicInUse", f"Network Interface {res.id} is used by existing resource {holder}. In "
-                                 "order to delete the network interface, it must be dissociated from the resource.")
-
-
 HANDLERS: dict[str, Handler] = {
     VM: Handler(validate=_validate_vm, after_put=_after_vm, render=_render_vm, on_removed=_removed_vm),
     EXTENSION: Handler(validate=_validate_extension),
-    NIC: Handler(validate=_validate_nic, after_put=_after_nic, check_removal=_check_nic_removal),
 }
