@@ -257,6 +257,7 @@ class LandingZone:
         callback that returns True for them; otherwise ``ConfirmationRefused`` is raised before
         any write. ``plan`` (from ``plan(prune=...)``) avoids reading twice."""
         started = self.clock()
+        self._resolve_existing()  # before the lock: a first run's lock writes the control zone
         with self._locked() as lock, self._engine() as engine:
             stale = lock is not None and lock.waited  # another run held the zone since that plan was made
             if plan is None or plan._changeset is None or (prune and plan._prune is None) or stale:
@@ -312,6 +313,24 @@ class LandingZone:
                            poll_s=poll_s, resource_group_body=hub_resource_group_body(self.plan_model),
                            on_wait=self.on_lock_wait) as lock:
                 yield lock
+        finally:
+            adapter.close()
+
+    def _resolve_existing(self) -> None:
+        """With an existing hub, raise ``ExistingHubUnresolved`` (every id that does not resolve)
+        before anything is written; nothing without one."""
+        if self.plan_model.hub.existing is None:
+            return
+        from lzengine.adapters.azure_sdk import AzureSdkAdapter
+        from lzengine.compile import compile_plan
+        from lzengine.engine import Engine, EngineOptions
+        from lzengine.retry import RetryPolicy
+
+        adapter = AzureSdkAdapter(self.target.connection)
+        try:
+            retry = RetryPolicy(backoff_scale=self.target.backoff_scale)
+            engine = Engine(adapter, EngineOptions(parallelism=self.parallelism, retry=retry))
+            engine.resolve_existing(compile_plan(self.plan_model, self.target.subscription_id))
         finally:
             adapter.close()
 

@@ -63,6 +63,8 @@ class Change:
     #: True: ``failure`` stops the whole apply before its first write (a quota, model or
     #: live-address refusal), not only this resource and its dependents
     stops_run: bool = False
+    #: the resource is someone else's and only read (an existing hub's): never written
+    existing: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -81,7 +83,16 @@ def decide(
 ) -> Change:
     """The change that brings ``observed`` (None if absent) to ``desired``.
 
-    ``ignore_paths`` adds per-resource paths (the plan's ignore_changes) to the kind's own."""
+    ``ignore_paths`` adds per-resource paths (the plan's ignore_changes) to the kind's own.
+    A read-only kind (an existing hub's resource) is never written: always a NOOP; one that does
+    not exist is refused before any write, as nothing may create it."""
+    if kind.read_only:
+        if observed is None:
+            return Change(Action.NOOP, address, arm_id, kind.arm_type, reason="existing: not found", owner=owner,
+                          failure=("ExistingResourceNotFound", f"{arm_id} does not exist; lzengine reads it and never "
+                                   "creates it"), stops_run=True, existing=True)
+        return Change(Action.NOOP, address, arm_id, kind.arm_type, reason="existing: read, never written",
+                      owner=owner, existing=True)
     if observed is None:
         return Change(Action.CREATE, address, arm_id, kind.arm_type, reason="does not exist", owner=owner)
     items = tuple(compare(desired, observed, kind, ignore=(*kind.ignore_paths, *kind.create_only, *ignore_paths)))

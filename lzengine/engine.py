@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from lzengine import address_guard, ids, model_preflight, name_preflight, preflight, prune, refs
+from lzengine import address_guard, existing, ids, model_preflight, name_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
 from lzengine.control_zone import ControlZone
@@ -123,7 +123,9 @@ class Engine:
         return {node.address: observed[node.address] for node in nodes}
 
     def plan(self, graph: Graph) -> ChangeSet:
-        """Observe and decide, without writing anything."""
+        """Observe and decide, without writing anything. An existing hub (read-only nodes) is
+        resolved first: ``lzengine.existing.ExistingHubUnresolved`` names every id that does not."""
+        self.resolve_existing(graph)
         observed = self.observe(graph)
         notes: list[str] = []
         changes = {}
@@ -170,7 +172,17 @@ class Engine:
                     lambda: name_preflight.refusals(changes, desired, self.adapter, self.adapter.subscription_id))
                 for address, failure in taken.items():
                     changes[address] = replace(changes[address], failure=failure)
+        notes += existing.waiting_on_platform(graph, observed)
         return ChangeSet(changes=changes, observed=observed, desired=desired, notes=list(notes))
+
+    def resolve_existing(self, graph: Graph) -> None:
+        """Read the read-only nodes (an existing hub's resources) and raise
+        ``ExistingHubUnresolved`` listing every one that does not resolve or does not fit."""
+        if not existing.read_only_nodes(graph):
+            return
+        bodies = existing.read_existing(graph, lambda node: self._with_retries(
+            partial(self.adapter.read, node.kind, node.arm_id)))
+        existing.check(graph, bodies)
 
     def plan_destroy(self, graph: Graph) -> ChangeSet:
         """Observe every node and decide to delete what exists (nothing is written)."""
@@ -178,12 +190,13 @@ class Engine:
         changes = {}
         for address in graph.order(reverse=True):
             node = graph.nodes[address]
-            absent = observed[address] is None
+            absent = observed[address] is None or node.kind.read_only  # an existing hub's: never deleted
             purge_only = absent and self.options.purge and node.kind.purge is not None
             action = Action.DELETE if not absent or purge_only else Action.NOOP
-            reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else "already absent"
+            reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else \
+                "existing: never destroyed" if node.kind.read_only else "already absent"
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type, reason=reason,
-                                      owner=node.owner,
+                                      owner=node.owner, existing=node.kind.read_only,
                                       blocked="" if action is Action.NOOP or self.options.team in (None, node.owner)
                                       else _foreign_team(node.owner))
         return ChangeSet(changes=changes, observed=observed)

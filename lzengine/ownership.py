@@ -48,7 +48,9 @@ def needs_record(node: Node) -> bool:
     """Whether lzengine must record ``node`` to know later that it created it: everything but
     tagged resource groups and tagged top-level resources, which ARM's tag-filtered lists return.
     Children (even those that take tags, like private DNS zone links) and extension resources are
-    not in those lists."""
+    not in those lists. A read-only node (an existing hub's) is not lzengine's: never recorded."""
+    if node.kind.read_only:
+        return False
     tags = node.body.get("tags") if isinstance(node.body, dict) else None
     tagged = isinstance(tags, dict) and tags.get(MANAGED_BY_TAG) == "lzengine"
     return not (tagged and is_listed_top_level(node.arm_id))

@@ -15,8 +15,10 @@ from lzengine.graph import Graph
 
 def graph_to_json(graph: Graph) -> dict[str, Any]:
     """``{"nodes": [{id, type, address, owner}], "edges": [{from, to}]}``; an edge goes from a
-    dependency to its dependent, both as ARM ids."""
-    nodes = [{"id": n.arm_id, "type": n.kind.arm_type, "address": n.address, "owner": n.owner} for n in graph]
+    dependency to its dependent, both as ARM ids. A read-only node (an existing hub's resource,
+    never written) carries ``"existing": true``."""
+    nodes = [{"id": n.arm_id, "type": n.kind.arm_type, "address": n.address, "owner": n.owner,
+              **({"existing": True} if n.kind.read_only else {})} for n in graph]
     edges = [
         {"from": graph.nodes[dep].arm_id, "to": graph.nodes[dependent].arm_id}
         for dep, dependent in graph.edges()
@@ -40,13 +42,19 @@ def graph_to_dot(graph: Graph) -> str:
         lines.append(f"    label={_quote(owner)};")
         for address in members:
             node = graph.nodes[address]
-            lines.append(f"    {_quote(address)} [label={_quote(address + chr(10) + node.kind.arm_type)}];")
+            label = address + chr(10) + node.kind.arm_type + _existing_label(node)
+            style = ", style=dashed" if node.kind.read_only else ""
+            lines.append(f"    {_quote(address)} [label={_quote(label)}{style}];")
         lines.append("  }")
     for dep, dependent in graph.edges():
         if dep in graph.nodes:
             lines.append(f"  {_quote(dep)} -> {_quote(dependent)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _existing_label(node: Any) -> str:
+    return " (existing, read-only)" if node.kind.read_only else ""
 
 
 def _mermaid_id(index: int) -> str:
@@ -68,7 +76,8 @@ def graph_to_mermaid(graph: Graph) -> str:
         lines.append(f'  subgraph owner{index}["{_mermaid_label(owner)}"]')
         for address in members:
             node = graph.nodes[address]
-            lines.append(f'    {ident[address]}["{_mermaid_label(address)}<br/>{_mermaid_label(node.kind.arm_type)}"]')
+            text = f"{_mermaid_label(address)}<br/>{_mermaid_label(node.kind.arm_type + _existing_label(node))}"
+            lines.append(f'    {ident[address]}["{text}"]')
         lines.append("  end")
     for dep, dependent in graph.edges():
         if dep in ident:

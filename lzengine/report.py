@@ -116,10 +116,13 @@ WRITE = "write"  # this run would send the write (or delete)
 NOTHING = "nothing"  # in sync: no write needed
 NOT_APPLIED = "not-applied"  # a difference reported, deliberately not written (--team, prune blocked)
 REFUSED = "refused"  # would fail: refused before any write (policy, quota, model, addresses)
+EXISTING = "existing"  # someone else's resource the plan only reads (an existing hub's): never written
 
 
 def disposition(change: Change) -> str:
     """Whether this run would write ``change``, or only report it, and in which way."""
+    if change.existing:
+        return EXISTING
     if change.action is Action.NOOP:
         return NOTHING
     if not change.allowed:
@@ -254,6 +257,8 @@ def render_plan_text(changes: list[Change]) -> str:
     """Terraform-like listing of the changes, with field-level before/after."""
     lines: list[str] = []
     pending = [c for c in changes if c.action is not Action.NOOP]
+    for change in (c for c in changes if c.existing):
+        lines.append(f"  <=  {change.address}  ({change.arm_type}, existing: read, never written)")
     for change in pending:
         lines.append(f"  {change.action.value:>3} {change.address}  ({change.arm_type})")
         if not change.allowed:

@@ -15,22 +15,37 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import data_services, governance, hub, network, raw, workload
+from lzengine.compile import data_services, existing_hub, governance, hub, network, raw, workload
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
 from lzengine.plan.models import Plan
 
+
+def built_hub(step: Callable[[Context], None]) -> Callable[[Context], None]:
+    """``step`` for a hub lzengine builds; nothing with an existing hub (``hub.existing``), whose
+    resources are the read-only nodes of ``existing_hub.hub_resources``."""
+
+    def run(ctx: Context) -> None:
+        if ctx.existing is None:
+            step(ctx)
+
+    run.__name__ = run.__qualname__ = step.__name__
+    return run
+
+
 #: The compiler's steps, in order. Each adds the nodes of one part of the plan.
 STEPS: tuple[Callable[[Context], None], ...] = (
     network.resource_groups,
+    existing_hub.hub_resources,
     hub.log_analytics,
-    network.hub_network,
+    built_hub(network.hub_network),
     network.route_tables,
     hub.firewall,
     hub.bastion,
     network.spoke_networks,
-    hub.private_dns,
+    built_hub(hub.private_dns),
+    existing_hub.dns_links,
     data_services.key_vaults,
     data_services.storage_accounts,
     workload.ai_accounts,

@@ -17,6 +17,7 @@ from lzengine.compile.live import AddressesDoNotFit, LiveAddresses
 from lzengine.graph import Graph, Node
 from lzengine.kinds.base import ResourceKind
 from lzengine.plan import layout
+from lzengine.plan.hub import ExistingHub
 from lzengine.plan.layout import PlannedSubnet
 from lzengine.plan.models import Plan, Spoke
 from lzengine.plan.naming import Names
@@ -53,8 +54,11 @@ class Context:
         self.names = Names(plan, subscription)
         self.graph = Graph()
         self.live: LiveAddresses = live or {}
-        self.hub_planned: list[PlannedSubnet] = layout.hub_subnets(plan.hub)
-        self.hub_prefixes = self._carve("hub", self.hub_vnet_id(), list(plan.hub.address_space), self.hub_planned)
+        #: a hub the platform runs (``hub.existing``): read, never written; None: lzengine builds it
+        self.existing: ExistingHub | None = plan.hub.existing
+        self.hub_planned: list[PlannedSubnet] = layout.hub_subnets(plan.hub) if self.existing is None else []
+        self.hub_prefixes = {} if self.existing is not None else self._carve(
+            "hub", self.hub_vnet_id(), list(plan.hub.address_space), self.hub_planned)
         self.spoke_planned = {s.name: layout.spoke_subnets(s, i) for i, s in enumerate(plan.spokes)}
         self.spoke_prefixes = {
             s.name: self._carve(s.name, self.spoke_vnet_id(s), list(s.address_space), self.spoke_planned[s.name])
@@ -130,6 +134,8 @@ class Context:
         return self.res_id(group, "Microsoft.Network", *segments)
 
     def hub_vnet_id(self) -> str:
+        if self.existing is not None:
+            return self.existing.virtual_network_id
         return self.net_id(self.hub_rg(), ("virtualNetworks", self.names.hub_vnet()))
 
     def spoke_vnet_id(self, spoke: Spoke) -> str:
@@ -145,11 +151,17 @@ class Context:
         return f"spokes.{spoke.name}.subnet.{spec.name}", f"{self.spoke_vnet_id(spoke)}/subnets/{spec.name}"
 
     def log_analytics_id(self) -> str | None:
+        if self.existing is not None:
+            return self.existing.log_analytics_workspace_id
         if self.plan.hub.log_analytics is None:
             return None
         return self.res_id(self.hub_rg(), "Microsoft.OperationalInsights", ("workspaces", self.names.log_analytics()))
 
     def dns_zone_id(self, zone: str) -> str:
+        if self.existing is not None:
+            zone_id = self.existing.zone_id(zone)
+            assert zone_id is not None, f"hub.existing names no id for zone {zone}"  # plan checks
+            return zone_id
         return self.net_id(self.hub_rg(), ("privateDnsZones", zone))
 
     def route_table_id(self, name: str, spoke: Spoke | None = None) -> str:

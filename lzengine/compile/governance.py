@@ -45,7 +45,7 @@ def diagnostics(ctx: Context) -> None:
     workspace_id = ctx.log_analytics_id()
     if workspace_id is None:
         return
-    setting = f"to-{ctx.names.log_analytics()}"
+    setting = f"to-{workspace_id.rsplit('/', 1)[-1]}"  # the workspace's name: the hub's, or an existing one
     for node in list(ctx.graph):
         wanted = DIAGNOSTICS.get(node.kind.name)
         if wanted is None:
@@ -67,8 +67,8 @@ def _scopes(ctx: Context, scope: str) -> list[tuple[str, str, str | None]]:
     """(label, scope id, address of the scope's node) for a plan scope keyword."""
     hub = ("hub", ctx.rg_id(ctx.hub_rg()), "hub.resource_group")
     spokes = [(s.name, ctx.rg_id(ctx.spoke_rg(s)), f"spokes.{s.name}.resource_group") for s in ctx.plan.spokes]
-    if scope == "zone":
-        return [hub, *spokes]
+    if scope == "zone":  # an existing hub's policy is the platform's: the zone is then its spokes
+        return [hub, *spokes] if ctx.existing is None else spokes
     if scope == "hub":
         return [hub]
     if scope == "spokes":
@@ -129,7 +129,8 @@ def policies_before_resources(ctx: Context) -> None:
             else list(lowered)
         for address in candidates:
             node = graph.nodes[address]
-            if node.kind.arm_type in exempt or node.address in upstream or node.address == policy_node.address:
+            if node.kind.arm_type in exempt or node.kind.read_only or node.address in upstream \
+                    or node.address == policy_node.address:
                 continue
             if lowered[address].startswith(scope + "/"):
                 graph.nodes[address] = replace(node, depends_on=node.depends_on | {policy_node.address})

@@ -89,8 +89,10 @@ def route_tables(ctx: Context) -> None:
         routes = table.routes if table else None
         bgp = table.bgp_propagation if table else False
         body_routes: list[dict[str, Any]] = []
+        # an existing hub's firewall known by its IP alone: the route goes there
+        fixed = ctx.existing.firewall_private_ip if ctx.existing is not None else None
         if routes is None:  # the default 'egress' table
-            body_routes.append(_route("default-to-firewall", "0.0.0.0/0", "firewall"))
+            body_routes.append(_route("default-to-firewall", "0.0.0.0/0", fixed or "firewall"))
         else:
             body_routes = [_route(r.name, r.prefix, r.next_hop) for r in routes]
         deps: set[str] = set()
@@ -179,6 +181,8 @@ def _spoke_network(ctx: Context, spoke: Spoke) -> None:
     ctx.add(f"{base}.peering.to_hub", peering,
             f"{vnet_id}/virtualNetworkPeerings/{ctx.names.peering_to_hub(spoke.name)}",
             _peering_body(ctx.hub_vnet_id(), "hub.vnet"), {f"{base}.vnet", "hub.vnet"}, spoke.owner)
+    if ctx.existing is not None and ctx.existing.peering == "platform":
+        return  # the platform creates the hub side (see lzengine.compile.existing_hub)
     ctx.add(f"{base}.peering.from_hub", peering,
             f"{ctx.hub_vnet_id()}/virtualNetworkPeerings/{ctx.names.peering_from_hub(spoke.name)}",
             _peering_body(vnet_id, f"{base}.vnet"), {f"{base}.vnet", "hub.vnet"}, PLATFORM)

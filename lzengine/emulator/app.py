@@ -69,14 +69,17 @@ class Stats:
             self.methods: Counter[str] = Counter()
             self.types: Counter[str] = Counter()
             self.changes_by_type: Counter[str] = Counter()  # writes and deletes only
+            self.changes_by_id: Counter[str] = Counter()  # writes and deletes by lower-case request path
 
-    def count(self, method: str, type_lower: str) -> None:
+    def count(self, method: str, type_lower: str, path: str = "") -> None:
         with self._lock:
             self.kinds[METHOD_KIND.get(method, "reads")] += 1
             self.methods[method] += 1
             self.types[type_lower] += 1
             if METHOD_KIND.get(method) in ("writes", "deletes"):
                 self.changes_by_type[type_lower] += 1
+                if path:  # which resource was written: tests prove what a run never touched
+                    self.changes_by_id[path.rstrip("/").lower()] += 1
 
     def to_json(self) -> dict[str, Any]:
         with self._lock:
@@ -87,6 +90,7 @@ class Stats:
                 "by_method": dict(self.methods),
                 "by_type": dict(self.types),
                 "changes_by_type": dict(self.changes_by_type),
+                "changes_by_id": dict(self.changes_by_id),
             }
 
 
@@ -238,7 +242,7 @@ class EmulatorApp:
         except ArmError:
             self.stats.count(method, "unknown")
             raise
-        self.stats.count(method, _stats_type(route))
+        self.stats.count(method, _stats_type(route), path)
         principal = self._authenticate(request)
 
         sub = route.sub or self.backend.subscription_id

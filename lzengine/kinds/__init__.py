@@ -8,6 +8,7 @@ collects them.
 from lzengine.kinds import (
     authorization,
     cognitiveservices,
+    existing,
     keyvault,
     monitoring,
     network,
@@ -34,7 +35,9 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *keyvault.KINDS,
     *storage.KINDS,
 )
-KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in ALL_KINDS}
+#: by name, with the read-only kinds of an existing hub (``lzengine.kinds.existing``), which
+#: share their ARM types with writable kinds and so stay out of ``ALL_KINDS`` and the type lookup
+KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in (*ALL_KINDS, *existing.KINDS)}
 _BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}
 
 

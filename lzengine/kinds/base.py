@@ -94,6 +94,9 @@ class ResourceKind:
     #: a live state to restore with a special write (see Repair); the executor re-reads such a
     #: resource when something it depends on was written in the same run
     repair: Repair | None = None
+    #: True: a resource someone else owns that the plan only reads (an existing hub's VNet,
+    #: firewall, DNS zones, workspace): observed, never created, updated or deleted
+    read_only: bool = False
     #: dotted body paths sent only when the resource is created (a request flag such as Key
     #: Vault's ``properties.createMode: recover``, which Azure refuses on a vault that exists);
     #: never compared, and left out of every other write

@@ -45,16 +45,27 @@ def has_endpoint(owner: object, component: str) -> bool:
 
 
 def hub_zones(plan: Plan) -> list[str]:
-    """Zones the hub hosts: the listed ones, else the needed ones."""
+    """Zones the hub hosts: the listed ones, else the needed ones. With an existing hub, the
+    needed ones when the plan says where its zones are (they are read, never created)."""
+    existing = plan.hub.existing
+    if existing is not None:
+        named = existing.private_dns_zone_ids is not None or existing.private_dns_resource_group_id is not None
+        return needed_zones(plan) if named else []
     listed = plan.hub.private_dns.zones
     return list(listed) if listed is not None else needed_zones(plan)
 
 
+def has_firewall(plan: Plan) -> bool:
+    """Whether spokes egress through a hub firewall: one lzengine builds, or an existing hub's."""
+    existing = plan.hub.existing
+    return plan.hub.firewall is not None or (existing is not None and existing.has_firewall)
+
+
 def route_table_names(plan: Plan) -> list[str]:
     """Route tables the plan declares (under ``hub.route_tables``), plus 'egress' when there is a
-    firewall."""
+    firewall (one lzengine builds, or an existing hub's)."""
     names = [t.name for t in plan.hub.route_tables]
-    if plan.hub.firewall is not None and "egress" not in names:
+    if has_firewall(plan) and "egress" not in names:
         names.append("egress")
     return names
 
@@ -70,7 +81,7 @@ def subnet_route_table(plan: Plan, spec: SubnetSpec, *, spoke: bool) -> str | No
         return None
     if spec.route_table is not None:
         return spec.route_table
-    if spoke and spec.purpose != "app-gateway" and plan.hub.firewall is not None:
+    if spoke and spec.purpose != "app-gateway" and has_firewall(plan):
         return "egress"
     return None
 
@@ -103,6 +114,10 @@ def referenceable(plan: Plan) -> list[str]:
     out += [f"{HUB}.subnet.{p.spec.name}" for p in layout.hub_subnets(hub)]
     tables = route_table_users(plan)
     out += [f"{HUB}.route_table.{n}" for n, users in tables.items() if HUB in users]
+    if hub.existing is not None and hub.existing.firewall_id is not None:
+        out.append(f"{HUB}.firewall")
+    if hub.existing is not None and hub.existing.log_analytics_workspace_id is not None:
+        out.append(f"{HUB}.log_analytics")
     if hub.log_analytics is not None:
         out.append(f"{HUB}.log_analytics")
     if hub.firewall is not None:
@@ -116,7 +131,9 @@ def referenceable(plan: Plan) -> list[str]:
         out.append(f"{HUB}.dns_zone.{zone}")
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
-        out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub", f"{base}.peering.from_hub"]
+        out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub"]
+        if hub.existing is None or hub.existing.peering == "lzengine":
+            out.append(f"{base}.peering.from_hub")
         out += [f"{base}.route_table.{n}" for n, users in tables.items() if s.name in users]
         out += [f"{base}.subnet.{p.spec.name}" for p in layout.spoke_subnets(s, index)]
         if s.ai is not None:

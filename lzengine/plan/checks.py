@@ -169,7 +169,10 @@ def _spoke_components(plan: Plan, i: int, s: Spoke) -> Iterator[Finding]:
                               "give the second one a 'name'", "duplicate")
             seen.add(d.deployment_name)
     if s.monitoring is not None:
-        if plan.hub.log_analytics is None:
+        if plan.hub.existing is not None and plan.hub.existing.log_analytics_workspace_id is None:
+            yield Finding((*base, "monitoring"), "monitoring needs the hub Log Analytics workspace",
+                          "add 'log_analytics_workspace_id' to hub.existing", "missing-component")
+        elif plan.hub.existing is None and plan.hub.log_analytics is None:
             yield Finding((*base, "monitoring"), "monitoring needs the hub Log Analytics workspace",
                           "add 'log_analytics: {}' to the hub", "missing-component")
         names: set[str] = set()
@@ -211,6 +214,58 @@ def _dns(plan: Plan) -> Iterator[Finding]:
     if missing:
         yield Finding(("hub", "private_dns", "zones"), f"private endpoints need zones not listed: {', '.join(missing)}",
                       "add them, or remove 'zones' to host exactly the needed ones", "missing-component")
+
+
+# -- an existing hub -----------------------------------------------------------------------------
+#: Hub fields that describe a hub lzengine builds; with ``existing`` they belong to the platform.
+BUILT_HUB_FIELDS: dict[str, str] = {
+    "address_space": "the existing VNet's address space is read from it",
+    "subnets": "the existing hub's subnets belong to the platform team",
+    "firewall": "the existing hub's firewall and its policy's rule collections belong to the platform team; "
+                "name it with existing.firewall_id or existing.firewall_private_ip",
+    "bastion": "the existing hub's Bastion belongs to the platform team",
+    "log_analytics": "name the platform's workspace with existing.log_analytics_workspace_id",
+    "route_tables": "the existing hub's route tables belong to the platform team; each spoke gets its own "
+                    "'egress' table to the existing firewall",
+}
+
+
+def _existing_hub(plan: Plan) -> Iterator[Finding]:
+    existing = plan.hub.existing
+    if existing is None:
+        return
+    hub = plan.hub
+    fields = hub.model_fields_set
+    for field, why in BUILT_HUB_FIELDS.items():
+        if field in fields and getattr(hub, field):
+            yield Finding(("hub", field), f"hub.{field} cannot be declared with hub.existing: {why}",
+                          f"remove hub.{field}", "existing-hub")
+    if hub.private_dns.zones is not None:
+        yield Finding(("hub", "private_dns", "zones"),
+                      "hub.private_dns.zones cannot be declared with hub.existing: the zones are the platform's",
+                      "name them with existing.private_dns_zone_ids or existing.private_dns_resource_group_id",
+                      "existing-hub")
+    for k, assignment in enumerate(hub.policy_assignments or []):
+        if assignment.scope == "hub":
+            yield Finding(("hub", "policy_assignments", k, "scope"),
+                          "a policy assignment on the hub cannot be declared with hub.existing: the existing "
+                          "hub's policy belongs to the platform team",
+                          "assign it to 'spokes' or one spoke, or leave it to the platform", "existing-hub")
+    needed = addresses.needed_zones(plan)
+    named = existing.private_dns_zone_ids is not None or existing.private_dns_resource_group_id is not None
+    writes_dns = not hub.private_dns.zone_groups_by_policy or existing.dns_links == "lzengine"
+    if needed and not named and writes_dns:
+        yield Finding(("hub", "existing"), "the spokes' private endpoints need the hub's private DNS zones "
+                      f"({', '.join(needed)}), and hub.existing names none",
+                      "add private_dns_zone_ids or private_dns_resource_group_id, or leave the zone groups and "
+                      "links to the platform (private_dns.zone_groups_by_policy: true, existing.dns_links: platform)",
+                      "missing-component")
+    if existing.private_dns_zone_ids is not None:
+        missing = [z for z in needed if existing.zone_id(z) is None]
+        if missing:
+            yield Finding(("hub", "existing", "private_dns_zone_ids"),
+                          f"private endpoints need zones not listed: {', '.join(missing)}",
+                          "add their ids", "missing-component")
 
 
 # -- policy -------------------------------------------------------------------------------------
@@ -283,9 +338,9 @@ def _names(plan: Plan) -> Iterator[Finding]:
     shorten_zone = "shorten the spoke name or naming.prefix"
     hub_rg_path: Path = ("hub", "resource_group") if plan.hub.resource_group else ("name",)
     derived: list[tuple[str, str, Path, str]] = [
-        ("resource_group", names.hub_resource_group(), hub_rg_path, "fix the resource group name"),
-        ("virtual_network", names.hub_vnet(), ("name",), shorten_zone),
-    ]
+        ("resource_group", names.hub_resource_group(), hub_rg_path, "fix the resource group name")]
+    if plan.hub.existing is None:
+        derived.append(("virtual_network", names.hub_vnet(), ("name",), shorten_zone))
     if plan.hub.log_analytics is not None:
         derived.append(("log_analytics_workspace", names.log_analytics(), ("name",), shorten_zone))
     for i, s in enumerate(plan.spokes):
@@ -433,4 +488,5 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
                           "add 'key_vault: {}' to the hub, or use vault: spoke", "missing-component")
 
 
-CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _policies, _names, _raw, _data_services)
+CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _existing_hub, _policies, _names, _raw,
+          _data_services)

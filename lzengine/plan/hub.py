@@ -8,9 +8,11 @@ secure defaults); every field has the default a newcomer should get.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 from lzengine.plan.spoke import KeyVault
@@ -190,6 +192,116 @@ class RouteTable(Strict):
     bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
 
 
+#: Shape of an ARM resource id of one type: subscription GUID, resource group, provider type, name.
+def _id_pattern(provider_type: str) -> str:
+    namespace, kind = provider_type.split("/")
+    return (rf"^/subscriptions/[0-9a-fA-F-]{{36}}/resourceGroups/[-\w().]+/providers/{re.escape(namespace)}/"
+            rf"{kind}/[^/]+$")
+
+
+VNET_ID = _id_pattern("Microsoft.Network/virtualNetworks")
+FIREWALL_ID = _id_pattern("Microsoft.Network/azureFirewalls")
+DNS_ZONE_ID = _id_pattern("Microsoft.Network/privateDnsZones")
+WORKSPACE_ID = _id_pattern("Microsoft.OperationalInsights/workspaces")
+RESOURCE_GROUP_ID = r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w().]+$"
+
+
+def _check_id(value: str, pattern: str, example: str) -> str:
+    if not re.fullmatch(pattern, value, flags=re.IGNORECASE):
+        raise ValueError(f"{value!r} is not an id of the expected shape, e.g. {example}")
+    return value
+
+
+class ExistingHub(Strict):
+    """A hub the platform team already runs: lzengine reads these resources and never writes
+    them, except the hub side of each spoke's peering and the links of the hub's private DNS
+    zones to the spoke VNets (each can be left to the platform)."""
+
+    virtual_network_id: str = Field(description="ARM id of the hub VNet.")
+    firewall_private_ip: str | None = Field(
+        default=None, description="Private IP of the hub firewall (or an NVA): the spokes' default route.")
+    firewall_id: str | None = Field(
+        default=None, description="ARM id of the hub's Azure Firewall; its private IP is read from it.")
+    private_dns_zone_ids: dict[str, str] | None = Field(
+        default=None, description="Private DNS zone ids by zone name, e.g. privatelink.openai.azure.com: <id>.")
+    private_dns_resource_group_id: str | None = Field(
+        default=None, description="ARM id of the resource group that holds the privatelink zones by their names.")
+    log_analytics_workspace_id: str | None = Field(
+        default=None, description="ARM id of the Log Analytics workspace diagnostics go to.")
+    peering: Literal["lzengine", "platform"] = Field(
+        default="lzengine", description="Who creates the hub side of each spoke's peering: lzengine (needs "
+        "Network Contributor on the hub VNet) or platform (lzengine writes only the spoke side).")
+    dns_links: Literal["lzengine", "platform"] = Field(
+        default="lzengine", description="Who links the hub's private DNS zones to the spoke VNets: lzengine (needs "
+        "Private DNS Zone Contributor on the zones) or platform.")
+
+    @field_validator("virtual_network_id")
+    @classmethod
+    def _vnet(cls, value: str) -> str:
+        return _check_id(value, VNET_ID, "/subscriptions/<guid>/resourceGroups/<rg>/providers/"
+                         "Microsoft.Network/virtualNetworks/<name>")
+
+    @field_validator("firewall_id")
+    @classmethod
+    def _firewall(cls, value: str | None) -> str | None:
+        return value if value is None else _check_id(
+            value, FIREWALL_ID, "/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Network/"
+            "azureFirewalls/<name>")
+
+    @field_validator("firewall_private_ip")
+    @classmethod
+    def _ip(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ipaddress.IPv4Address(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IPv4 address") from None
+        return value
+
+    @field_validator("private_dns_zone_ids")
+    @classmethod
+    def _zones(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for zone, zone_id in (value or {}).items():
+            _check_id(zone_id, DNS_ZONE_ID, "/subscriptions/<guid>/resourceGroups/<rg>/providers/"
+                      "Microsoft.Network/privateDnsZones/" + zone)
+            if zone_id.rsplit("/", 1)[-1].lower() != zone.lower():
+                raise ValueError(f"the id given for {zone!r} names zone {zone_id.rsplit('/', 1)[-1]!r}")
+        return value
+
+    @field_validator("private_dns_resource_group_id")
+    @classmethod
+    def _dns_group(cls, value: str | None) -> str | None:
+        return value if value is None else _check_id(value, RESOURCE_GROUP_ID,
+                                                     "/subscriptions/<guid>/resourceGroups/<rg>")
+
+    @field_validator("log_analytics_workspace_id")
+    @classmethod
+    def _workspace(cls, value: str | None) -> str | None:
+        return value if value is None else _check_id(
+            value, WORKSPACE_ID, "/subscriptions/<guid>/resourceGroups/<rg>/providers/"
+            "Microsoft.OperationalInsights/workspaces/<name>")
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> ExistingHub:
+        if self.firewall_private_ip is not None and self.firewall_id is not None:
+            raise ValueError("give either firewall_private_ip or firewall_id, not both")
+        if self.private_dns_zone_ids is not None and self.private_dns_resource_group_id is not None:
+            raise ValueError("give either private_dns_zone_ids or private_dns_resource_group_id, not both")
+        return self
+
+    @property
+    def has_firewall(self) -> bool:
+        return self.firewall_private_ip is not None or self.firewall_id is not None
+
+    def zone_id(self, zone: str) -> str | None:
+        """The id of the hub's private DNS zone ``zone``, or None when the plan names none."""
+        if self.private_dns_zone_ids is not None:
+            return next((i for z, i in self.private_dns_zone_ids.items() if z.lower() == zone.lower()), None)
+        if self.private_dns_resource_group_id is not None:
+            return f"{self.private_dns_resource_group_id}/providers/Microsoft.Network/privateDnsZones/{zone}"
+        return None
+
+
 class Hub(Strict):
     """The platform team's hub network and shared services."""
 
@@ -198,9 +310,16 @@ class Hub(Strict):
         description="Subscription id (GUID) the hub lives in, e.g. the connectivity subscription. Default: the "
         "plan's subscription. The control zone (run lock, ownership records) lives here too.",
     )
-    resource_group: str | None = Field(default=None, description="Resource group name (default rg-<prefix>-hub).")
+    resource_group: str | None = Field(
+        default=None, description="Resource group name (default rg-<prefix>-hub; with 'existing', the "
+        "resource group of lzengine's control zone, default rg-<prefix>-lzengine).")
+    existing: ExistingHub | None = Field(
+        default=None, description="A hub the platform already runs, by resource ids: read, never written "
+        "(except the hub side of peerings and the DNS zone links). Excludes address_space, subnets, firewall, "
+        "bastion, log_analytics, private_dns.zones, route_tables and hub-scoped policy assignments.")
     address_space: list[str] = Field(
-        description="CIDR blocks of the hub VNet.", min_length=1, json_schema_extra=one_or_many_schema
+        default_factory=list, description="CIDR blocks of the hub VNet (required unless 'existing').",
+        json_schema_extra=one_or_many_schema, validate_default=True,
     )
     subnets: list[SubnetSpec] = Field(
         default_factory=list,
@@ -234,6 +353,14 @@ class Hub(Strict):
     @classmethod
     def _valid_space(cls, value: list[str]) -> list[str]:
         return [check_cidr(c) for c in value]
+
+    @field_validator("address_space", mode="after")
+    @classmethod
+    def _space_unless_existing(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        # 'existing' is declared before 'address_space', so it is in info.data when it validated
+        if not value and "existing" in info.data and info.data["existing"] is None:
+            raise PydanticCustomError("missing", "Field required")
+        return value
 
     @field_validator("subscription")
     @classmethod

@@ -94,8 +94,10 @@ def carve(space: list[str], planned: list[PlannedSubnet], pins: Mapping[str, str
 
 
 def all_vnets(plan: Plan) -> list[tuple[str, Path, list[str], list[PlannedSubnet]]]:
-    """(label, path of address_space, address space, subnets) of the hub then every spoke."""
-    out = [("hub", ("hub", "address_space"), list(plan.hub.address_space), hub_subnets(plan.hub))]
+    """(label, path of address_space, address space, subnets) of the hub then every spoke (an
+    existing hub's VNet is not the plan's: its space is known only once read)."""
+    out = [] if plan.hub.existing is not None else [
+        ("hub", ("hub", "address_space"), list(plan.hub.address_space), hub_subnets(plan.hub))]
     for i, spoke in enumerate(plan.spokes):
         out.append((spoke.name, ("spokes", i, "address_space"), list(spoke.address_space), spoke_subnets(spoke, i)))
     return out

@@ -97,7 +97,10 @@ class Names:
 
     # hub ---------------------------------------------------------------------------------------
     def hub_resource_group(self) -> str:
-        return self.plan.hub.resource_group or f"rg-{self.p}-hub"
+        """The hub's resource group; with an existing hub, the small group of lzengine's own that
+        holds the control zone (ownership records and the run lock)."""
+        default = f"rg-{self.p}-lzengine" if self.plan.hub.existing is not None else f"rg-{self.p}-hub"
+        return self.plan.hub.resource_group or default
 
     def hub_vnet(self) -> str:
         return f"vnet-{self.p}-hub"

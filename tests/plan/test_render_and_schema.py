@@ -28,7 +28,8 @@ def test_graph_json_has_the_documented_shape(plan_file) -> None:
     ids = [n["id"] for n in document["nodes"]]
     assert len(ids) == len(set(i.lower() for i in ids)) == len(graph)
     for node in document["nodes"]:
-        assert set(node) == {"id", "type", "address", "owner"}
+        assert set(node) - {"existing"} == {"id", "type", "address", "owner"}
+        assert node.get("existing", True) is True  # only an existing hub's read-only nodes carry it
         assert node["id"].startswith("/subscriptions/")
     for edge in document["edges"]:
         assert set(edge) == {"from", "to"} and edge["from"] in ids and edge["to"] in ids
