@@ -296,7 +296,7 @@ def auto_parallelism(graph: Graph, changeset: ChangeSet, rank: dict[str, float])
     A worker holds one operation until ARM says it finished (a firewall: ten minutes of waiting
     for polls), so to end near the critical path a run needs about (expected seconds of all its
     writes) / (expected critical path) workers at once, by the kinds' ``expected_s``: a hub with
-    one spoke needs 3, a hundred spokes about 150 (224 with the headroom). A fixed 8 made a
+    one spoke needs 3, a hundred spokes about 150 (about 220 with the headroom). A fixed 8 made a
     ten-spoke apply take 1.9 times its critical path. Waiting workers cost ARM nothing: the
     pacer bounds the request rate, and ARM's Retry-After says when to poll.
     """

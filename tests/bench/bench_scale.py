@@ -46,6 +46,7 @@ from tests.bench.bench_apply import critical_path  # noqa: E402
 from tests.bench.estate import estate_text  # noqa: E402
 
 WRITE_BUCKET, WRITE_REFILL = 200, 10.0
+READ_BUCKET, READ_REFILL = 250, 25.0
 SOAK_FAULTS = "rate=0.1,kinds=500+503+429+reset+lro-failed+conflict"
 
 
@@ -102,6 +103,8 @@ def scale_apply(spokes: int, scale: float, parallelism: int | None, observed_fil
         throttled = adapter.pacer.stats.throttled
         adapter.close()
         write_budget = max(0, stats["writes"] - WRITE_BUCKET) / WRITE_REFILL * scale
+        # shown beside the goal's bound, not in it: the polls of long-running operations are reads
+        read_budget = max(0, stats["reads"] - READ_BUCKET) / READ_REFILL * scale
         emu.admin("POST", "/_emulator/stats/reset")
         again, again_wall, adapter2 = apply()
         again_stats = emu.admin("GET", "/_emulator/stats")
@@ -113,6 +116,7 @@ def scale_apply(spokes: int, scale: float, parallelism: int | None, observed_fil
         "spokes": spokes, "resources": len(graph), "time_scale": scale,
         "parallelism": parallelism or f"auto ({auto_workers(graph)})",
         "apply_wall_s": round(wall, 1), "critical_path_s": round(path, 1), "write_budget_s": round(write_budget, 1),
+        "read_budget_s": round(read_budget, 1),
         "apply_over_bound": round(wall / bound, 3) if bound else None,
         "failed": len(failures), "failures": [f"{o.address}: {o.error}" for o in failures[:5]],
         "requests": {k: stats[k] for k in ("reads", "writes", "deletes")}, "throttled_429": throttled,
@@ -222,8 +226,8 @@ def main() -> None:
         ("Figure", "Value", "Goal"),
         (f"apply {a['spokes']} spokes ({a['resources']} resources), throttled, time scale {a['time_scale']:g}, "
          f"parallelism {a['parallelism']}", f"{a['apply_wall_s']} s", ""),
-        ("  critical path / ARM write budget (emulator clock)", f"{a['critical_path_s']} s / {a['write_budget_s']} s",
-         ""),
+        ("  critical path / ARM write budget / read budget (emulator clock)",
+         f"{a['critical_path_s']} s / {a['write_budget_s']} s / {a['read_budget_s']} s", ""),
         ("  apply wall / max(critical path, write budget)", f"{a['apply_over_bound']}", "<= 1.15"),
         ("  failed resources; 429s met", f"{a['failed']}; {a['throttled_429']}", "0; rare"),
         ("no-change apply: reads per resource", f"{a['no_change_apply']['reads_per_resource']} "
