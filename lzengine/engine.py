@@ -163,6 +163,7 @@ class Engine:
             refused |= self._with_retries(
                 lambda: model_preflight.refusals(graph, changes, desired, observed, self.adapter)
             )
+            refused |= self._with_retries(lambda: preflight.missing_management_groups(graph, changes, self.adapter))
             for address, failure in refused.items():
                 changes[address] = replace(changes[address], failure=failure, stops_run=True)
             if not refused and any(c.action is Action.CREATE for c in changes.values()):

@@ -108,6 +108,19 @@ def subscription_of(arm_id: str) -> str | None:
     return None
 
 
+MANAGEMENT_GROUP_PREFIX = "/providers/Microsoft.Management/managementGroups/"
+
+
+def management_group_of(arm_id: str) -> str | None:
+    """The management group an id starts at (``/providers/Microsoft.Management/managementGroups/
+    {group}/...``: a policy assignment at that group), or None."""
+    parts = arm_id.strip("/").split("/")
+    if len(parts) >= 4 and parts[0].lower() == "providers" and parts[1].lower() == "microsoft.management" \
+            and parts[2].lower() == "managementgroups" and parts[3]:
+        return parts[3]
+    return None
+
+
 def parse_name(arm_id: str) -> str:
     """The last segment of any id (extension resources included)."""
     return arm_id.rstrip("/").rsplit("/", 1)[-1]

@@ -52,7 +52,8 @@ def denials(
     # the assignments of every subscription a pending write lands in (hub and spokes may differ);
     # each applies only to what lies under its scope
     subscriptions = subscriptions_of((graph.nodes[a].arm_id for a in pending), subscription)
-    assignments = _assignments(graph, desired, adapter, subscriptions, notes)
+    groups_above: dict[str, set[str]] = {}
+    assignments = _assignments(graph, desired, adapter, subscriptions, notes, groups_above)
     if not assignments:
         return {}
     definitions = _definitions(assignments, adapter, notes)
@@ -61,11 +62,14 @@ def denials(
     for address in pending:
         node = graph.nodes[address]
         resource = _resource(node.arm_id, node.kind.arm_type, desired[address])
+        in_subscription = ids.subscription_of(node.arm_id) or subscription
         context = policy.RequestContext(
             api_version=node.kind.api_version or "",
-            subscription_id=ids.subscription_of(node.arm_id) or subscription,
+            subscription_id=in_subscription,
             resource_group=_resource_group(graph, desired, node.arm_id),
             method="PUT",
+            # the management groups above its subscription: their assignments apply to it
+            management_group_ids=tuple(sorted(groups_above.get(in_subscription.lower(), ()))),
         )
         decision = policy.evaluate_request(resource, assignments=usable, definitions=definitions, context=context)
         if decision.denied:
@@ -80,12 +84,18 @@ def no_read_access(error: ProviderError) -> bool:
 
 
 def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, subscriptions: list[str],
-                 notes: list[str]) -> list[policy.Assignment]:
+                 notes: list[str], groups_above: dict[str, set[str]]) -> list[policy.Assignment]:
+    """The assignments that may apply (each subscription's list, which in Azure includes those of
+    the management groups above it, and the plan's own); fills ``groups_above`` (lower-case
+    subscription → names of the management groups above it that carry an assignment)."""
     by_id: dict[str, dict[str, Any]] = {}
     listed: list[dict[str, Any]] = []
     for subscription in subscriptions:
         try:
-            listed += at(adapter, subscription).list_policy_assignments()
+            mine = at(adapter, subscription).list_policy_assignments()
+            listed += mine
+            groups_above[subscription.lower()] = {g for g in (ids.management_group_of(str(b.get("id") or ""))
+                                                              for b in mine) if g}
         except ProviderError as error:
             if not no_read_access(error):
                 raise
@@ -94,6 +104,10 @@ def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, sub
     for body in listed:
         if body.get("id"):
             by_id[str(body["id"]).lower()] = body
+    for group, below in _plan_groups(graph, adapter, notes).items():
+        for subscription in subscriptions:
+            if subscription.lower() in below:
+                groups_above.setdefault(subscription.lower(), set()).add(group)
     for node in graph:
         if node.kind.arm_type.lower() == POLICY_ASSIGNMENT_TYPE:
             body = _strip_unknown(desired.get(node.address) or node.body)
@@ -102,6 +116,69 @@ def _assignments(graph: Graph, desired: Mapping[str, Any], adapter: Adapter, sub
             by_id[node.arm_id.lower()] = {**body, "id": node.arm_id, "name": ids.parse_name(node.arm_id),
                                           "properties": properties}
     return [policy.Assignment.from_arm(body) for body in by_id.values()]
+
+
+def _plan_groups(graph: Graph, adapter: Adapter, notes: list[str]) -> dict[str, set[str]]:
+    """Each management group the plan assigns policy at → the lower-case ids of the subscriptions
+    below it (at any depth); a group that cannot be read counts as governing none."""
+    out: dict[str, set[str]] = {}
+    for group in sorted({g for n in graph if (g := ids.management_group_of(n.arm_id))}):
+        try:
+            tree = _read_group(adapter, group)
+        except ProviderError as error:
+            if not no_read_access(error):
+                raise
+            notes.append(f"policy preflight: management group {group} not read ({error.code}): its assignments are "
+                         "not evaluated")
+            tree = None
+        out[group] = _subscriptions_below(tree) if tree else set()
+    return out
+
+
+def _read_group(adapter: Adapter, group: str) -> dict[str, Any] | None:
+    read = getattr(adapter, "get_management_group", None)
+    return read(group) if read is not None else None
+
+
+def _subscriptions_below(group: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    queue = list((group.get("properties") or {}).get("children") or [])
+    while queue:
+        child = queue.pop()
+        if not isinstance(child, Mapping):
+            continue
+        if str(child.get("type", "")).lower().endswith("/subscriptions"):
+            found.add(str(child.get("name", "")).lower())
+        queue.extend(child.get("children") or [])
+    return found
+
+
+def missing_management_groups(graph: Graph, changes: Mapping[str, Change],
+                              adapter: Adapter) -> dict[str, tuple[str, str]]:
+    """Address → (code, message) for each pending policy assignment at a management group that does
+    not exist or this identity may not read (Azure answers 403 for both). The plan names existing
+    groups only (``scope: management_group:<id>``); lzengine never creates them."""
+    found: dict[str, tuple[str, str]] = {}
+    seen: dict[str, str | None] = {}
+    for address, change in changes.items():
+        group = ids.management_group_of(change.arm_id)
+        if group is None or change.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE) or not change.allowed:
+            continue
+        if group not in seen:
+            try:
+                seen[group] = None if _read_group(adapter, group) is not None or not hasattr(
+                    adapter, "get_management_group") else "it does not exist"
+            except ProviderError as error:
+                if not no_read_access(error):
+                    raise
+                seen[group] = f"this identity may not read it ({error.code})"
+        why = seen[group]
+        if why is not None:
+            found[address] = ("ManagementGroupNotFound",
+                              f"management group '{group}' (scope management_group:{group}): {why}. lzengine "
+                              "assigns policy at existing groups only: create it, or fix the group id, or give "
+                              "this identity Reader and Resource Policy Contributor on it")
+    return found
 
 
 def _definitions(assignments: list[policy.Assignment], adapter: Adapter,

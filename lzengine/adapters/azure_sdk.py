@@ -30,6 +30,7 @@ from lzengine.kinds.base import ResourceKind
 MANAGEMENT_SCOPE = "https://management.azure.com/.default"
 RESOURCES_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
 POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
+MANAGEMENT_GROUPS_CLIENT = "azure.mgmt.managementgroups:ManagementGroupsMgmtClient"
 PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClient"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
@@ -279,13 +280,45 @@ class AzureSdkAdapter:
                 return group.get_built_in(name, cls=_raw_json)
             if lowered.startswith("/providers/microsoft.management/managementgroups/"):
                 management_group = definition_id.split("/")[4]
-                return group.get_at_management_group(name, management_group, cls=_raw_json)
+                # (management group, name): the SDK's order; it was called the other way round
+                return group.get_at_management_group(management_group, name, cls=_raw_json)
             return group.get(name, cls=_raw_json)
         except Exception as exc:  # noqa: BLE001
             error = to_provider_error(exc, definition_id, "read")
             if error.status == 404:
                 return None
             raise error from None
+
+    def get_management_group(self, name: str) -> dict[str, Any] | None:
+        """A management group with every group and subscription below it (``$expand=children``,
+        ``$recurse=true``), as REST JSON; None when it does not exist (or this identity may not see it:
+        Azure answers 403 for both)."""
+        client = self._tenant_client(MANAGEMENT_GROUPS_CLIENT)
+        try:
+            return client.management_groups.get(name, expand="children", recurse=True,  # type: ignore[no-any-return]
+                                                 cls=_raw_json)
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, f"{ids.MANAGEMENT_GROUP_PREFIX}{name}", "read")
+            if error.status == 404:
+                return None
+            raise error from None
+
+    def _tenant_client(self, dotted: str) -> Any:
+        """A client of a tenant-level API (no subscription argument), built once and shared."""
+        key = ("", dotted)
+        with self._shared.lock:
+            if key not in self._shared.clients:
+                module_name, class_name = dotted.split(":")
+                cls = getattr(importlib.import_module(module_name), class_name)
+                kwargs: dict[str, Any] = {
+                    "retry_total": 0, "polling_interval": self.connection.polling_interval,
+                    "transport": self._shared_transport(), "credential_scopes": [MANAGEMENT_SCOPE],
+                    "policies": self._policies(), **self.connection.extra,
+                }  # fmt: skip
+                if self.connection.base_url:
+                    kwargs["base_url"] = self.connection.base_url
+                self._shared.clients[key] = cls(self.connection.credential, **kwargs)
+            return self._shared.clients[key]
 
     def list_model_usages(self, location: str) -> list[dict[str, Any]]:
         return self._list_cognitive("usages", location)
@@ -412,6 +445,8 @@ class AzureSdkAdapter:
         ``"<type>|"`` for a subscription-wide list, ``"<type>|<parent id>"`` for the children of
         one parent; None when only a GET returns it."""
         arm_type = kind.arm_type.lower()
+        if ids.subscription_of(arm_id) is None:
+            return None  # above subscriptions (a management group's policy assignment): no list has it for sure
         # a subscription-wide list is one per subscription: "<type>|/subscriptions/<id>"
         everywhere = f"/subscriptions/{self._subscription_for(arm_id).lower()}"
         if arm_type in INLINE_IN:

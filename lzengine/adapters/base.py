@@ -69,6 +69,10 @@ class Adapter(Protocol):
     def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
         """A policy (set) definition by id (built-in, subscription or management group), or None."""
 
+    def get_management_group(self, name: str) -> dict[str, Any] | None:
+        """Optional. A management group with its descendants (``properties.children``, recursively),
+        or None when it does not exist or may not be read (lzengine.preflight)."""
+
     def get_txt_record(self, resource_group: str, zone: str, name: str) -> dict[str, Any] | None:
         """A private DNS zone's TXT record set as REST JSON with its ``etag``, or None (lzengine.control_zone)."""
 

@@ -75,6 +75,9 @@ def _scopes(ctx: Context, scope: str) -> list[tuple[str, str, str | None]]:
         return spokes
     if scope == "subscription":
         return [("subscription", f"/subscriptions/{ctx.subscription}", None)]
+    group = checks.management_group_of(scope)
+    if group is not None:  # an existing group, resolved in `plan` (lzengine.preflight)
+        return [(f"management_group.{group}", f"{ids.MANAGEMENT_GROUP_PREFIX}{group}", None)]
     return [s for s in spokes if s[0] == scope]
 
 
@@ -127,12 +130,14 @@ def policies_before_resources(ctx: Context) -> None:
         scope_parts = scope.split("/")
         candidates = in_group.get(scope, []) if len(scope_parts) == 5 and scope_parts[3] == "resourcegroups" \
             else list(lowered)
+        # a management group's assignment governs the plan's subscriptions below it: all of them wait
+        prefix = "/subscriptions/" if scope.startswith(ids.MANAGEMENT_GROUP_PREFIX.lower()) else scope + "/"
         for address in candidates:
             node = graph.nodes[address]
             if node.kind.arm_type in exempt or node.kind.read_only or node.address in upstream \
                     or node.address == policy_node.address:
                 continue
-            if lowered[address].startswith(scope + "/"):
+            if lowered[address].startswith(prefix):
                 graph.nodes[address] = replace(node, depends_on=node.depends_on | {policy_node.address})
 
 

@@ -119,13 +119,17 @@ def scopes_above(store: Store, scope: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- groups
-def _children(ctx: ProviderContext, name: str) -> list[dict[str, Any]]:
+def _children(ctx: ProviderContext, name: str, recurse: bool = False, depth: int = 0) -> list[dict[str, Any]]:
+    """``properties.children`` of ``$expand=children`` (with ``$recurse=true``: their children too)."""
     out: list[dict[str, Any]] = []
     for res in ctx.store.of_type(GROUP):
         parent = _parent_of_group(ctx.store, str(res.body["name"])) or ""
         if res.body.get("name") != name and parent.lower() == name.lower():
-            out.append({"type": GROUP_TYPE, "id": res.id, "name": res.body["name"],
-                        "displayName": props(res.body).get("displayName")})
+            child: dict[str, Any] = {"type": GROUP_TYPE, "id": res.id, "name": res.body["name"],
+                                     "displayName": props(res.body).get("displayName")}
+            if recurse and depth < 10:
+                child["children"] = _children(ctx, str(res.body["name"]), True, depth + 1)
+            out.append(child)
     for sub in ctx.subscriptions or [ctx.subscription_id]:
         if _parent_of_subscription(ctx.store, sub).lower() == name.lower():
             out.append({"type": "/subscriptions", "id": f"/subscriptions/{sub}", "name": sub,
@@ -173,9 +177,16 @@ def _after_group(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing
     }  # fmt: skip
 
 
+def _expanded(ctx: ProviderContext, name: str) -> list[dict[str, Any]] | None:
+    if (ctx.query.get("$expand") or "").lower() != "children":
+        return None
+    return _children(ctx, name, (ctx.query.get("$recurse") or "").lower() == "true")
+
+
 def _render_group(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
-    if (ctx.query.get("$expand") or "").lower() == "children":
-        body["properties"] = {**body.get("properties", {}), "children": _children(ctx, str(res.body["name"]))}
+    children = _expanded(ctx, str(res.body["name"]))
+    if children is not None:
+        body["properties"] = {**body.get("properties", {}), "children": children}
 
 
 def _check_group_removal(ctx: ProviderContext, res: Resource) -> None:
@@ -194,8 +205,9 @@ def _virtual_group(ctx: ProviderContext, rp: ResourcePath) -> dict[str, Any] | N
     if rp.full_type.lower() != GROUP or rp.name.lower() != ROOT_NAME.lower():
         return None
     body = _root_body()
-    if (ctx.query.get("$expand") or "").lower() == "children":
-        body["properties"]["children"] = _children(ctx, ROOT_NAME)
+    children = _expanded(ctx, ROOT_NAME)
+    if children is not None:
+        body["properties"]["children"] = children
     return body
 
 

@@ -290,6 +290,19 @@ def known_policy(definition_id: str) -> catalog.BuiltinPolicy | None:
     return next((p for p in catalog.BUILTIN_POLICIES.values() if p.guid == guid), None)
 
 
+#: ``scope: management_group:<group id>`` on a policy assignment (a group the platform already has)
+MANAGEMENT_GROUP_SCOPE = "management_group:"
+#: a management group id as Azure accepts it (the same rule the emulator applies)
+MANAGEMENT_GROUP_NAME = re.compile(r"[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]")
+
+
+def management_group_of(scope: str) -> str | None:
+    """The group id of a ``management_group:<id>`` scope keyword, else None."""
+    if scope.startswith(MANAGEMENT_GROUP_SCOPE):
+        return scope[len(MANAGEMENT_GROUP_SCOPE):]
+    return None
+
+
 def _policies(plan: Plan) -> Iterator[Finding]:
     spoke_names = [s.name for s in plan.spokes]
     scopes = ["zone", "hub", "spokes", "subscription", *spoke_names]
@@ -314,9 +327,16 @@ def _policies(plan: Plan) -> Iterator[Finding]:
             known = known_policy(definition_id)
             if known is not None:
                 yield from _policy_parameters(base, assignment.effect, assignment.parameters, known)
-        if assignment.scope not in scopes:
-            yield Finding((*base, "scope"), f"unknown scope {assignment.scope!r}", _suggest(assignment.scope, scopes),
-                          "unresolved-reference")
+        group = management_group_of(assignment.scope)
+        if group is not None:
+            if not MANAGEMENT_GROUP_NAME.fullmatch(group):
+                yield Finding((*base, "scope"), f"{group!r} is not a management group name",
+                              "up to 90 letters, digits, '-', '_', '(', ')' and '.', not ending with '.' "
+                              "(the group's id, not its display name)", "invalid-value")
+        elif assignment.scope not in scopes:
+            hint = "; ".join(h for h in (_suggest(assignment.scope, scopes),
+                                          "management_group:<group id> for an existing management group") if h)
+            yield Finding((*base, "scope"), f"unknown scope {assignment.scope!r}", hint, "unresolved-reference")
 
 
 def _policy_parameters(base: Path, effect: str | None, parameters: dict[str, Any],

@@ -154,7 +154,8 @@ class PolicyAssignment(Strict):
     effect: str | None = Field(default=None, description="Value of the definition's 'effect' parameter.")
     scope: str = Field(
         default="zone",
-        description="zone (every resource group of the plan), hub, spokes, subscription, or one spoke's name.",
+        description="zone (every resource group of the plan), hub, spokes, subscription, one spoke's name, or "
+        "management_group:<group id> (an existing management group: governs every subscription below it).",
     )
     enforce: bool = Field(default=True, description="false assigns it in DoNotEnforce mode (report only).")
 
