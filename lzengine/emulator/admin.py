@@ -193,5 +193,6 @@ class AdminApi:
         sub = body.get("subscription")
         if sub is not None and str(sub) not in self.backend.subscriptions:
             raise errors.subscription_not_found(str(sub))
-        self.backend.set_registration(namespace, state, str(sub) if sub else None)
+        with self.backend.lock:
+            self.backend.registrations.set(namespace, state, str(sub) if sub else None)
         return Reply(200, {"namespace": namespace, "registrationState": state})

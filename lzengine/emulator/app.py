@@ -26,6 +26,7 @@ from lzengine.emulator import (
     errors,
     hooks,
     linked_access,
+    registrations,
     registry,
     rp_authorization,
     rp_common,
@@ -34,18 +35,10 @@ from lzengine.emulator import (
 )
 from lzengine.emulator.admin import AdminApi
 from lzengine.emulator.auth import Authorizer, Principal
-from lzengine.emulator.backend import (
-    RG_TYPE,
-    TENANT_ID,
-    Backend,
-    Reply,
-    RequestContext,
-    normalize_location,
-    retry_headers,
-)
+from lzengine.emulator.backend import TENANT_ID, Backend, Reply, RequestContext, normalize_location, retry_headers
 from lzengine.emulator.errors import ArmError
 from lzengine.emulator.faults import FaultInjector
-from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, split, under
+from lzengine.emulator.paths import ResourcePath, id_key, parse_resource, resource_group_path, split, under
 from lzengine.emulator.throttle import Throttler
 from lzengine.emulator.wire import json_body
 
@@ -53,7 +46,8 @@ log = logging.getLogger(__name__)
 
 METHOD_KIND = {"GET": "reads", "HEAD": "reads", "PUT": "writes", "PATCH": "writes",
                "POST": "writes", "DELETE": "deletes"}  # fmt: skip
-RESOURCES_NS = "Microsoft.Resources"
+RESOURCES_NS = registry.RESOURCES_NAMESPACE
+RG_TYPE = registry.lookup(registry.RESOURCE_GROUP).type
 
 
 class Stats:
@@ -94,48 +88,99 @@ class Stats:
             }
 
 
+@dataclass(frozen=True)
+class RouteKind:
+    """How one kind of ARM path is served: which HTTP methods it answers (method → ``EmulatorApp``
+    method name), whether its api-version is checked against its type's registry row, whether a
+    request may start an operation, and how its role check is made (``rbac``: ``"resource"`` — the
+    type's action on the resource or collection —, ``"subscription"``, ``"provider"`` — register —,
+    or ``None`` for paths every authenticated caller may read)."""
+
+    name: str
+    methods: dict[str, str]
+    check_version: bool = True
+    rbac: str | None = "subscription"
+    lro: bool = False
+
+
+ITEM = RouteKind("item", {"GET": "_get", "HEAD": "_head", "PUT": "_put", "PATCH": "_patch", "DELETE": "_delete"},
+                 rbac="resource", lro=True)
+COLLECTION = RouteKind("collection", {"GET": "_list", "POST": "_action"}, rbac="resource")
+OP_STATUS = RouteKind("op-status", {"GET": "_op_status"}, check_version=False, rbac=None)
+OP_RESULT = RouteKind("op-result", {"GET": "_op_result"}, check_version=False, rbac=None)
+RESOURCES = RouteKind("resources", {"GET": "_generic_list"})
+SUBSCRIPTION = RouteKind("subscription", {"GET": "_subscription"})
+SUBSCRIPTIONS = RouteKind("subscriptions", {"GET": "_subscriptions"}, rbac=None)
+PROVIDERS = RouteKind("providers", {"GET": "_providers"})
+PROVIDER = RouteKind("provider", {"GET": "_provider"})
+REGISTER = RouteKind("provider-register", {"POST": "_register"}, rbac="provider")
+UNREGISTER = RouteKind("provider-unregister", {"POST": "_unregister"}, rbac="provider")
+TENANT_PROVIDERS = RouteKind("tenant-providers", {"GET": "_tenant_providers"}, rbac=None)
+
+
 @dataclass
 class Route:
     """A classified ARM request path."""
 
-    kind: str
+    kind: RouteKind
     type: str  # full type (canonical) used for stats, api-version, faults and RBAC
     sub: str | None = None
     rg: str | None = None
     rp: ResourcePath | None = None
-    extra: str | None = None  # namespace / op id / action name
+    extra: str | None = None  # namespace / op id
 
 
-def _op_route(kind: str) -> Any:
+@dataclass
+class Call:
+    """One request as a route method sees it (the backend lock is held)."""
+
+    route: Route
+    request: Request
+    ctx: RequestContext
+    principal: Principal | None
+    sub: str = ""
+
+    @property
+    def rp(self) -> ResourcePath:
+        """The resource path of an item or collection route."""
+        assert self.route.rp is not None
+        return self.route.rp
+
+
+def _op_route(kind: RouteKind) -> Any:
     def build(segs: list[str]) -> Route:
         ns = registry.canonical_namespace(segs[3])
         return Route(kind, f"{ns}/locations/{segs[6]}", segs[1], extra=segs[7])
     return build
 
 
-#: Non-resource ARM paths: lower-case segment pattern (``*`` matches any one segment) → Route builder.
+def _resource_route(rp: ResourcePath) -> Route:
+    return Route(COLLECTION if rp.is_collection else ITEM, rp.full_type, rp.subscription, rp.resource_group, rp)
+
+
+#: Non-provider ARM paths: lower-case segment pattern (``*`` matches any one segment) → Route builder.
 #: Anything else is a resource path (:func:`lzengine.emulator.paths.parse_resource`).
 ROUTES: tuple[tuple[tuple[str, ...], Any], ...] = (
-    (("subscriptions",), lambda s: Route("subscriptions", f"{RESOURCES_NS}/subscriptions")),
-    (("subscriptions", "*"), lambda s: Route("subscription", f"{RESOURCES_NS}/subscriptions", s[1])),
-    (("subscriptions", "*", "resourcegroups"), lambda s: Route("rgs", RG_TYPE, s[1])),
-    (("subscriptions", "*", "resources"), lambda s: Route("sub-resources", f"{RESOURCES_NS}/resources", s[1])),
-    (("subscriptions", "*", "providers"), lambda s: Route("providers", f"{RESOURCES_NS}/providers", s[1])),
-    (("subscriptions", "*", "resourcegroups", "*"), lambda s: Route("rg", RG_TYPE, s[1], s[3])),
+    (("subscriptions",), lambda s: Route(SUBSCRIPTIONS, f"{RESOURCES_NS}/subscriptions")),
+    (("subscriptions", "*"), lambda s: Route(SUBSCRIPTION, f"{RESOURCES_NS}/subscriptions", s[1])),
+    (("subscriptions", "*", "resourcegroups"), lambda s: _resource_route(resource_group_path(s[1], None))),
+    (("subscriptions", "*", "resources"), lambda s: Route(RESOURCES, f"{RESOURCES_NS}/resources", s[1])),
+    (("subscriptions", "*", "providers"), lambda s: Route(PROVIDERS, f"{RESOURCES_NS}/providers", s[1])),
+    (("subscriptions", "*", "resourcegroups", "*"), lambda s: _resource_route(resource_group_path(s[1], s[3]))),
     (("subscriptions", "*", "operationresults", "*"),
-     lambda s: Route("rg-op", f"{RESOURCES_NS}/operationresults", s[1], extra=s[3])),
+     lambda s: Route(OP_RESULT, f"{RESOURCES_NS}/operationresults", s[1], extra=s[3])),
     (("subscriptions", "*", "resourcegroups", "*", "resources"),
-     lambda s: Route("rg-resources", f"{RESOURCES_NS}/resources", s[1], s[3])),
+     lambda s: Route(RESOURCES, f"{RESOURCES_NS}/resources", s[1], s[3])),
     (("subscriptions", "*", "providers", "*"),
-     lambda s: Route("provider", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+     lambda s: Route(PROVIDER, f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
     (("subscriptions", "*", "providers", "*", "register"),
-     lambda s: Route("provider-register", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+     lambda s: Route(REGISTER, f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
     (("subscriptions", "*", "providers", "*", "unregister"),
-     lambda s: Route("provider-unregister", f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
-    (("subscriptions", "*", "providers", "*", "locations", "*", "operations", "*"), _op_route("op-status")),
-    (("subscriptions", "*", "providers", "*", "locations", "*", "operationstatuses", "*"), _op_route("op-status")),
-    (("subscriptions", "*", "providers", "*", "locations", "*", "operationresults", "*"), _op_route("op-result")),
-    (("providers",), lambda s: Route("tenant-providers", f"{RESOURCES_NS}/providers")),
+     lambda s: Route(UNREGISTER, f"{RESOURCES_NS}/providers", s[1], extra=s[3])),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operations", "*"), _op_route(OP_STATUS)),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operationstatuses", "*"), _op_route(OP_STATUS)),
+    (("subscriptions", "*", "providers", "*", "locations", "*", "operationresults", "*"), _op_route(OP_RESULT)),
+    (("providers",), lambda s: Route(TENANT_PROVIDERS, f"{RESOURCES_NS}/providers")),
 )
 
 
@@ -155,7 +200,7 @@ def classify(path: str) -> Route:
     rp = parse_resource(segs)
     if rp is None:
         raise errors.not_found_path(path)
-    return Route("resource", rp.full_type, rp.subscription, rp.resource_group, rp)
+    return _resource_route(rp)
 
 
 class DropConnection(ConnectionAbortedError):
@@ -273,7 +318,7 @@ class EmulatorApp:
             raise errors.missing_api_version()
         self._check_api_version(route, api_version, request)
         if route.sub is not None:
-            self.backend._check_subscription(route.sub)
+            self.backend.crud.check_subscription(route.sub)
         if not principal.admin:
             self._authorize(principal, route, method, request)
 
@@ -315,12 +360,10 @@ class EmulatorApp:
     def _check_api_version(self, route: Route, api_version: str, request: Request) -> None:
         if not registry.API_VERSION_RE.match(api_version):
             raise errors.invalid_api_version(api_version)
-        if route.kind in ("op-status", "op-result", "rg-op"):
+        if not route.kind.check_version:
             return
-        if route.kind == "resource":
-            spec = registry.lookup(route.type)
-        else:
-            spec = registry.lookup(RG_TYPE)
+        # provider routes (``/resources``, ``/providers``...) take the Resources provider's versions
+        spec = registry.lookup(route.type if route.rp is not None else RG_TYPE)
         if registry.version_supported(spec, api_version):
             return
         location = "global"
@@ -331,16 +374,13 @@ class EmulatorApp:
                     location = normalize_location(body["location"])
             except ValueError:
                 pass
-        type_name = spec.type if route.kind == "resource" else RG_TYPE
         raise errors.no_registered_provider(
-            location, api_version, type_name, list(reversed(spec.api_versions)),
+            location, api_version, spec.type, list(reversed(spec.api_versions)),
             list(spec.locations or ("global",)),
         )  # fmt: skip
 
     def _lro_possible(self, route: Route, method: str) -> bool:
-        if route.kind == "rg":
-            return method == "DELETE"
-        if route.kind != "resource" or route.rp is None or route.rp.is_collection:
+        if not route.kind.lro:
             return False
         spec = registry.lookup(route.type)
         if method == "PUT":
@@ -353,33 +393,25 @@ class EmulatorApp:
         verb = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write",
                 "DELETE": "delete"}.get(method, "action")  # fmt: skip
         sub = route.sub or self.backend.subscription_id
-        if route.kind in ("op-status", "op-result", "rg-op", "subscriptions", "tenant-providers"):
+        if route.kind.rbac is None:
             return
-        if route.kind in ("rg", "rgs"):
-            action = f"Microsoft.Resources/subscriptions/resourceGroups/{verb}"
-            scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
-        elif route.kind == "resource" and route.rp is not None:
+        if route.kind.rbac == "resource" and route.rp is not None:
             rp = route.rp
-            if rp.is_collection:
-                scope = rp.parent_id
-            else:
-                scope = rp.id
+            scope = rp.parent_id if rp.is_collection else rp.id
             if method == "POST" and rp.is_collection:
                 action = f"{'/'.join([rp.namespace, *rp.types[:-1]])}/{rp.types[-1]}/action"
-                scope = rp.parent_id
             else:
-                action = f"{rp.full_type}/{verb}"
-        elif route.kind.startswith("provider-"):
+                action = f"{registry.lookup(rp.full_type).rbac_type or rp.full_type}/{verb}"
+        elif route.kind.rbac == "provider":
             action = f"{route.extra}/register/action"
             scope = f"/subscriptions/{sub}"
         else:
-            action = f"Microsoft.Resources/subscriptions/{verb}"
+            action = f"{RESOURCES_NS}/subscriptions/{verb}"
             scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{route.rg}" if route.rg else "")
         arm, custom = self._role_assignments(principal)
         if not self._allowed(principal, action, scope, arm, custom):
             raise errors.authorization_failed(principal.object_id, action, scope)
-        if method in ("PUT", "PATCH") and route.kind == "resource" and route.rp is not None \
-                and not route.rp.is_collection:
+        if method in ("PUT", "PATCH") and route.kind is ITEM:
             body = json_body(request)
             missing = [(a, rid) for a, rid in linked_access.linked_actions(route.type.lower(), body)
                        if not self._allowed(principal, a, rid, arm, custom)]
@@ -397,7 +429,7 @@ class EmulatorApp:
                 if str(props.get("principalId", "")).lower() == principal.object_id.lower():
                     arm.append((str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(),
                                 str(props.get("scope", "/"))))  # fmt: skip
-            custom = rp_authorization.custom_permissions(self.backend) if arm else {}
+            custom = rp_authorization.custom_permissions(self.backend.view()) if arm else {}
         return arm, custom
 
     def _allowed(self, principal: Principal, action: str, scope: str, arm: list[tuple[str, str]],
@@ -438,7 +470,7 @@ class EmulatorApp:
                                    retry_headers(1.0 * scale))  # fmt: skip
         if fault == "conflict":
             if route.rp is not None and not route.rp.is_collection:
-                raise self.backend.busy_error(route.rp, ctx.base_url)
+                raise self.backend.crud.busy_error(route.rp)
             raise ArmError(409, "Conflict", "The resource is busy with another operation. Retry later.")
         if fault == "lro-failed":
             ctx.fail_lro = True
@@ -455,126 +487,92 @@ class EmulatorApp:
     # ------------------------------------------------------------------ ARM routes
     def dispatch(self, route: Route, method: str, request: Request, ctx: RequestContext,
                  principal: Principal | None = None) -> Reply:
-        b = self.backend
-        k = route.kind
-        sub = route.sub or b.subscription_id
-        if k == "resource":
-            rp = route.rp
-            assert rp is not None
-            if rp.is_collection:
-                if method == "GET":
-                    return b.list(rp, ctx)
-                if method == "POST":
-                    return self._action(rp, request, ctx)
-                raise errors.method_not_allowed(method, request.path)
-            if method == "GET":
-                return b.get(rp, ctx)
-            if method == "HEAD":  # existence check: 204 or 404, no body
-                try:
-                    reply = b.get(rp, ctx)
-                except ArmError as exc:
-                    if exc.status == 404:
-                        return Reply(404)
-                    raise
-                return Reply(204, None, reply.headers)
-            if method == "PUT":
-                return b.put(rp, json_body(request), ctx)
-            if method == "PATCH":
-                return b.patch(rp, json_body(request), ctx)
-            if method == "DELETE":
-                return b.delete(rp, ctx)
+        """Serve a classified request by its route kind's method table (the backend lock is held)."""
+        name = route.kind.methods.get(method)
+        if name is None:
             raise errors.method_not_allowed(method, request.path)
-        if k == "rg":
-            assert route.rg is not None
-            if method == "PUT":
-                return b.put_rg(sub, route.rg, json_body(request), ctx)
-            if method == "GET":
-                return b.get_rg(sub, route.rg)
-            if method == "HEAD":
-                try:
-                    b.get_rg(sub, route.rg)
-                except ArmError as exc:
-                    if exc.code == "ResourceGroupNotFound":
-                        return Reply(404)
-                    raise
-                return Reply(204)
-            if method == "PATCH":
-                return b.patch_rg(sub, route.rg, json_body(request), ctx.api_version)
-            if method == "DELETE":
-                return b.delete_rg(sub, route.rg, ctx)
-            raise errors.method_not_allowed(method, request.path)
-        if k == "rgs" and method == "GET":
-            return b.list_rgs(sub, ctx, request.path)
-        if k in ("op-status",) and method == "GET":
-            return b.operation_status(route.extra or "")
-        if k in ("op-result", "rg-op") and method == "GET":
-            return b.operation_result(route.extra or "", ctx.base_url)
-        if k == "sub-resources" and method == "GET":
-            return b.generic_list(sub, None, ctx, request.path)
-        if k == "rg-resources" and method == "GET":
-            return b.generic_list(sub, route.rg, ctx, request.path)
-        if k == "subscription" and method == "GET":
-            return Reply(200, b.subscriptions.body(sub, TENANT_ID))
-        if k == "subscriptions" and method == "GET":
-            return b.list_page([b.subscriptions.body(s, TENANT_ID) for s in self._visible_subscriptions(principal)],
-                               ctx, request.path)
-        if k == "providers" and method == "GET":
-            items = [self._provider_body(ns, subscription=sub) for ns in registry.namespaces()]
-            return b.list_page(items, ctx, request.path)
-        if k == "provider" and method == "GET":
-            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
-        if k == "provider-register" and method == "POST":
-            b.set_registration(route.extra or "", "Registered", sub)
-            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
-        if k == "provider-unregister" and method == "POST":
-            b.set_registration(route.extra or "", "Unregistered", sub)
-            return Reply(200, self._provider_body(route.extra or "", subscription=sub))
-        if k == "tenant-providers" and method == "GET":
-            return Reply(200, {"value": [self._provider_body(ns, tenant=True)
-                                         for ns in registry.namespaces()]})  # fmt: skip
-        raise errors.method_not_allowed(method, request.path)
+        serve = getattr(self, name)
+        call = Call(route, request, ctx, principal, route.sub or self.backend.subscription_id)
+        return serve(call)  # type: ignore[no-any-return]
 
-    def _action(self, rp: ResourcePath, request: Request, ctx: RequestContext) -> Reply:
+    def _get(self, call: Call) -> Reply:
+        return self.backend.crud.get(call.rp, call.ctx)
+
+    def _head(self, call: Call) -> Reply:
+        """An existence check: 204 or 404, no body."""
+        try:
+            reply = self.backend.crud.get(call.rp, call.ctx)
+        except ArmError as exc:
+            if exc.status == 404:
+                return Reply(404)
+            raise
+        return Reply(204, None, reply.headers)
+
+    def _put(self, call: Call) -> Reply:
+        return self.backend.crud.put(call.rp, json_body(call.request), call.ctx)
+
+    def _patch(self, call: Call) -> Reply:
+        return self.backend.crud.patch(call.rp, json_body(call.request), call.ctx)
+
+    def _delete(self, call: Call) -> Reply:
+        return self.backend.crud.delete(call.rp, call.ctx)
+
+    def _list(self, call: Call) -> Reply:
+        return self.backend.crud.list(call.rp, call.ctx)
+
+    def _action(self, call: Call) -> Reply:
         """POST actions, answered by the handler registered for the action's type
         (``.../accounts/listKeys``, ``.../checkNameAvailability``); any other ``list...Keys`` action gets
         the generic fake keys, and an unknown action an empty object."""
-        body = json_body(request)
-        with self.backend.lock:
-            view = self.backend.view(ctx)
-            action = hooks.handler(rp.full_type.lower()).action
-            if action is not None:
-                return Reply(200, action(view, rp, body))
-            name = rp.types[-1].lower()
-            if name.startswith("list") and name.endswith("keys"):
-                return Reply(200, rp_common.list_keys(view, rp, body))
+        rp = call.rp
+        body = json_body(call.request)
+        view = self.backend.view(call.ctx)
+        action = hooks.handler(rp.full_type.lower()).action
+        if action is not None:
+            return Reply(200, action(view, rp, body))
+        name = rp.types[-1].lower()
+        if name.startswith("list") and name.endswith("keys"):
+            return Reply(200, rp_common.list_keys(view, rp, body))
         return Reply(200, {})
 
-    def _provider_body(self, namespace: str, tenant: bool = False, subscription: str | None = None) -> dict[str, Any]:
-        ns = registry.canonical_namespace(namespace)
-        types = []
-        for spec in registry.known_specs():
-            if spec.namespace.lower() != ns.lower():
-                continue
-            types.append({
-                "resourceType": spec.type.split("/", 1)[1],
-                "locations": [registry.display_name(x) for x in (spec.locations or ())],
-                "apiVersions": sorted(spec.api_versions, reverse=True),
-                "defaultApiVersion": spec.api_versions[-1] if spec.api_versions else None,
-                "capabilities": "None",
-            })  # fmt: skip
-        if ns.lower() == "microsoft.resources":
-            types.append({"resourceType": "resources", "locations": [],
-                          "apiVersions": sorted(registry.RESOURCES_VERSIONS, reverse=True)})
-        body: dict[str, Any] = {
-            "id": f"/providers/{ns}" if tenant
-            else f"/subscriptions/{subscription or self.backend.subscription_id}/providers/{ns}",
-            "namespace": ns,
-            "resourceTypes": types,
-        }
-        if not tenant:
-            body["registrationState"] = self.backend.registration_state(ns, subscription)
-            body["registrationPolicy"] = "RegistrationRequired"
-        return body
+    def _op_status(self, call: Call) -> Reply:
+        return self.backend.crud.operation_status(call.route.extra or "")
+
+    def _op_result(self, call: Call) -> Reply:
+        return self.backend.crud.operation_result(call.route.extra or "", call.ctx.base_url)
+
+    def _generic_list(self, call: Call) -> Reply:
+        return self.backend.crud.generic_list(call.sub, call.route.rg, call.ctx, call.request.path)
+
+    def _subscription(self, call: Call) -> Reply:
+        return Reply(200, self.backend.subscriptions.body(call.sub, TENANT_ID))
+
+    def _subscriptions(self, call: Call) -> Reply:
+        items = [self.backend.subscriptions.body(s, TENANT_ID) for s in self._visible_subscriptions(call.principal)]
+        return self.backend.crud.page(items, call.ctx, call.request.path)
+
+    def _providers(self, call: Call) -> Reply:
+        items = [self._provider_body(ns, call.sub) for ns in registry.namespaces()]
+        return self.backend.crud.page(items, call.ctx, call.request.path)
+
+    def _provider(self, call: Call) -> Reply:
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
+
+    def _register(self, call: Call) -> Reply:
+        self.backend.registrations.set(call.route.extra or "", "Registered", call.sub)
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
+
+    def _unregister(self, call: Call) -> Reply:
+        self.backend.registrations.set(call.route.extra or "", "Unregistered", call.sub)
+        return Reply(200, self._provider_body(call.route.extra or "", call.sub))
+
+    def _tenant_providers(self, call: Call) -> Reply:
+        return Reply(200, {"value": [registrations.provider_body(ns, self.backend.subscription_id, None)
+                                     for ns in registry.namespaces()]})  # fmt: skip
+
+    def _provider_body(self, namespace: str, subscription: str) -> dict[str, Any]:
+        return registrations.provider_body(namespace, subscription,
+                                           self.backend.registrations.state(namespace, subscription))
 
 
 def _reason(status: int) -> str:

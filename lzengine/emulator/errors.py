@@ -141,6 +141,13 @@ def location_changed(name: str, old: str, new: str, rg: str) -> ArmError:
     )
 
 
+def location_change_refused(code: str, name: str, old: str, new: str, rg: str) -> ArmError:
+    """The 409 of a PUT naming another region: ``code`` is the type's (``TypeSpec.location_changed_code``)."""
+    if code == "InvalidResourceGroupLocation":
+        return rg_location_changed(name, old, new)
+    return location_changed(name, old, new, rg)
+
+
 def rg_location_changed(name: str, old: str, new: str) -> ArmError:
     return ArmError(
         409, "InvalidResourceGroupLocation",
@@ -217,6 +224,8 @@ def busy(code: str, status: int, resource_id: str, op_url: str | None, retry_aft
     if code == "AnotherOperationInProgress":
         where = f" To retrieve status of the operation use uri: {op_url}." if op_url else ""
         message = f"Another operation on this or dependent resource is in progress.{where}"
+    elif code == "ResourceGroupBeingDeleted":
+        return rg_being_deleted(resource_id.rstrip("/").rsplit("/", 1)[-1])
     elif code == "RequestConflict":
         message = (
             f"Another operation is being performed on the parent resource '{resource_id}'. "

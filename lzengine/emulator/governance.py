@@ -1,6 +1,7 @@
 """Azure Policy in the emulator: definitions, assignments, request-time enforcement, compliance.
 
-Owned by :class:`lzengine.emulator.backend.Backend` (``backend.policy``), which calls
+Owned by :class:`lzengine.emulator.backend.Backend` (``backend.policy``), which gives it a narrow
+:class:`PolicyHost` (never itself) and calls
 :meth:`Governance.before_write` on every PUT/PATCH (and DELETE, for ``denyAction``) of an ARM
 request before the resource provider sees it, and :meth:`Governance.after_write` once the write
 was accepted. :mod:`lzengine.emulator.hooks` calls the validation and read helpers for the
@@ -59,13 +60,21 @@ from lzengine.policy import (
 from lzengine.policy import RequestContext as PolicyContext
 
 
-class _Host(Protocol):
-    """What the policy engine needs from the emulator that owns it (the backend)."""
+class PolicyHost(Protocol):
+    """The narrow view of the emulator the policy engine gets (built by the backend, see
+    :class:`lzengine.emulator.backend.PolicyView`): the store, the subscription, how a stored
+    resource reads, a type's registry row, and the computed collections of the provider handlers
+    (existence conditions may name computed types such as Defender assessments)."""
 
     store: Any
     subscription_id: str
+    subscriptions: Any  # every subscription served (``lzengine.emulator.subscriptions.Subscriptions``)
 
     def render(self, res: Resource) -> dict[str, Any]: ...
+
+    def spec(self, type_name: str) -> TypeSpec: ...
+
+    def virtual_list(self, rp: ResourcePath) -> list[dict[str, Any]] | None: ...
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +84,6 @@ ASSIGNMENT = "microsoft.authorization/policyassignments"
 EXEMPTION = "microsoft.authorization/policyexemptions"
 RG_POLICY_TYPE = "Microsoft.Resources/subscriptions/resourceGroups"
 _BUILTIN_ID = re.compile(r"^/providers/microsoft\.authorization/(policydefinitions|policysetdefinitions)/[^/]+$")
-_SUBNET_ASSESSMENT = "eade5b56-eefd-444f-95c8-23f29e5d93cb"
-_NSG_EXEMPT_SUBNETS = ("gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet",
-                       "routeserversubnet")  # fmt: skip
 
 
 def _state(compliant: bool | None) -> str:
@@ -95,8 +101,8 @@ class _Record:
 class Governance:
     """Policy definitions, enforcement and compliance of one emulator (use with the backend lock)."""
 
-    def __init__(self, backend: _Host, policy_dirs: Sequence[str | Path] | None = None) -> None:
-        self.backend = backend
+    def __init__(self, host: PolicyHost, policy_dirs: Sequence[str | Path] | None = None) -> None:
+        self.host = host
         self.builtins: dict[str, dict[str, Any]] = {}  # lower-case id → ARM body
         self._loaded: dict[str, Definition] = {}
         self.records: dict[str, _Record] = {}
@@ -132,16 +138,16 @@ class Governance:
                 continue
             self.builtins[id_key(def_id)] = body
 
-    def builtin(self, kind_type: str, name: str) -> dict[str, Any] | None:
-        kind = "policysetdefinitions" if kind_type == SET_DEFINITION else "policydefinitions"
-        return self.builtins.get(f"/providers/microsoft.authorization/{kind}/{name.lower()}")
+    def builtin(self, kind: str, name: str) -> dict[str, Any] | None:
+        """A preloaded built-in; ``kind``: ``policyDefinitions`` or ``policySetDefinitions``."""
+        return self.builtins.get(f"/providers/microsoft.authorization/{kind.lower()}/{name.lower()}")
 
     def definition(self, definition_id: str) -> Definition | None:
         """A loaded definition by id: a preloaded built-in, or a custom one from the store."""
         key = id_key(definition_id)
         if key in self._loaded:
             return self._loaded[key]
-        res = self.backend.store.get(key)
+        res = self.host.store.get(key)
         if res is None and key.startswith("/subscriptions/"):
             # a built-in addressed at subscription scope
             tail = key.split("/providers/microsoft.authorization/", 1)[-1]
@@ -214,9 +220,12 @@ class Governance:
             if not allowed or low not in given:
                 continue
             value = values.get(given[low])
-            if not _allowed(value, allowed):  # [unconfirmed] code
+            # code and wording as Azure answers them (Azure/terraform-azurerm-caf-enterprise-scale#1313,
+            # salesforce/cloud-guardrails#53); Azure compares the values case-sensitively there, this check
+            # does not [difference kept: plans send the casing the definition lists]
+            if not _allowed(value, allowed):
                 raise errors.bad_request(
-                    "InvalidPolicyParameters",
+                    "PolicyParameterValueNotAllowed",
                     f"The value '{value}' is not allowed for policy parameter '{name}' in policy definition "
                     f"'{shown}'. The allowed values are '{', '.join(str(a) for a in allowed)}'.")
         effect = _effect_of(definition, values)
@@ -231,7 +240,7 @@ class Governance:
 
     def builtin_definition(self, rp: ResourcePath) -> dict[str, Any] | None:
         """A built-in policy (set) definition by name: readable at every scope."""
-        return self.builtin(rp.full_type.lower(), rp.name)
+        return self.builtin(rp.types[-1], rp.name)
 
     def definitions(self, rp: ResourcePath) -> list[dict[str, Any]]:
         """Built-in definitions of the type, and the custom ones at or under the scope."""
@@ -239,13 +248,13 @@ class Governance:
         builtins = [b for k, b in self.builtins.items() if f"/{t.split('/', 1)[1]}/" in k]
         if not rp.scope:
             return builtins
-        custom = [self.backend.render(r) for r in self.backend.store.of_type(t, id_key(rp.scope))]
+        custom = [self.host.render(r) for r in self.host.store.of_type(t, id_key(rp.scope))]
         return [*custom, *builtins]
 
     # ------------------------------------------------------------------ enforcement
     def _assignments(self) -> list[tuple[Assignment, Resource]]:
         out = []
-        for res in self.backend.store.of_type(ASSIGNMENT):
+        for res in self.host.store.of_type(ASSIGNMENT):
             try:
                 out.append((Assignment.from_arm(res.body), res))
             except DefinitionError:
@@ -283,13 +292,13 @@ class Governance:
         rid = str(resource.get("id") or "")
         parts = split(rid)
         if len(parts) >= 4 and parts[0].lower() == "subscriptions" and parts[2].lower() == "resourcegroups":
-            rg_res = self.backend.store.get(id_key("/" + "/".join(parts[:4])))
+            rg_res = self.host.store.get(id_key("/" + "/".join(parts[:4])))
             if rg_res is not None:
                 rg = {**rg_res.body, "type": RG_POLICY_TYPE}
         # assignments at a management group apply below it only (rp_management keeps the hierarchy)
-        sub = of_id(rid) or self.backend.subscription_id
-        served = getattr(self.backend, "subscriptions", None)
-        mgs = rp_management.scopes_above(self.backend.store, rid) if of_id(rid) else []
+        sub = of_id(rid) or self.host.subscription_id
+        served = self.host.subscriptions
+        mgs = rp_management.scopes_above(self.host.store, rid) if of_id(rid) else []
         return PolicyContext(
             api_version=api_version, subscription_id=sub, resource_group=rg,
             method=method, tags_only=tags_only, tenant_id=TENANT_ID,
@@ -297,9 +306,16 @@ class Governance:
             management_group_ids=tuple(mgs), existence_lookup=self._lookup if lookup else None,
         )  # fmt: skip
 
-    @staticmethod
-    def exempt(type_lower: str) -> bool:
-        return type_lower.startswith(("microsoft.authorization/", "microsoft.management/"))
+    def exempt(self, type_name: str) -> bool:
+        """Writes Azure Policy does not evaluate (policy, role and management objects: a row's
+        ``policy_exempt``)."""
+        return self.host.spec(type_name).policy_exempt
+
+    def _as_policy_sees(self, body: Mapping[str, Any], full_type: str) -> dict[str, Any]:
+        """The body with the type Azure Policy matches on (``Microsoft.Resources/subscriptions/resourceGroups``
+        for a resource group: a row's ``policy_type``)."""
+        spec = self.host.spec(full_type)
+        return {**body, "type": spec.policy_type or spec.type}
 
     def evaluate(self, resource: Mapping[str, Any], method: str, api_version: str, *, tags_only: bool = False,
                  lookup: bool = False) -> Decision | None:
@@ -315,10 +331,9 @@ class Governance:
     def before_write(self, rp_id: str, rp_name: str, full_type: str, body: dict[str, Any], method: str,
                      api_version: str, *, tags_only: bool = False) -> tuple[dict[str, Any], Decision | None]:
         """Evaluate a request; raise 403 on a deny; answer the (possibly rewritten) body."""
-        if self.exempt(full_type.lower()):
+        if self.exempt(full_type):
             return body, None
-        policy_type = RG_POLICY_TYPE if full_type.lower() == "microsoft.resources/resourcegroups" else full_type
-        resource = {**body, "id": rp_id, "name": rp_name, "type": policy_type}
+        resource = self._as_policy_sees({**body, "id": rp_id, "name": rp_name}, full_type)
         decision = self.evaluate(resource, method, api_version, tags_only=tags_only)
         if decision is None:
             return body, None
@@ -337,13 +352,11 @@ class Governance:
         """Record the results once the provider accepted the write (existence checks run now)."""
         if decision is None:
             return
-        res = self.backend.store.get(id_key(resource_id))
+        res = self.host.store.get(id_key(resource_id))
         if res is None:
             return
         if decision.pending_results:
-            body = self.backend.render(res)
-            if full_type.lower() == "microsoft.resources/resourcegroups":
-                body = {**body, "type": RG_POLICY_TYPE}
+            body = self._as_policy_sees(self.host.render(res), full_type)
             final = self.evaluate(body, "PUT", api_version, lookup=True)
             results = final.results if final is not None else []
         else:
@@ -352,9 +365,9 @@ class Governance:
 
     def before_delete(self, res: Resource, api_version: str) -> None:
         """``denyAction`` on DELETE."""
-        if self.exempt(res.type.lower()):
+        if self.exempt(res.type):
             return
-        decision = self.evaluate(self.backend.render(res), "DELETE", api_version)
+        decision = self.evaluate(self._as_policy_sees(self.host.render(res), res.type), "DELETE", api_version)
         if decision is not None and decision.denied:
             error = decision.deny_error()
             self.denials.append({"resourceId": res.id, "method": "DELETE", "time": datetime.now(UTC).isoformat(),
@@ -376,48 +389,31 @@ class Governance:
 
     # ------------------------------------------------------------------ existence lookups
     def _lookup(self, rtype: str, scope: str, name: str | None) -> list[dict[str, Any]]:
+        """Resources of a type at or under a scope (an ``existenceCondition``'s candidates); computed
+        types (Defender assessments) come from their provider handler's ``virtual_list``."""
         t = rtype.lower()
-        if t == "microsoft.security/assessments":
-            return self._assessments(scope, name)
+        collection = parse_resource(split(f"{scope}/providers/{rtype}"))
+        computed = self.host.virtual_list(collection) if collection is not None else None
+        if computed is not None:
+            return [item for item in computed if not name or _name_matches(str(item.get("id", "")), name)]
         scope_key = id_key(scope)
         out = []
-        for res in self.backend.store.of_type(t):
+        for res in self.host.store.of_type(t):
             if res.key == scope_key or not under(res.key, scope_key):
                 continue
             if name and not _name_matches(res.id, name):
                 continue
-            out.append(self.backend.render(res))
+            out.append(self.host.render(res))
         return out
-
-    def _assessments(self, scope: str, name: str | None) -> list[dict[str, Any]]:
-        """Defender for Cloud's "subnets should have an NSG" assessment, computed from the subnet."""
-        subnet = self.backend.store.get(id_key(scope))
-        if subnet is None or subnet.type.lower() != "microsoft.network/virtualnetworks/subnets":
-            return []
-        if name and name.lower() not in (_SUBNET_ASSESSMENT, "?"):
-            return []
-        sp = props(subnet.body)
-        if str(subnet.body.get("name", "")).lower() in _NSG_EXEMPT_SUBNETS:
-            code = "NotApplicable"
-        else:
-            code = "Healthy" if sp.get("networkSecurityGroup") else "Unhealthy"
-        return [{
-            "id": f"{subnet.id}/providers/Microsoft.Security/assessments/{_SUBNET_ASSESSMENT}",
-            "name": _SUBNET_ASSESSMENT, "type": "Microsoft.Security/assessments",
-            "properties": {"displayName": "Subnets should be associated with a network security group",
-                           "status": {"code": code}, "resourceDetails": {"Source": "Azure", "Id": subnet.id}},
-        }]  # fmt: skip
 
     # ------------------------------------------------------------------ compliance views
     def scan(self) -> dict[str, Any]:
         """Evaluate every stored resource (Azure's periodic compliance scan)."""
-        for res in list(self.backend.store.all()):
-            t = res.type.lower()
-            if self.exempt(t) or "deletedaccounts" in t or t.startswith("microsoft.network/privatednszones/"):
+        for res in list(self.host.store.all()):
+            spec = self.host.spec(res.type)
+            if spec.policy_exempt or not spec.compliance_scan:
                 continue
-            body = self.backend.render(res)
-            if t == "microsoft.resources/resourcegroups":
-                body = {**body, "type": RG_POLICY_TYPE}
+            body = self._as_policy_sees(self.host.render(res), res.type)
             decision = self.evaluate(body, "PUT", "2024-05-01", lookup=True)
             if decision is not None:
                 self._record(res.id, res.type, decision.results)
@@ -565,7 +561,7 @@ POLICY_VERSIONS = (
 def _policy(type_: str, update: int = 201, delete_body: bool = True) -> TypeSpec:
     """A policy object: synchronous, 201 on create, a proxy resource with no provisioningState."""
     return sync(type_, POLICY_VERSIONS, create=PutMode(201), update=PutMode(update),
-                delete=DeleteMode(200, body=delete_body), listed=False, state_field=False)
+                delete=DeleteMode(200, body=delete_body), listed=False, state_field=False, policy_exempt=True)
 
 
 SPECS: list[TypeSpec] = [

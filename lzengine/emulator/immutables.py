@@ -36,26 +36,31 @@ RULES: tuple[Immutable, ...] = (
               "It's not allowed to update kind of API account. Account {name} is of kind '{old}'; '{new}' was "
               "requested.", allowed=(("openai", "aiservices"),)),
     Immutable("microsoft.cognitiveservices/accounts", "properties.customSubDomainName",
-              "CustomSubDomainNameCannotBeChanged",  # [unconfirmed] code
+              "CustomSubDomainNameCannotBeChanged",  # [unconfirmed] code: terraform forces a new account for it
+              # (azurerm_cognitive_account docs, terraform-provider-azurerm#28585); Azure's answer not found
               "The customSubDomainName of account {name} is '{old}' and cannot be changed to '{new}'."),
     # a free search service cannot change tier, and none can become free; basic and standard tiers may
     # change among themselves since 2025 (search-capacity-planning docs; terraform-provider-azurerm#30842,
-    # #33069) [unconfirmed] code
-    Immutable("microsoft.search/searchservices", "sku.name", "SkuUpdateNotSupported",
-              "The sku of search service '{name}' cannot be changed from '{old}' to '{new}'.",
+    # #33069). Azure's answer, quoted in Azure-Samples/azure-search-openai-demo#586: 400 BadRequest "Cannot
+    # update sku for an existing search service."
+    Immutable("microsoft.search/searchservices", "sku.name", "BadRequest",
+              "Cannot update sku for an existing search service ('{name}': '{old}' to '{new}').",
               allowed=tuple((a, b) for a in ("basic", "standard", "standard2", "standard3")
                             for b in ("basic", "standard", "standard2", "standard3"))),
-    # a public IP can be upgraded from Basic to Standard, never the other way [unconfirmed] code
+    # a public IP can be upgraded from Basic to Standard, never the other way [unconfirmed] code: searched
+    # issues for a downgrade refused by the network RP, none found
     Immutable("microsoft.network/publicipaddresses", "sku.name", "PublicIPAddressSkuCannotBeDowngraded",
               "Public IP address {name} of SKU '{old}' cannot be changed to SKU '{new}'.",
               allowed=(("basic", "standard"),)),
-    # a VNet firewall cannot become a virtual hub firewall or back [unconfirmed] code
+    # a VNet firewall cannot become a virtual hub firewall or back [unconfirmed] code: searched issues, none found
     Immutable("microsoft.network/azurefirewalls", "properties.sku.name", "AzureFirewallSkuNameCannotBeChanged",
               "The SKU name of Azure Firewall {name} cannot be changed from '{old}' to '{new}'."),
-    # Windows and Linux plans are different farms: 'reserved' cannot flip [unconfirmed] code
-    Immutable("microsoft.web/serverfarms", "properties.reserved", "InvalidServerFarmOsChange",
-              "App Service plan {name} cannot change its operating system (reserved '{old}' → '{new}').",
-              status=409),
+    # Windows and Linux plans are different farms: 'reserved' cannot flip. Azure's answer, quoted in
+    # cloud-custodian/cloud-custodian#4556 and #3210: 400 BadRequest "You cannot change the OS hosting your app
+    # at this time. Please recreate your app with the desired OS." (extended code 59315)
+    Immutable("microsoft.web/serverfarms", "properties.reserved", "BadRequest",
+              "You cannot change the OS hosting your app at this time. Please recreate your app with the desired "
+              "OS. (App Service plan {name}: reserved '{old}' to '{new}'.)"),
 )
 
 

@@ -4,7 +4,8 @@ Called by :mod:`lzengine.emulator.backend` before paging a list. ARM accepts a s
 subset there: clauses joined by ``and`` on ``tagName``/``tagValue`` (a tag pair), ``resourceType``,
 ``name``, ``location`` and ``resourceGroup`` with ``eq``, and ``substringof('text', name)``.
 Comparisons are case-insensitive except tag values. Anything else is refused with 400
-``InvalidFilterInQueryString`` (code as commonly reported; [unconfirmed] against current ARM).
+``InvalidFilterInQueryString`` ([unconfirmed]: the public material found is other ARM emulators and
+tools that use this code, not a recorded Azure answer).
 """
 
 from __future__ import annotations

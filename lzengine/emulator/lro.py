@@ -51,6 +51,7 @@ class Operation:
     error: dict[str, Any] | None = None
     fail: bool = False
     is_rg: bool = False
+    bare_status: bool = False  # the status answer is ``{"status"}`` only (the registry row says so)
     started_at: str = ""
     ended_at: str | None = None
 
@@ -98,12 +99,12 @@ class Operations:
 
     def start(self, kind: str, namespace: str, location: str, target: str, lock_key: str, seconds: float,
               api_version: str, *, fail: bool = False, is_rg: bool = False,
-              subscription: str | None = None) -> Operation:
+              bare_status: bool = False, subscription: str | None = None) -> Operation:
         now = self.clock()
         op = Operation(id=str(uuid.uuid4()), kind=kind, namespace=namespace, location=location or "global",
                        subscription=subscription or self.subscription_id, target=target, lock_key=lock_key, start=now,
                        end=now + seconds * self.time_scale, api_version=api_version, fail=fail, is_rg=is_rg,
-                       started_at=utcnow_iso())
+                       bare_status=bare_status, started_at=utcnow_iso())
         self.ops[op.id] = op
         heapq.heappush(self._heap, (op.end, next(self._seq), op.id))
         self.active[lock_key] = op.id
@@ -166,7 +167,7 @@ class Operations:
         """The ``Azure-AsyncOperation`` answer (always 200): Network answers ``{"status"}`` only, the
         other providers the operation-status resource with id, name and times."""
         body: dict[str, Any] = {"status": op.status}
-        if op.namespace.lower() != "microsoft.network":
+        if not op.bare_status:
             op_path = (f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/"
                        f"{op.location}/operationStatuses/{op.id}")
             body = {"id": op_path, "name": op.id, "status": op.status, "startTime": op.started_at}

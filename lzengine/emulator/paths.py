@@ -28,6 +28,9 @@ class ResourcePath:
     names: tuple[str, ...]
     subscription: str | None
     resource_group: str | None
+    #: ``False`` for the one type whose ids carry no ``providers/{namespace}`` segment: resource groups
+    #: (``/subscriptions/{s}/resourceGroups/{name}``, see :func:`resource_group_path`)
+    provider_segment: bool = True
 
     @property
     def is_collection(self) -> bool:
@@ -37,10 +40,13 @@ class ResourcePath:
     def full_type(self) -> str:
         return casing.full_type("/".join((self.namespace, *self.types)))
 
+    def _base(self) -> list[str]:
+        return [self.scope, "providers", self.namespace] if self.provider_segment else [self.scope]
+
     @property
     def id(self) -> str:
         """Canonical id of the item (for a collection: of its parent, plus the collection type)."""
-        parts = [self.scope, "providers", self.namespace]
+        parts = self._base()
         canon = self.full_type.split("/")[1:]
         for i, t in enumerate(canon):
             parts.append(t)
@@ -58,7 +64,7 @@ class ResourcePath:
         n = len(self.names) if not self.is_collection else len(self.names) + 1
         if n <= 1:
             return self.scope
-        parts = [self.scope, "providers", self.namespace]
+        parts = self._base()
         canon = self.full_type.split("/")[1:]
         for i in range(n - 1):
             parts.extend([canon[i], self.names[i]])
@@ -68,7 +74,7 @@ class ResourcePath:
     def root_id(self) -> str:
         """The id of the top-level resource of this family (the VNet of a subnet)."""
         canon = self.full_type.split("/")[1:]
-        return "/".join([self.scope, "providers", self.namespace, canon[0], self.names[0]])
+        return "/".join([*self._base(), canon[0], self.names[0]])
 
     @property
     def is_child(self) -> bool:
@@ -139,6 +145,20 @@ def parse_resource(segments: list[str]) -> ResourcePath | None:
         names=names,
         subscription=sub,
         resource_group=rg,
+    )
+
+
+def resource_group_path(subscription: str, name: str | None) -> ResourcePath:
+    """A resource group (``name``) or the collection of a subscription's resource groups (``None``) as a
+    resource path, so resource groups go through the same CRUD as every other type."""
+    return ResourcePath(
+        scope=f"/subscriptions/{subscription}",
+        namespace=casing.namespace("Microsoft.Resources"),
+        types=("resourceGroups",),
+        names=(name,) if name is not None else (),
+        subscription=subscription,
+        resource_group=None,
+        provider_segment=False,
     )
 
 

@@ -41,11 +41,12 @@ from lzengine.emulator import (
     rp_privatedns,
     rp_resources,
     rp_search,
+    rp_security,
     rp_storage,
     rp_web,
 )
 from lzengine.emulator.handlers import Table
-from lzengine.emulator.rp_resources import RESOURCES_VERSIONS
+from lzengine.emulator.rp_resources import RESOURCE_GROUP, RESOURCES_NAMESPACE, RESOURCES_VERSIONS
 from lzengine.emulator.typespec import (
     API_VERSION_RE,
     GENERIC_VERSIONS,
@@ -57,9 +58,9 @@ from lzengine.emulator.typespec import (
     sync,
 )
 
-__all__ = ["API_VERSION_RE", "HANDLERS", "PROVIDERS", "RESOURCES_VERSIONS", "DeleteMode", "InlineChildren", "PutMode",
-           "TypeSpec", "api_version_at_least", "canonical_namespace", "canonical_type", "display_name", "is_known",
-           "known_specs", "lookup", "namespaces", "version_supported"]
+__all__ = ["API_VERSION_RE", "HANDLERS", "PROVIDERS", "RESOURCES_NAMESPACE", "RESOURCES_VERSIONS", "RESOURCE_GROUP",
+           "DeleteMode", "InlineChildren", "PutMode", "TypeSpec", "api_version_at_least", "canonical_namespace",
+           "canonical_type", "display_name", "is_known", "known_specs", "lookup", "namespaces", "version_supported"]
 
 #: the provider modules: each declares ``SPECS`` and ``HANDLERS`` (and may declare ``NAMESPACE_DEFAULTS``).
 #: A new provider module is one more entry here.
@@ -76,6 +77,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_operationalinsights,
     rp_authorization,
     governance,
+    rp_security,
     rp_management,
     rp_keyvault,
     rp_storage,

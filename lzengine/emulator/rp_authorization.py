@@ -245,19 +245,20 @@ AUTHORIZATION_VERSIONS = (
     "2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview",
     "2020-10-01-preview", "2022-04-01", "2022-05-01-preview",
 )  # fmt: skip
+_PROXY: dict[str, Any] = {"listed": False, "state_field": False, "policy_exempt": True}
 MSI_VERSIONS = ("2018-11-30", "2021-09-30-preview", "2022-01-31-preview", "2023-01-31", "2024-11-30")
 
 SPECS: list[TypeSpec] = [
-    # proxy resources: not in the generic /resources lists, no provisioningState
+    # proxy resources: not in the generic /resources lists, no provisioningState, not evaluated by Azure Policy
     sync("Microsoft.Authorization/roleAssignments", AUTHORIZATION_VERSIONS, create=PutMode(201),
-         update=PutMode(200), delete=DeleteMode(200, body=True), listed=False, state_field=False),
-    sync("Microsoft.Authorization/roleDefinitions", AUTHORIZATION_VERSIONS, listed=False, state_field=False),
-    sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01"), listed=False, state_field=False),
+         update=PutMode(200), delete=DeleteMode(200, body=True), **_PROXY),
+    sync("Microsoft.Authorization/roleDefinitions", AUTHORIZATION_VERSIONS, **_PROXY),
+    sync("Microsoft.Authorization/locks", ("2016-09-01", "2020-05-01"), **_PROXY),
     # user-assigned identities are principals of the directory the role checks use
     sync("Microsoft.ManagedIdentity/userAssignedIdentities", MSI_VERSIONS, locations=REGIONS),
 ]
 NAMESPACE_DEFAULTS = {
-    "microsoft.authorization": sync("Microsoft.Authorization/*", GENERIC_VERSIONS, listed=False, state_field=False),
+    "microsoft.authorization": sync("Microsoft.Authorization/*", GENERIC_VERSIONS, **_PROXY),
 }
 
 

@@ -253,9 +253,10 @@ MANAGEMENT_VERSIONS = ("2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "
 _PUT = PutMode(200)
 _DELETE = DeleteMode(200, absent_status=200)
 SPECS: list[TypeSpec] = [
-    sync(GROUP_TYPE, MANAGEMENT_VERSIONS, create=_PUT, delete=_DELETE, listed=False, state_field=False),
+    sync(GROUP_TYPE, MANAGEMENT_VERSIONS, create=_PUT, delete=_DELETE, listed=False, state_field=False,
+         policy_exempt=True),
     sync(f"{GROUP_TYPE}/subscriptions", MANAGEMENT_VERSIONS, create=_PUT, delete=_DELETE, listed=False,
-         state_field=False, lock="root"),
+         state_field=False, lock="root", policy_exempt=True),
 ]
 
 HANDLERS: dict[str, Handler] = {

@@ -54,6 +54,7 @@ NSG = "microsoft.network/networksecuritygroups"
 RULE = "microsoft.network/networksecuritygroups/securityrules"
 ROUTE_TABLE = "microsoft.network/routetables"
 ROUTE = "microsoft.network/routetables/routes"
+NAT = "microsoft.network/natgateways"
 # users of a subnet, looked up in the store for back-references (their behaviour is in other modules)
 NIC = "microsoft.network/networkinterfaces"
 PE = "microsoft.network/privateendpoints"
@@ -94,6 +95,7 @@ def network(type_: str, latency: tuple[float, float, float], **kw: object) -> Ty
         conflict_code="AnotherOperationInProgress",
         locations=REGIONS,
         normalize_location=True,
+        bare_operation_status=True,
     )
     return replace(spec, **kw)  # type: ignore[arg-type]
 
@@ -430,12 +432,12 @@ def _validate_route(name: str, p: dict[str, Any]) -> None:
     if hop.lower() == "virtualappliance":
         try:
             ipaddress.ip_address(str(ip))
-        except ValueError:  # [unconfirmed] code
+        except ValueError:  # code confirmed by Azure PowerShell's route table scenario tests
             raise errors.bad_request(
                 "InvalidNextHopIpAddress",
                 f"Route {name} has nextHopType VirtualAppliance and needs a valid nextHopIpAddress; got "
                 f"'{ip}'.") from None
-    elif ip:  # [unconfirmed] code
+    elif ip:  # code confirmed by a public runbook quoting it for an update from VirtualAppliance to Internet
         raise errors.bad_request(
             "NextHopIpAddressNotAllowed",
             f"Route {name} has nextHopIpAddress specified, but nextHopType is {hop}: only VirtualAppliance "
@@ -517,6 +519,15 @@ def _after_route_table(ctx: ProviderContext, rp: ResourcePath, res: Resource, ex
     p = res.body.setdefault("properties", {})
     p.setdefault("disableBgpRoutePropagation", False)
     p["resourceGuid"] = old_props(existing).get("resourceGuid") or stable_guid("rt", res.id)
+
+
+def _after_nat(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+               op: Operation | None, state: str) -> None:
+    """A NAT gateway: Standard SKU and a 4-minute idle timeout unless given (the API's defaults)."""
+    res.body.setdefault("sku", {"name": "Standard"})
+    p = res.body.setdefault("properties", {})
+    p.setdefault("idleTimeoutInMinutes", 4)
+    p["resourceGuid"] = old_props(existing).get("resourceGuid") or stable_guid("nat", res.id)
 
 
 def _after_peering(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
@@ -671,7 +682,8 @@ def _render_subnet(ctx: ProviderContext, res: Resource, body: dict[str, Any]) ->
 
 
 def _render_associated(key: str) -> Any:
-    """Render hook of an NSG (``key`` networkSecurityGroup) or a route table (routeTable): its subnets."""
+    """Render hook of an NSG (``key`` networkSecurityGroup), a route table (routeTable) or a NAT gateway
+    (natGateway): the subnets that use it."""
     def render(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
         used = [{"id": s.id} for s in ctx.store.of_type(SUBNET) if id_key(ref(props(s.body).get(key))) == res.key]
         if used:
@@ -724,4 +736,5 @@ HANDLERS: dict[str, Handler] = {
                          check_removal=_check_association_removal(
                              "routeTable", "Route table", "InUseRouteTableCannotBeDeleted")),
     ROUTE: Handler(validate=_validate_route_put),
+    NAT: Handler(after_put=_after_nat, render=_render_associated("natGateway")),
 }

@@ -42,6 +42,7 @@ def _private_dns(type_: str, latency: tuple[float, float, float], **kw: object) 
         latency=latency,
         etag="guid",
         locations=("global",),
+        bare_operation_status=True,
     )
     return replace(spec, **kw)  # type: ignore[arg-type]
 
@@ -49,10 +50,12 @@ def _private_dns(type_: str, latency: tuple[float, float, float], **kw: object) 
 SPECS: list[TypeSpec] = [
     _private_dns("Microsoft.Network/privateDnsZones", (30.0, 10.0, 30.0)),
     # links of one zone are written side by side in Azure (see lzengine/kinds/privatedns.py)
-    _private_dns("Microsoft.Network/privateDnsZones/virtualNetworkLinks", (30.0, 30.0, 30.0), lock="self"),
-    *(sync(f"Microsoft.Network/privateDnsZones/{rt.upper()}", PRIVATE_DNS_VERSIONS, etag="guid", lock="root")
-      for rt in RECORD_TYPES),
-    sync("Microsoft.Network/privateDnsZones/ALL", PRIVATE_DNS_VERSIONS, etag="guid", lock="root", listed=False),
+    _private_dns("Microsoft.Network/privateDnsZones/virtualNetworkLinks", (30.0, 30.0, 30.0), lock="self",
+                 compliance_scan=False),
+    *(sync(f"Microsoft.Network/privateDnsZones/{rt.upper()}", PRIVATE_DNS_VERSIONS, etag="guid", lock="root",
+           compliance_scan=False) for rt in RECORD_TYPES),
+    sync("Microsoft.Network/privateDnsZones/ALL", PRIVATE_DNS_VERSIONS, etag="guid", lock="root", listed=False,
+         compliance_scan=False),
 ]
 
 
@@ -68,10 +71,10 @@ def _validate_zone_link(ctx: ProviderContext, rp: ResourcePath, p: dict[str, Any
         if other.body["name"].lower() == rp.name.lower():
             continue
         if vnet_id and id_key(ref(props(other.body).get("virtualNetwork"))) == id_key(vnet_id):
-            raise errors.ArmError(  # [unconfirmed] code
-                409, "Conflict",
-                f"A virtual network cannot be linked to the same private DNS zone more than once: {vnet_id} is "
-                f"already linked to {rp.parent_id} by {other.id}.")
+            # 409 Conflict with this wording, as ansible-collections/azure#813 quotes Azure
+            zone = rp.parent_id.rstrip("/").rsplit("/", 1)[-1]
+            raise errors.ArmError(
+                409, "Conflict", f"Private zone '{zone}' is already linked to the virtual network '{vnet_id}'.")
 
 
 def _after_zone(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,

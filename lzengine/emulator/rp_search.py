@@ -42,8 +42,10 @@ def validate_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], e
         )  # fmt: skip
     for other in ctx.store.of_type(SEARCH):
         if other.key != id_key(rp.id) and other.body.get("name", "").lower() == name.lower():
-            raise errors.ArmError(  # [unconfirmed] status
-                409, "ServiceNameUnavailable", f"The service name '{name}' is already in use.", target=name)
+            # 400, not 409: a deployment log quoting Azure's answer for a taken name ("AI Search ... 400
+            # ServiceNameUnavailable"); the message wording is ours [unconfirmed]
+            raise errors.ArmError(
+                400, "ServiceNameUnavailable", f"The service name '{name}' is already in use.", target=name)
     sku = str((body.get("sku") or {}).get("name") or "")
     if not sku:
         raise errors.bad_request("InvalidRequestContent", "The request must include a sku with a name.", "sku")
@@ -51,18 +53,20 @@ def validate_put(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], e
     max_replicas, max_partitions = _SKU_LIMITS.get(sku.lower(), (12, 12))
     replicas = _int(p.get("replicaCount"), 1)
     partitions = _int(p.get("partitionCount"), 1)
-    if not 1 <= replicas <= max_replicas:  # [unconfirmed] code
+    # the limits per SKU are Azure's (ARM schema of Microsoft.Search, docs on capacity); the three codes below
+    # are ours [unconfirmed: searched issues for the search RP's answers, none found]
+    if not 1 <= replicas <= max_replicas:
         raise errors.bad_request(
             "InvalidReplicaCount",
             f"The replica count {replicas} is not valid for sku '{sku}': use 1 to {max_replicas}.",
             target="properties.replicaCount")
-    if partitions not in _PARTITIONS or partitions > max_partitions:  # [unconfirmed] code
+    if partitions not in _PARTITIONS or partitions > max_partitions:
         raise errors.bad_request(
             "InvalidPartitionCount",
             f"The partition count {partitions} is not valid for sku '{sku}': use one of "
             f"{', '.join(str(x) for x in _PARTITIONS if x <= max_partitions)}.",
             target="properties.partitionCount")
-    if replicas * partitions > 36:  # [unconfirmed] code
+    if replicas * partitions > 36:
         raise errors.bad_request(
             "InvalidSearchUnits", f"{replicas} replicas x {partitions} partitions exceed 36 search units.")
 

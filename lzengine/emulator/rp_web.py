@@ -71,7 +71,7 @@ def _validate_site(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
                 "referenced resource exists, and that both resources are in the same region.")
         delegations = [str(props(d).get("serviceName") or "").lower()
                        for d in props(subnet.body).get("delegations") or [] if isinstance(d, dict)]
-        if "microsoft.web/serverfarms" not in delegations:
+        if PLAN not in delegations:  # VNet integration needs the subnet delegated to App Service plans
             raise errors.bad_request(
                 "SubnetMissingRequiredDelegation",
                 f"Subnet {subnet_id} requires any of the following delegation(s) [Microsoft.Web/serverFarms] to "

@@ -77,6 +77,14 @@ class TypeSpec:
     extra_status: dict[str, str] = field(default_factory=dict)  # e.g. Search ``status``
     listed: bool = True  # False for proxy/extension types the generic /resources list omits
     state_field: bool = True  # False for types whose body has no provisioningState (policy, roles...)
+    rbac_type: str | None = None  # the type RBAC actions name, when it is not ``type`` (resource groups)
+    list_filter: bool = False  # list answers apply OData ``$filter`` (tagName/tagValue...; resource groups)
+    subscription_operations: bool = False  # operations at ``/subscriptions/{s}/operationresults`` (resource groups)
+    location_changed_code: str = "InvalidResourceLocation"  # 409 code of a PUT naming another region
+    policy_type: str | None = None  # the type Azure Policy sees, when it is not ``type`` (resource groups)
+    policy_exempt: bool = False  # writes are not evaluated by Azure Policy (policy and role objects)
+    compliance_scan: bool = True  # False: the periodic compliance scan skips it (record sets, soft-deleted...)
+    bare_operation_status: bool = False  # the Azure-AsyncOperation answer is ``{"status"}`` only (Network)
 
     @property
     def lower(self) -> str:

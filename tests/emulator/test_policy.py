@@ -103,7 +103,8 @@ def test_custom_definitions_and_assignment_validation(pol: tuple[Arm, Clients]) 
     assert err.error.code == "UndefinedPolicyParameter"
     err = error(lambda: assign(c, scope, "a", "e71308d3-144b-4262-b144-efdc3cc90517",
                                parameters=params(effect="Deny")))
-    assert err.error.code == "InvalidPolicyParameters"
+    assert (err.status_code, err.error.code) == (400, "PolicyParameterValueNotAllowed")
+    assert "The allowed values are" in err.error.message
     # a built-in the emulator was not given is accepted, but not evaluated
     other = assign(c, scope, "zr", "90bc8109-d21a-4692-88fc-51419391da3d")
     assert other.enforcement_mode == "Default" and other.scope == scope

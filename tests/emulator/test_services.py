@@ -41,7 +41,7 @@ def test_search_names_skus_and_computed_fields(clients: Clients, arm: Arm, rg: s
     # the name is global
     arm.make_rg("rg2")
     err = error(lambda: s.begin_create_or_update("rg2", "srch-1", {"location": "eastus", "sku": {"name": "basic"}}))
-    assert (err.status_code, err.error.code) == (409, "ServiceNameUnavailable")
+    assert (err.status_code, err.error.code) == (400, "ServiceNameUnavailable")
     # replicas and partitions per SKU
     err = error(lambda: s.begin_create_or_update(rg, "srch-2", {"location": "eastus", "sku": {"name": "basic"},
                                                                 "properties": {"replicaCount": 4}}))

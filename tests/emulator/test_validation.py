@@ -122,8 +122,17 @@ def test_location_and_skus_that_cannot_change(clients: Clients, arm: Arm) -> Non
                                                       ).result().location == "eastus"
     search = clients.search
     search.services.begin_create_or_update("rg1", "s-free", {"location": "eastus", "sku": {"name": "free"}}).result()
-    assert error(lambda: search.services.begin_create_or_update(
-        "rg1", "s-free", {"location": "eastus", "sku": {"name": "basic"}})).error.code == "SkuUpdateNotSupported"
+    refused = error(lambda: search.services.begin_create_or_update(
+        "rg1", "s-free", {"location": "eastus", "sku": {"name": "basic"}}))
+    assert (refused.status_code, refused.error.code) == (400, "BadRequest")
+    assert "Cannot update sku for an existing search service" in refused.error.message
+    web = clients.web
+    web.app_service_plans.begin_create_or_update("rg1", "plan", {
+        "location": "eastus", "sku": {"name": "P1v3"}, "properties": {"reserved": True}}).result()
+    flipped = error(lambda: web.app_service_plans.begin_create_or_update("rg1", "plan", {
+        "location": "eastus", "sku": {"name": "P1v3"}, "properties": {"reserved": False}}).result())
+    assert (flipped.status_code, flipped.error.code) == (400, "BadRequest")
+    assert "You cannot change the OS hosting your app" in flipped.error.message
     search.services.begin_create_or_update("rg1", "s-paid", {"location": "eastus", "sku": {"name": "basic"}}).result()
     assert search.services.begin_create_or_update(
         "rg1", "s-paid", {"location": "eastus", "sku": {"name": "standard"}}).result().sku.name == "standard"
