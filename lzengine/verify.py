@@ -17,7 +17,9 @@ looks at the live resources (and a few read-only ARM calls) that make it true:
   ``Deprecated``: the service's word on its own day; the engine's clock is never compared with
   the listed dates, see ``lzengine.model_preflight``);
 - ``policy-compliance``: PolicyInsights' compliance summary for the subscription has no
-  non-compliant resource.
+  non-compliant resource;
+- ``foundry-project`` and ``ai-gateway``: the wiring of AI Foundry projects and API Management AI
+  gateways (connections, identities and their roles, internal mode), see ``lzengine.verify_ai``.
 
 The checks take the engine's observation (one read per resource) plus: one GET per A record,
 one GET of the model catalogue per location, one POST ``summarize``. Pure except for those
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lzengine import ids
+from lzengine import ids, verify_ai
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.graph import Graph
 from lzengine.refs import get_path
@@ -139,6 +141,7 @@ def run_checks(
     checks += _egress(graph, by_type, live, live_by_id, desired)
     checks += _diagnostics(graph, by_type, live, desired)
     checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read)
+    checks += [_check(*found) for found in verify_ai.checks(graph, by_type, live)]
     # one compliance summary per subscription the landing zone lives in (hub and spokes may differ)
     checks += [_compliance(at(adapter, sub), read)
                for sub in subscriptions_of((node.arm_id for node in graph), adapter.subscription_id)]

@@ -562,7 +562,7 @@ class AzureSdkAdapter:
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         method = self._operation(kind, kind.delete, arm_id)
         try:
-            result = method(*self._args(kind, arm_id), **self._version(kind))
+            result = method(*self._args(kind, arm_id), **self._version(kind), **dict(kind.delete_options))
             if kind.is_lro_delete:
                 result.result()
         except Exception as exc:  # noqa: BLE001

@@ -15,7 +15,18 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import data_services, existing_hub, governance, hub, network, raw, workload
+from lzengine.compile import (
+    ai_gateway,
+    central_gateway,
+    data_services,
+    existing_hub,
+    foundry,
+    governance,
+    hub,
+    network,
+    raw,
+    workload,
+)
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
@@ -53,6 +64,9 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     workload.monitoring,
     workload.app_services,
     workload.app_gateways,
+    central_gateway.central_gateway,
+    foundry.projects,
+    ai_gateway.gateways,
     raw.raw_resources,
     governance.diagnostics,
     governance.policies,

@@ -34,6 +34,7 @@ DIAGNOSTICS: dict[str, tuple[bool, bool]] = {
     "search_service": (True, True),
     "app_service_plan": (False, True),
     "web_app": (True, True),
+    "apim_service": (True, True),
 }
 #: Kinds whose logs go to resource-specific tables.
 DEDICATED_TABLES = {"azure_firewall"}
@@ -164,6 +165,10 @@ def _role(ctx: Context, address: str, scope_id: str, principal: Any, principal_t
             f"{scope_id}/providers/Microsoft.Authorization/roleAssignments/{name}",
             {"properties": {"roleDefinitionId": role_id, "principalId": principal, "principalType": principal_type}},
             deps, owner)
+
+
+#: The one way a compiler step adds a role assignment (stable name from scope, principal key, role).
+assign_role = _role
 
 
 def roles(ctx: Context) -> None:

@@ -63,6 +63,36 @@ def app_gateway_rules(https: bool) -> list[dict[str, Any]]:
     ]
 
 
+#: Rules API Management needs on its subnet in internal mode (classic tiers, stv2): the management
+#: endpoint from the ApiManagement service tag and the infrastructure load balancer inbound; Storage,
+#: SQL, Key Vault and Azure Monitor outbound (Microsoft Learn, "Virtual network configuration
+#: reference: API Management", required ports). Clients reach the gateway from the VNet on 443.
+AI_GATEWAY_RULES = [
+    _rule("AllowApiManagementInbound", 100, "Inbound", "ApiManagement", "VirtualNetwork", ["3443"]),
+    _rule("AllowAzureLoadBalancerInbound", 110, "Inbound", "AzureLoadBalancer", "VirtualNetwork", ["6390"]),
+    _rule("AllowVnetHttpsInbound", 120, "Inbound", "VirtualNetwork", "VirtualNetwork", ["443"]),
+    _rule("AllowStorageOutbound", 100, "Outbound", "VirtualNetwork", "Storage", ["443"]),
+    _rule("AllowSqlOutbound", 110, "Outbound", "VirtualNetwork", "Sql", ["1433"]),
+    _rule("AllowKeyVaultOutbound", 120, "Outbound", "VirtualNetwork", "AzureKeyVault", ["443"]),
+    _rule("AllowAzureMonitorOutbound", 130, "Outbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"]),
+]
+#: Subnets that keep Azure's default routes: an Application Gateway v2 and API Management in
+#: internal mode answer their control plane directly (a 0.0.0.0/0 to a firewall breaks both).
+DIRECT_ROUTE_PURPOSES = ("app-gateway", "ai-gateway")
+
+
+def central_gateway_rules(ctx: Context) -> list[dict[str, Any]]:
+    """The central gateway's rules: GatewayManager and the load balancer, and a public listener
+    on 443 when an app has a certificate and on 80 when one has none."""
+    central = ctx.plan.hub.app_gateway
+    assert central is not None
+    https = {bool(app.certificate_secret_id) for app in central.apps}
+    rules = app_gateway_rules(True in https)
+    if https == {True, False}:
+        rules.append(_rule("AllowHttpInbound", 130, "Inbound", "Internet", "*", ["80"]))
+    return rules
+
+
 def resource_groups(ctx: Context) -> None:
     ctx.add("hub.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.hub_rg()),
             {"location": ctx.plan.location, "tags": ctx.tags()})
@@ -140,9 +170,13 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
         rules: list[dict[str, Any]] = []
         if lowered == "azurebastionsubnet":
             rules = BASTION_RULES
+        elif spec.purpose == "app-gateway" and not spoke and ctx.plan.hub.app_gateway is not None:
+            rules = central_gateway_rules(ctx)
         elif spec.purpose == "app-gateway":
             gateway = ctx.plan.spoke(vnet_label).app_gateway if spoke else None  # type: ignore[union-attr]
             rules = app_gateway_rules(bool(gateway and gateway.certificate_secret_id))
+        elif spec.purpose == "ai-gateway":
+            rules = AI_GATEWAY_RULES
         ctx.add(f"{base}.nsg.{spec.name}", KINDS_BY_NAME["network_security_group"], nsg_id,
                 ctx.located(properties={"securityRules": rules}), {f"{base}.resource_group"}, owner)
         props["networkSecurityGroup"] = {"id": nsg_id}
@@ -157,7 +191,7 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
                                  "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
     if spec.purpose == "private-endpoints":
         props["privateEndpointNetworkPolicies"] = "Enabled"
-    if spoke and spec.purpose != "app-gateway":
+    if spoke and spec.purpose not in DIRECT_ROUTE_PURPOSES:
         props["defaultOutboundAccess"] = False
     ctx.add(f"{base}.subnet.{spec.name}", KINDS_BY_NAME["subnet"], f"{vnet_id}/subnets/{spec.name}",
             {"properties": props}, deps, owner)

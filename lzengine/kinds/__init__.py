@@ -6,6 +6,7 @@ collects them.
 """
 
 from lzengine.kinds import (
+    apim,
     authorization,
     cognitiveservices,
     existing,
@@ -32,6 +33,7 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *apim.KINDS,
     *keyvault.KINDS,
     *storage.KINDS,
 )

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from lzengine.plan import addresses, catalog, layout, network
+from lzengine.plan import addresses, ai_checks, catalog, layout, network
 from lzengine.plan.models import Plan, RawResource, Spoke
 from lzengine.plan.naming import NAME_RULES, Names
 from lzengine.plan.network import Finding, Path
@@ -511,4 +511,4 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
 
 
 CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _existing_hub, _policies, _names, _raw,
-          _data_services)
+          _data_services, *ai_checks.CHECKS)

@@ -193,6 +193,60 @@ class RouteTable(Strict):
     bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
 
 
+class HubAiGateway(Strict):
+    """One central API Management AI gateway in the hub for the spokes' model deployments (see the
+    spoke's ``ai_gateway`` for what it consists of)."""
+
+    sku: Literal["Developer", "Premium"] = Field(default="Developer", description="Developer or Premium.")
+    capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
+    publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
+    publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    restore: bool = Field(
+        default=False,
+        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
+        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
+        "'lzengine destroy --purge'.",
+    )
+    spokes: list[str] | None = Field(
+        default=None, description="Spokes whose model deployments it fronts. Default: every spoke with 'ai'.",
+    )
+
+    @field_validator("publisher_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class CentralApp(Strict):
+    """One spoke's web app published through the central Application Gateway, by host name."""
+
+    spoke: str = Field(description="The spoke whose app_service this listener serves.")
+    host_name: str = Field(pattern=r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+                           description="Host name clients use, e.g. chat.contoso.example.")
+    certificate_secret_id: str | None = Field(
+        default=None, description="Key Vault secret id of the listener's TLS certificate (HTTPS on 443); "
+        "without it HTTP on 80.",
+    )
+
+
+class CentralAppGateway(Strict):
+    """A WAF_v2 Application Gateway in the hub, run by the platform team, publishing several spokes'
+    web apps: one listener, backend pool, probe and rule per app, chosen by host name."""
+
+    min_capacity: int = Field(default=2, ge=0, le=125)
+    max_capacity: int = Field(default=10, ge=2, le=125)
+    zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"])
+    waf_mode: Literal["Prevention", "Detection"] = "Prevention"
+    rule_set_version: Literal["3.2", "3.1"] = "3.2"
+    identity_id: str | None = Field(
+        default=None, description="User-assigned identity id that may read the certificates from Key Vault."
+    )
+    apps: list[CentralApp] = Field(min_length=1, description="The spokes' apps it publishes.")
+
+
 #: Shape of an ARM resource id of one type: subscription GUID, resource group, provider type, name.
 def _id_pattern(provider_type: str) -> str:
     namespace, kind = provider_type.split("/")
@@ -343,6 +397,13 @@ class Hub(Strict):
         default=None,
         description="Policy assignments. Default: the AI landing zone set on every spoke resource group; "
         "[] for none.",
+    )
+    ai_gateway: HubAiGateway | None = Field(
+        default=None, description="A central API Management AI gateway for the spokes' models (platform-owned).",
+    )
+    app_gateway: CentralAppGateway | None = Field(
+        default=None, description="A central Application Gateway publishing the spokes' apps (platform-owned), "
+        "instead of a gateway per spoke.",
     )
 
     @field_validator("address_space", mode="before")

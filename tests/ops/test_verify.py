@@ -59,7 +59,8 @@ def test_a_broken_guardrail_fails_verify_until_apply(cli, emulator, breaking) ->
     code, checks = checks_of(cli)
     assert code == 0, failing(checks)
     assert {c["name"] for c in checks} == {"private-endpoint-dns", "public-access", "egress-through-firewall",
-                                          "diagnostics", "model-deployment", "policy-compliance"}
+                                          "diagnostics", "model-deployment", "policy-compliance",
+                                          "foundry-project", "ai-gateway"}
     name = breaking(emulator)
 
     code, checks = checks_of(cli)
