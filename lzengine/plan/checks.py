@@ -228,6 +228,8 @@ BUILT_HUB_FIELDS: dict[str, str] = {
     "log_analytics": "name the platform's workspace with existing.log_analytics_workspace_id",
     "route_tables": "the existing hub's route tables belong to the platform team; each spoke gets its own "
                     "'egress' table to the existing firewall",
+    "key_vault": "lzengine writes nothing into the existing hub; give the spoke a key_vault and take the "
+                 "gateway certificate from it (certificate: {vault: spoke})",
 }
 
 
