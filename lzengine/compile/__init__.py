@@ -24,6 +24,7 @@ from lzengine.compile import (
     governance,
     hub,
     network,
+    platform,
     raw,
     workload,
 )
@@ -54,6 +55,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     network.route_tables,
     hub.firewall,
     hub.bastion,
+    built_hub(platform.jump_box),
     network.spoke_networks,
     built_hub(hub.private_dns),
     existing_hub.dns_links,
@@ -69,6 +71,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     ai_gateway.gateways,
     raw.raw_resources,
     governance.diagnostics,
+    governance.policy_definitions,
     governance.policies,
     governance.roles,
     governance.policies_before_resources,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile import platform
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import addresses, checks
@@ -132,7 +133,7 @@ def route_tables(ctx: Context) -> None:
         if any(r["properties"]["nextHopType"] == "VirtualAppliance" and isinstance(
                 r["properties"].get("nextHopIpAddress"), Ref) for r in body_routes) and hub.firewall:
             # attach egress only once the firewall can pass traffic: after its rules exist
-            deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups}
+            deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in platform.rule_collection_groups(ctx.plan)}
         body = ctx.located(properties={"disableBgpRoutePropagation": not bgp, "routes": body_routes})
         for label in users:
             spoke = spokes.get(label) if label != "hub" else None
@@ -209,8 +210,11 @@ def _spoke_network(ctx: Context, spoke: Spoke) -> None:
     base = f"spokes.{spoke.name}"
     group = ctx.spoke_rg(spoke)
     vnet_id = ctx.spoke_vnet_id(spoke)
-    ctx.add(f"{base}.vnet", KINDS_BY_NAME["virtual_network"], vnet_id,
-            ctx.located(properties={"addressSpace": {"addressPrefixes": list(spoke.address_space)}}),
+    vnet_props: dict[str, Any] = {"addressSpace": {"addressPrefixes": list(spoke.address_space)}}
+    dhcp = platform.spoke_dns_servers(ctx.plan)
+    if dhcp is not None:  # resolve through the hub firewall's DNS proxy (see compile.platform)
+        vnet_props["dhcpOptions"] = dhcp
+    ctx.add(f"{base}.vnet", KINDS_BY_NAME["virtual_network"], vnet_id, ctx.located(properties=vnet_props),
             {f"{base}.resource_group"}, spoke.owner)
     for planned in ctx.spoke_planned[spoke.name]:
         _subnet(ctx, base, spoke.name, vnet_id, group, planned, ctx.spoke_prefixes[spoke.name], spoke.owner, spoke=True)

@@ -126,6 +126,8 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups]
     if hub.bastion is not None:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
+    if hub.jump_box is not None:
+        out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
     for zone in hub_zones(plan):

@@ -67,6 +67,12 @@ BUILTIN_POLICIES: dict[str, BuiltinPolicy] = {
     "app-service-disable-public-access": BuiltinPolicy(
         "1b5ef780-c53c-4a64-87f3-bb9c8c8094ba", "App Service apps should disable public network access"
     ),
+    "storage-disable-shared-key": BuiltinPolicy(
+        "8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54", "Storage accounts should prevent shared key access"
+    ),
+    "key-vault-rbac": BuiltinPolicy(
+        "12d4fa5e-1f9f-4c21-97a9-b99b3c6611b5", "Azure Key Vault should use RBAC permission model"
+    ),
     "subnets-need-nsg": BuiltinPolicy(
         "e71308d3-144b-4262-b144-efdc3cc90517", "Subnets should be associated with a Network Security Group",
         ("AuditIfNotExists", "Disabled"),

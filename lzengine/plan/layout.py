@@ -29,6 +29,10 @@ IMPLICIT_SPOKE_SUBNETS: dict[str, tuple[str, int]] = {
 }
 
 
+#: The hub subnet of the jump box's NIC.
+JUMP_BOX_SUBNET = "snet-jumpbox"
+
+
 @dataclass(frozen=True)
 class PlannedSubnet:
     """A subnet with where it comes from: ``path`` is its place in the plan, or the component
@@ -62,6 +66,10 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
         name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's private endpoint
         spec = SubnetSpec(name=name, size=size, purpose="private-endpoints")  # type: ignore[arg-type]
         out.append(PlannedSubnet(spec, ("hub", "key_vault"), implicit=True))
+    if hub.jump_box is not None and JUMP_BOX_SUBNET not in names:
+        # a /29 (the smallest Azure subnet: 3 usable addresses), egress through the firewall
+        spec = SubnetSpec(name=JUMP_BOX_SUBNET, size=29, route_table="egress" if hub.firewall else None)
+        out.append(PlannedSubnet(spec, ("hub", "jump_box"), implicit=True))
     return out
 
 
