@@ -18,7 +18,7 @@ from typing import Any
 
 from lzengine.ids import looks_like_id
 from lzengine.kinds.base import ResourceKind
-from lzengine.refs import UNKNOWN, Ref, get_path
+from lzengine.refs import UNKNOWN, GeneratedSecret, Ref, get_path
 
 
 class Action(enum.Enum):
@@ -138,6 +138,8 @@ def compare(
         return []
     if desired is UNKNOWN:
         return [DiffItem(path, observed, UNKNOWN)]
+    if isinstance(desired, GeneratedSecret):  # made up at create time; Azure never returns it
+        return []
     if isinstance(desired, Mapping):
         if not isinstance(observed, Mapping):
             return [DiffItem(path, observed, desired)]
@@ -222,6 +224,8 @@ def secret_paths(body: Any, path: str = "") -> frozenset[str]:
     """Paths (in ``compare``'s notation) where the desired body holds a secret reference."""
     if isinstance(body, Ref):
         return frozenset({path}) if body.secret else frozenset()
+    if isinstance(body, GeneratedSecret):
+        return frozenset({path})
     if isinstance(body, Mapping):
         return frozenset(p for k, v in body.items() for p in secret_paths(v, f"{path}.{k}" if path else k))
     if isinstance(body, list):

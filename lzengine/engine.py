@@ -212,21 +212,24 @@ class Engine:
     def plan_prune(self, graph: Graph, zone: str) -> tuple[Graph, ChangeSet]:
         """What landing zone ``zone`` manages and ``graph`` no longer declares, as a graph of
         deletions in an order Azure accepts (``lzengine.prune``): tagged top-level resources from
-        one tag-filtered list, children and extension resources from the ownership record in the
-        control zone. Nothing else is touched: a resource group that still holds resources of
-        anyone else is reported, not deleted. Each orphan's live body is read once (for the order
-        of references and for purging)."""
+        one tag-filtered list per subscription, children and extension resources from the
+        ownership record in the control zone. Nothing else is touched: a resource group that still
+        holds resources of anyone else is reported, not deleted. Each orphan's live body is read
+        once (for the order of references and for purging)."""
         control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
-        # the tagged resources of every subscription the plan uses (the hub's, the spokes'); a
-        # spoke dropped from the plan together with its subscription is not looked for
-        listing = [item for subscription in self._subscriptions(graph) for item in self._with_retries(
+        recorded = self._with_retries(Ownership(self.adapter, control).recorded)
+        # the tagged resources of every subscription the plan uses (the hub's, the spokes') and of
+        # every subscription a recorded child lies in: a spoke dropped from the plan together with
+        # its subscription left records of its subnets and peering there
+        subscriptions = sorted({*self._subscriptions(graph),
+                                *subscriptions_of(recorded, self.adapter.subscription_id)})
+        listing = [item for subscription in subscriptions for item in self._with_retries(
             partial(at(self.adapter, subscription).list_resources, (ZONE_TAG, zone)))]
         tagged = [
             (str(item["id"]), str(item["type"])) for item in listing
             if (item.get("tags") or {}).get(MANAGED_BY_TAG) == "lzengine"
             and (item.get("tags") or {}).get(ZONE_TAG) == zone
         ]
-        recorded = self._with_retries(Ownership(self.adapter, control).recorded)
         orphans = prune.find_orphans((node.arm_id for node in graph), tagged, recorded, keep=[control.arm_id])
         kinds = {lowered: kind_for_type(o.arm_type) or generic_kind(
             o.arm_type, self.adapter.latest_api_version(o.arm_type)) for lowered, o in orphans.items()}

@@ -214,6 +214,8 @@ class Executor:
                 self._with_retries(node, attempts, lambda: self._delete(node))
             progress: dict[str, Any] = {}
             options = repairs(current, node.kind)
+            if refs.has_generated(desired):  # a secret made up for a create only (refs.GeneratedSecret)
+                desired = refs.fill_generated(desired, current.action in (Action.CREATE, Action.REPLACE))
             creating = current.action in (Action.CREATE, Action.REPLACE)
             body = self._with_retries(node, attempts,
                                       lambda: self._write(node, desired, progress, options, creating))

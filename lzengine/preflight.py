@@ -29,6 +29,8 @@ NOT_EVALUATED = {
     "microsoft.authorization/roleassignments",
 }
 POLICY_ASSIGNMENT_TYPE = "microsoft.authorization/policyassignments"
+#: custom definitions the plan itself writes (policy as code) are evaluated from the plan's body
+DEFINITION_TYPES = {"microsoft.authorization/policydefinitions", "microsoft.authorization/policysetdefinitions"}
 RESOURCE_GROUP_IN_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/([^/]+)", re.IGNORECASE)
 
 
@@ -56,7 +58,10 @@ def denials(
     assignments = _assignments(graph, desired, adapter, subscriptions, notes, groups_above)
     if not assignments:
         return {}
-    definitions = _definitions(assignments, adapter, notes)
+    planned = {node.arm_id.lower(): {**_strip_unknown(desired.get(node.address) or node.body), "id": node.arm_id,
+                                     "name": ids.parse_name(node.arm_id)}
+               for node in graph if node.kind.arm_type.lower() in DEFINITION_TYPES}
+    definitions = _definitions(assignments, adapter, notes, planned)
     usable = [a for a in assignments if a.policy_definition_id.lower() in definitions]
     found: dict[str, tuple[str, str]] = {}
     for address in pending:
@@ -181,8 +186,11 @@ def missing_management_groups(graph: Graph, changes: Mapping[str, Change],
     return found
 
 
-def _definitions(assignments: list[policy.Assignment], adapter: Adapter,
-                 notes: list[str]) -> dict[str, policy.Definition]:
+def _definitions(assignments: list[policy.Assignment], adapter: Adapter, notes: list[str],
+                 planned: Mapping[str, dict[str, Any]] | None = None) -> dict[str, policy.Definition]:
+    """The definitions the assignments use: the plan's own (``planned``, by lower-case id) as the
+    plan writes them, the others read through the adapter."""
+    planned = planned or {}
     definitions: dict[str, policy.Definition] = {}
     fetched: set[str] = set()  # read once each, found or not
     queue = [a.policy_definition_id for a in assignments]
@@ -191,6 +199,11 @@ def _definitions(assignments: list[policy.Assignment], adapter: Adapter,
         if definition_id.lower() in fetched:
             continue
         fetched.add(definition_id.lower())
+        if definition_id.lower() in planned:
+            loaded = policy.load_definition(planned[definition_id.lower()])
+            definitions[definition_id.lower()] = loaded
+            queue.extend(m.policy_definition_id for m in loaded.members)
+            continue
         try:
             body = adapter.get_policy_definition(definition_id)
         except ProviderError as error:

@@ -26,6 +26,18 @@ class Ref:
         return f"${{{self.address}.{self.path}}}"
 
 
+@dataclass(frozen=True)
+class GeneratedSecret:
+    """A secret lzengine makes up when it creates the resource (a VM's admin password nobody is
+    meant to know): never compared (Azure does not return it), never shown, and filled by
+    ``fill_generated`` just before a create; an update leaves it out (Azure keeps the old one)."""
+
+    length: int = 32
+
+    def __str__(self) -> str:
+        return "(generated at create, never shown)"
+
+
 class _Unknown:
     def __repr__(self) -> str:
         return "(known after apply)"
@@ -89,3 +101,37 @@ def has_unknown(body: Any) -> bool:
 def unresolved(body: Any, outputs: Mapping[str, Mapping[str, Any] | None]) -> list[Ref]:
     """The refs in ``body`` whose value ``outputs`` does not hold (yet)."""
     return [r for r in find(body) if resolve(r, outputs) is UNKNOWN]
+
+
+def fill_generated(body: Any, create: bool) -> Any:
+    """``body`` with every ``GeneratedSecret`` replaced by a fresh random secret (``create``) or
+    removed (an update). The secret has upper- and lower-case letters, digits and a symbol, as
+    Azure's password rules ask; it exists only in the request sent."""
+    if isinstance(body, GeneratedSecret):
+        return _new_secret(body.length)
+    if isinstance(body, Mapping):
+        return {k: fill_generated(v, create) for k, v in body.items()
+                if create or not isinstance(v, GeneratedSecret)}
+    if isinstance(body, list):
+        return [fill_generated(v, create) for v in body]
+    return body
+
+
+def has_generated(body: Any) -> bool:
+    if isinstance(body, GeneratedSecret):
+        return True
+    if isinstance(body, Mapping):
+        return any(has_generated(v) for v in body.values())
+    if isinstance(body, list):
+        return any(has_generated(v) for v in body)
+    return False
+
+
+def _new_secret(length: int) -> str:
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(length - 4))
+    return core + secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase) + \
+        secrets.choice(string.digits) + secrets.choice("!#%+-.:=@^_~")

@@ -78,6 +78,7 @@ CLASSIFICATION: dict[str, Classification] = {
         "LinkedAuthorizationFailed": F,
         "SubscriptionNotFound": F,
         "FlagMustBeSetForRestore": F,
+        "ServiceAlreadyExistsInSoftDeletedState": F,  # API Management
         "CustomDomainInUse": F,
         "ServiceNameUnavailable": F,
         "InvalidServiceName": F,
@@ -104,6 +105,10 @@ HINTS: dict[str, str] = {
     "insufficientquota": "request more quota for this model/SKU in this region, or lower the capacity",
     "authorizationfailed": (
         "the identity lzengine runs as lacks a role on this scope; grant Contributor or narrow --team"
+    ),
+    "servicealreadyexistsinsoftdeletedstate": (
+        "a soft-deleted API Management service holds this name: recover it with 'restore: true' under the "
+        "ai_gateway, or purge it with 'lzengine destroy FILE --purge'"
     ),
     "flagmustbesetforrestore": (
         "a soft-deleted account holds this name: recover it with 'restore: true' under the spoke's ai, "

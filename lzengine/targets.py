@@ -127,9 +127,15 @@ def _local_emulator(state_dir: str, time_scale: float, policy_dir: str | None, d
 
 def plan_subscriptions(plan: Any) -> list[str]:
     """Every subscription a plan names (``subscription``, ``hub.subscription``,
-    ``spokes[].subscription``), in that order, without repeats: what the local emulator serves."""
+    ``spokes[].subscription``, then those of ``hub.existing``'s ids), in that order, without
+    repeats: what the local emulator serves."""
     found = [getattr(plan, "subscription", None), getattr(getattr(plan, "hub", None), "subscription", None)]
     found += [getattr(spoke, "subscription", None) for spoke in getattr(plan, "spokes", None) or ()]
+    existing = getattr(getattr(plan, "hub", None), "existing", None)
+    if existing is not None:  # an existing hub's ids name the subscriptions it lives in
+        named = [existing.virtual_network_id, existing.firewall_id, existing.private_dns_resource_group_id,
+                 existing.log_analytics_workspace_id, *(existing.private_dns_zone_ids or {}).values()]
+        found += [i.split("/")[2] for i in named if isinstance(i, str) and i.lower().startswith("/subscriptions/")]
     out: list[str] = []
     for sub in found:
         if isinstance(sub, str) and sub and sub.lower() not in (s.lower() for s in out):

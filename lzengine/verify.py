@@ -6,7 +6,9 @@ looks at the live resources (and a few read-only ARM calls) that make it true:
 
 - ``private-endpoint-dns``: each private endpoint's A record exists in its private DNS zone with
   the endpoint's current IP, and the zone is linked to the VNet the endpoint lives in (where
-  its name is resolved);
+  its name is resolved), or that VNet resolves through the hub firewall's DNS proxy (its DNS
+  server is the firewall's current private IP, the proxy is on) and the zone is linked to the
+  firewall's VNet (the Azure landing zone pattern, see ``lzengine.compile.platform``);
 - ``public-access``: AI Services, Search and web apps have public network access off, and a web
   app is reachable only through its Application Gateway (the gateway's backend is the app);
 - ``egress-through-firewall``: every spoke subnet that should egress through the hub has its
@@ -17,7 +19,9 @@ looks at the live resources (and a few read-only ARM calls) that make it true:
   ``Deprecated``: the service's word on its own day; the engine's clock is never compared with
   the listed dates, see ``lzengine.model_preflight``);
 - ``policy-compliance``: PolicyInsights' compliance summary for the subscription has no
-  non-compliant resource.
+  non-compliant resource;
+- ``foundry-project`` and ``ai-gateway``: the wiring of AI Foundry projects and API Management AI
+  gateways (connections, identities and their roles, internal mode), see ``lzengine.verify_ai``.
 
 The checks take the engine's observation (one read per resource) plus: one GET per A record,
 one GET of the model catalogue per location, one POST ``summarize``. Pure except for those
@@ -30,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lzengine import ids
+from lzengine import ids, verify_ai
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.graph import Graph
 from lzengine.refs import get_path
@@ -139,6 +143,7 @@ def run_checks(
     checks += _egress(graph, by_type, live, live_by_id, desired)
     checks += _diagnostics(graph, by_type, live, desired)
     checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read)
+    checks += [_check(*found) for found in verify_ai.checks(graph, by_type, live)]
     # one compliance summary per subscription the landing zone lives in (hub and spokes may differ)
     checks += [_compliance(at(adapter, sub), read)
                for sub in subscriptions_of((node.arm_id for node in graph), adapter.subscription_id)]
@@ -192,13 +197,16 @@ def _private_endpoint_dns(graph: Graph, by_type: dict[str, list[str]], live: Any
                                 f"not the endpoint's {sorted(ips)}")
             ours = zone_id.lower() in planned_links
             zone_links = links if ours else _zone_links(zone_id, adapter, read)
-            linked = any(link and str(ids.parse(str(link.get("id", ""))).parent or "").lower() == zone_id.lower()
-                         and str(get_path(link, "properties.virtualNetwork.id") or "").lower() == vnet_id
-                         for link in zone_links)
-            if not linked:
+            linked_to = {str(get_path(link, "properties.virtualNetwork.id") or "").lower() for link in zone_links
+                         if link and str(ids.parse(str(link.get("id", ""))).parent or "").lower() == zone_id.lower()}
+            proxy_vnet = _dns_proxy_vnet(graph, by_type, live, live_by_id, vnet_id)
+            if vnet_id not in linked_to and (proxy_vnet is None or proxy_vnet not in linked_to):
+                through = f" nor to {proxy_vnet.rsplit('/', 1)[-1]}, whose firewall resolves for it" if proxy_vnet \
+                    else ""
                 problems.append(f"zone {zone} is not linked to {vnet_id.rsplit('/', 1)[-1]}, where the endpoint "
-                                "is resolved" + ("" if ours else "; the zone's links are left to the platform "
-                                                 "(hub.existing.dns_links: platform): waiting on the platform"))
+                                f"is resolved{through}" + ("" if ours else "; the zone's links are left to the "
+                                                           "platform (hub.existing.dns_links: platform): waiting on "
+                                                           "the platform"))
         found.append(_check("private-endpoint-dns", node.arm_id, problems,
                             f"A records in {len(zone_ids)} linked zone(s) point at {', '.join(sorted(ips))}"))
     return found
@@ -211,6 +219,27 @@ def _zone_links(zone_id: str, adapter: Adapter, read: Any) -> list[dict[str, Any
 
 
 # -- public access ---------------------------------------------------------------------------------
+def _dns_proxy_vnet(graph: Graph, by_type: dict[str, list[str]], live: Any, live_by_id: Any,
+                    vnet_id: str) -> str | None:
+    """The VNet (lower-case id) of the firewall whose DNS proxy resolves names for ``vnet_id``:
+    the VNet's DNS servers include the firewall's current private IP and the firewall policy has
+    ``dnsSettings.enableProxy``; None when the VNet does not resolve through a firewall."""
+    vnet = live_by_id(vnet_id)
+    servers = set(get_path(vnet, "properties.dhcpOptions.dnsServers") or []) if vnet else set()
+    if not servers:
+        return None
+    for address in by_type.get(FIREWALL, []):
+        firewall = live(address)
+        config = (get_path(firewall, "properties.ipConfigurations") or [{}])[0] if firewall else {}
+        if get_path(config, "properties.privateIPAddress") not in servers:
+            continue
+        policy = live_by_id(str(get_path(firewall, "properties.firewallPolicy.id") or ""))
+        if policy is None or get_path(policy, "properties.dnsSettings.enableProxy") is not True:
+            continue
+        return str(get_path(config, "properties.subnet.id") or "").lower().rsplit("/subnets/", 1)[0]
+    return None
+
+
 def _public_access(graph: Graph, by_type: dict[str, list[str]], live: Any) -> list[VerifyCheck]:
     found = []
     gateways = [live(a) for a in by_type.get(APP_GATEWAY, [])]

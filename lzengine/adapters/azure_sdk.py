@@ -270,7 +270,7 @@ class AzureSdkAdapter:
             raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}", "list") from None
 
     def get_policy_definition(self, definition_id: str) -> dict[str, Any] | None:
-        policy = self.client(POLICY_CLIENT)
+        policy = self.client(POLICY_CLIENT, self._subscription_for(definition_id))  # a custom one: its own
         lowered = definition_id.lower()
         name = definition_id.rstrip("/").rsplit("/", 1)[-1]
         is_set = "/policysetdefinitions/" in lowered
@@ -562,7 +562,7 @@ class AzureSdkAdapter:
     def delete(self, kind: ResourceKind, arm_id: str) -> None:
         method = self._operation(kind, kind.delete, arm_id)
         try:
-            result = method(*self._args(kind, arm_id), **self._version(kind))
+            result = method(*self._args(kind, arm_id), **self._version(kind), **dict(kind.delete_options))
             if kind.is_lro_delete:
                 result.result()
         except Exception as exc:  # noqa: BLE001

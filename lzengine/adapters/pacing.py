@@ -132,6 +132,12 @@ class Pacer:
                 budget.tokens = float(remaining) - budget.in_flight  # the others may not be counted yet
                 budget.last = now
 
+    def budgets(self) -> dict[tuple[str, str], float | None]:
+        """(subscription, operation class) → the requests the pacer believes are left there (None
+        before a header was seen): one independent budget per subscription, for tests and reports."""
+        with self._lock:
+            return {key: budget.tokens for key, budget in self._budgets.items()}
+
 
 def remaining_from(headers: Any, op_class: str) -> int | None:
     """The smallest remaining count among ARM's rate-limit headers for ``op_class``."""

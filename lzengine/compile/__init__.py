@@ -15,7 +15,19 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import replace
 
-from lzengine.compile import data_services, existing_hub, governance, hub, network, raw, workload
+from lzengine.compile import (
+    ai_gateway,
+    central_gateway,
+    data_services,
+    existing_hub,
+    foundry,
+    governance,
+    hub,
+    network,
+    platform,
+    raw,
+    workload,
+)
 from lzengine.compile.context import MANAGED_BY_TAG, ZONE_TAG, Context
 from lzengine.compile.live import AddressesDoNotFit, LiveAddresses, LiveVnet
 from lzengine.graph import Graph
@@ -43,6 +55,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     network.route_tables,
     hub.firewall,
     hub.bastion,
+    built_hub(platform.jump_box),
     network.spoke_networks,
     built_hub(hub.private_dns),
     existing_hub.dns_links,
@@ -53,8 +66,12 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     workload.monitoring,
     workload.app_services,
     workload.app_gateways,
+    central_gateway.central_gateway,
+    foundry.projects,
+    ai_gateway.gateways,
     raw.raw_resources,
     governance.diagnostics,
+    governance.policy_definitions,
     governance.policies,
     governance.roles,
     governance.policies_before_resources,

@@ -17,7 +17,7 @@ from lzengine import ids
 from lzengine.compile import workload
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.kinds import KINDS_BY_NAME
-from lzengine.plan import catalog, checks
+from lzengine.plan import catalog, checks, policy_files
 from lzengine.plan.hub import PolicyAssignment
 from lzengine.refs import Ref
 
@@ -34,6 +34,8 @@ DIAGNOSTICS: dict[str, tuple[bool, bool]] = {
     "search_service": (True, True),
     "app_service_plan": (False, True),
     "web_app": (True, True),
+    "virtual_machine": (False, True),  # platform metrics; the guest's logs need the Monitor agent
+    "apim_service": (True, True),
 }
 #: Kinds whose logs go to resource-specific tables.
 DEDICATED_TABLES = {"azure_firewall"}
@@ -81,16 +83,46 @@ def _scopes(ctx: Context, scope: str) -> list[tuple[str, str, str | None]]:
     return [s for s in spokes if s[0] == scope]
 
 
-def policies(ctx: Context) -> None:
+def _assignments(ctx: Context) -> list[PolicyAssignment]:
     declared = ctx.plan.hub.policy_assignments
     if declared is None:
         declared = [PolicyAssignment(definition=d, scope="spokes") for d in catalog.DEFAULT_SPOKE_POLICIES]
-    for assignment in declared:
-        definition_id = checks.resolve_policy(assignment.definition)
+    return declared
+
+
+def policy_definitions(ctx: Context) -> None:
+    """Custom policy definitions and initiatives (policy as code) at subscription scope: the
+    plan's files, and the library definitions its assignments or initiatives name. An
+    initiative's member given by name becomes the subscription-scope id and a dependency."""
+    used = [a.definition for a in _assignments(ctx)]
+    custom = policy_files.with_library(ctx.plan.hub.custom_policies, used)
+    by_name = {c.name.lower(): c for c in custom}
+    kinds = {False: KINDS_BY_NAME["policy_definition"], True: KINDS_BY_NAME["policy_set_definition"]}
+    for item in custom:
+        props = dict(item.properties)
+        deps: set[str] = set()
+        if item.is_set:
+            members = []
+            for member in props["policyDefinitions"]:
+                target = by_name.get(str(member["policyDefinitionId"]).lower())
+                if target is not None:
+                    member = {**member, "policyDefinitionId": target.arm_id(ctx.subscription)}
+                    deps.add(f"policy_definition.{target.name}")
+                members.append(member)
+            props["policyDefinitions"] = members
+        ctx.add(f"policy_definition.{item.name}", kinds[item.is_set], item.arm_id(ctx.subscription),
+                {"properties": props}, deps, PLATFORM)
+
+
+def policies(ctx: Context) -> None:
+    for assignment in _assignments(ctx):
+        custom = checks.custom_policy(ctx.plan, assignment.definition)
+        definition_id = custom.arm_id(ctx.subscription) if custom else checks.resolve_policy(assignment.definition)
         assert definition_id is not None
-        name = assignment_name(assignment, definition_id)
+        name = assignment_name(assignment, definition_id, custom.name if custom else None)
         known = checks.known_policy(definition_id)
-        display = assignment.display_name or (known.display_name if known else name)
+        display = assignment.display_name or (known.display_name if known else None) or \
+            (str(custom.properties.get("displayName") or name) if custom else name)
         parameters = {k: {"value": v} for k, v in assignment.parameters.items()}
         if assignment.effect is not None:
             parameters["effect"] = {"value": assignment.effect}
@@ -101,10 +133,11 @@ def policies(ctx: Context) -> None:
             "enforcementMode": "Default" if assignment.enforce else "DoNotEnforce",
             "parameters": parameters,
         }
+        definition_deps = {f"policy_definition.{custom.name}"} if custom else set()
         for label, scope_id, scope_address in _scopes(ctx, assignment.scope):
             ctx.add(f"policy.{name}.{label}", KINDS_BY_NAME["policy_assignment"],
                     f"{scope_id}/providers/Microsoft.Authorization/policyAssignments/{name}", {"properties": props},
-                    {scope_address} if scope_address else set(), PLATFORM)
+                    ({scope_address} if scope_address else set()) | definition_deps, PLATFORM)
 
 
 def policies_before_resources(ctx: Context) -> None:
@@ -141,11 +174,13 @@ def policies_before_resources(ctx: Context) -> None:
                 graph.nodes[address] = replace(node, depends_on=node.depends_on | {policy_node.address})
 
 
-def assignment_name(assignment: PolicyAssignment, definition_id: str) -> str:
+def assignment_name(assignment: PolicyAssignment, definition_id: str, custom: str | None = None) -> str:
     if assignment.name:
         return assignment.name
     if assignment.definition in catalog.BUILTIN_POLICIES:
         return assignment.definition
+    if custom is not None:  # a custom definition's name: unique in the subscription, at most 64 characters
+        return custom
     return "pa-" + uuid.uuid5(ROLE_NAMESPACE, definition_id.lower()).hex[:12]
 
 
@@ -164,6 +199,10 @@ def _role(ctx: Context, address: str, scope_id: str, principal: Any, principal_t
             f"{scope_id}/providers/Microsoft.Authorization/roleAssignments/{name}",
             {"properties": {"roleDefinitionId": role_id, "principalId": principal, "principalType": principal_type}},
             deps, owner)
+
+
+#: The one way a compiler step adds a role assignment (stable name from scope, principal key, role).
+assign_role = _role
 
 
 def roles(ctx: Context) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile import platform
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import addresses
@@ -49,7 +50,7 @@ def firewall(ctx: Context) -> None:
     policy_id = ctx.net_id(group, ("firewallPolicies", ctx.names.firewall_policy()))
     policy_props: dict[str, Any] = {"sku": {"tier": fw.sku}, "threatIntelMode": fw.threat_intel}
     if fw.sku != "Basic":
-        policy_props["dnsSettings"] = {"enableProxy": fw.dns_proxy}
+        policy_props["dnsSettings"] = {"enableProxy": fw.proxies_dns}
     ctx.add("hub.firewall_policy", KINDS_BY_NAME["firewall_policy"], policy_id, ctx.located(properties=policy_props),
             {"hub.resource_group"})
     pip_id = public_ip(ctx, "hub.firewall.pip", ctx.names.public_ip("afw"), group, fw.zones)
@@ -72,7 +73,7 @@ def firewall(ctx: Context) -> None:
     ctx.add("hub.firewall", KINDS_BY_NAME["azure_firewall"],
             ctx.net_id(group, ("azureFirewalls", ctx.names.firewall())), body, deps)
     sources = [c for s in ctx.plan.spokes for c in s.address_space] or list(ctx.plan.hub.address_space)
-    for group_spec in fw.rule_collection_groups:
+    for group_spec in platform.rule_collection_groups(ctx.plan):
         ctx.add(f"hub.firewall_policy.rcg.{group_spec.name}", KINDS_BY_NAME["firewall_rule_collection_group"],
                 f"{policy_id}/ruleCollectionGroups/{group_spec.name}", _rcg_body(group_spec, sources),
                 {"hub.firewall_policy", "hub.firewall"})
@@ -134,7 +135,8 @@ def private_dns(ctx: Context) -> None:
         ctx.add(base, KINDS_BY_NAME["private_dns_zone"], zone_id, {"location": "global", "tags": tags},
                 {"hub.resource_group"})
         vnets = [("hub", ctx.names.hub_vnet(), ctx.hub_vnet_id(), {"hub.vnet"})]
-        for spoke in ctx.plan.spokes:
+        # spokes that resolve through the firewall's DNS proxy need no link of their own
+        for spoke in ctx.plan.spokes if platform.links_spokes(ctx.plan) else ():
             spoke_base = f"spokes.{spoke.name}"
             vnets.append((spoke.name, ctx.names.spoke_vnet(spoke.name), ctx.spoke_vnet_id(spoke),
                           {f"{spoke_base}.vnet", f"{spoke_base}.peering.to_hub", f"{spoke_base}.peering.from_hub"}))

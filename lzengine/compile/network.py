@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile import platform
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import addresses, checks
@@ -63,6 +64,36 @@ def app_gateway_rules(https: bool) -> list[dict[str, Any]]:
     ]
 
 
+#: Rules API Management needs on its subnet in internal mode (classic tiers, stv2): the management
+#: endpoint from the ApiManagement service tag and the infrastructure load balancer inbound; Storage,
+#: SQL, Key Vault and Azure Monitor outbound (Microsoft Learn, "Virtual network configuration
+#: reference: API Management", required ports). Clients reach the gateway from the VNet on 443.
+AI_GATEWAY_RULES = [
+    _rule("AllowApiManagementInbound", 100, "Inbound", "ApiManagement", "VirtualNetwork", ["3443"]),
+    _rule("AllowAzureLoadBalancerInbound", 110, "Inbound", "AzureLoadBalancer", "VirtualNetwork", ["6390"]),
+    _rule("AllowVnetHttpsInbound", 120, "Inbound", "VirtualNetwork", "VirtualNetwork", ["443"]),
+    _rule("AllowStorageOutbound", 100, "Outbound", "VirtualNetwork", "Storage", ["443"]),
+    _rule("AllowSqlOutbound", 110, "Outbound", "VirtualNetwork", "Sql", ["1433"]),
+    _rule("AllowKeyVaultOutbound", 120, "Outbound", "VirtualNetwork", "AzureKeyVault", ["443"]),
+    _rule("AllowAzureMonitorOutbound", 130, "Outbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"]),
+]
+#: Subnets that keep Azure's default routes: an Application Gateway v2 and API Management in
+#: internal mode answer their control plane directly (a 0.0.0.0/0 to a firewall breaks both).
+DIRECT_ROUTE_PURPOSES = ("app-gateway", "ai-gateway")
+
+
+def central_gateway_rules(ctx: Context) -> list[dict[str, Any]]:
+    """The central gateway's rules: GatewayManager and the load balancer, and a public listener
+    on 443 when an app has a certificate and on 80 when one has none."""
+    central = ctx.plan.hub.app_gateway
+    assert central is not None
+    https = {bool(app.certificate_secret_id) for app in central.apps}
+    rules = app_gateway_rules(True in https)
+    if https == {True, False}:
+        rules.append(_rule("AllowHttpInbound", 130, "Inbound", "Internet", "*", ["80"]))
+    return rules
+
+
 def resource_groups(ctx: Context) -> None:
     ctx.add("hub.resource_group", KINDS_BY_NAME["resource_group"], ctx.rg_id(ctx.hub_rg()),
             {"location": ctx.plan.location, "tags": ctx.tags()})
@@ -75,12 +106,15 @@ def resource_groups(ctx: Context) -> None:
 def route_tables(ctx: Context) -> None:
     """One copy of each route table per VNet whose subnets use it, beside that VNet: the hub's
     in the hub's resource group, each spoke's in the spoke's resource group and subscription.
-    Azure requires a subnet's route table to be in the same subscription and region as the
-    subnet's virtual network ("Network security groups and route tables ... must exist in the
-    same subscription and region as the virtual network", Azure docs: "Add, change, or delete a
-    virtual network subnet", Permissions/Constraints), so a hub-owned table shared by every spoke
-    cannot serve spokes in other subscriptions; one model for every plan. The platform team owns
-    every copy (the routes to its firewall), wherever it sits."""
+
+    Azure associates a subnet only with a route table (and NSG) in the subnet's own subscription
+    and region: a subnet in one subscription pointed at a route table in another is refused with
+    ``LinkedAuthorizationFailed`` "... not authorized to access linked subscription ..." (shown
+    and explained in ansible-collections/azure#971; Microsoft's subnet and route table pages say
+    the table must be in the same subscription and location as the virtual network
+    [unconfirmed: wording not checked against the current page]). So a hub-owned table shared by
+    every spoke cannot serve spokes in other subscriptions; one model for every plan. The
+    platform team owns every copy (the routes to its firewall), wherever it sits."""
     hub = ctx.plan.hub
     tables = {t.name: t for t in hub.route_tables}
     spokes = {s.name: s for s in ctx.plan.spokes}
@@ -99,7 +133,7 @@ def route_tables(ctx: Context) -> None:
         if any(r["properties"]["nextHopType"] == "VirtualAppliance" and isinstance(
                 r["properties"].get("nextHopIpAddress"), Ref) for r in body_routes) and hub.firewall:
             # attach egress only once the firewall can pass traffic: after its rules exist
-            deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups}
+            deps |= {f"hub.firewall_policy.rcg.{g.name}" for g in platform.rule_collection_groups(ctx.plan)}
         body = ctx.located(properties={"disableBgpRoutePropagation": not bgp, "routes": body_routes})
         for label in users:
             spoke = spokes.get(label) if label != "hub" else None
@@ -140,9 +174,13 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
         rules: list[dict[str, Any]] = []
         if lowered == "azurebastionsubnet":
             rules = BASTION_RULES
+        elif spec.purpose == "app-gateway" and not spoke and ctx.plan.hub.app_gateway is not None:
+            rules = central_gateway_rules(ctx)
         elif spec.purpose == "app-gateway":
             gateway = ctx.plan.spoke(vnet_label).app_gateway if spoke else None  # type: ignore[union-attr]
             rules = app_gateway_rules(bool(gateway and gateway.certificate_secret_id))
+        elif spec.purpose == "ai-gateway":
+            rules = AI_GATEWAY_RULES
         ctx.add(f"{base}.nsg.{spec.name}", KINDS_BY_NAME["network_security_group"], nsg_id,
                 ctx.located(properties={"securityRules": rules}), {f"{base}.resource_group"}, owner)
         props["networkSecurityGroup"] = {"id": nsg_id}
@@ -157,7 +195,7 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
                                  "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
     if spec.purpose == "private-endpoints":
         props["privateEndpointNetworkPolicies"] = "Enabled"
-    if spoke and spec.purpose != "app-gateway":
+    if spoke and spec.purpose not in DIRECT_ROUTE_PURPOSES:
         props["defaultOutboundAccess"] = False
     ctx.add(f"{base}.subnet.{spec.name}", KINDS_BY_NAME["subnet"], f"{vnet_id}/subnets/{spec.name}",
             {"properties": props}, deps, owner)
@@ -172,8 +210,11 @@ def _spoke_network(ctx: Context, spoke: Spoke) -> None:
     base = f"spokes.{spoke.name}"
     group = ctx.spoke_rg(spoke)
     vnet_id = ctx.spoke_vnet_id(spoke)
-    ctx.add(f"{base}.vnet", KINDS_BY_NAME["virtual_network"], vnet_id,
-            ctx.located(properties={"addressSpace": {"addressPrefixes": list(spoke.address_space)}}),
+    vnet_props: dict[str, Any] = {"addressSpace": {"addressPrefixes": list(spoke.address_space)}}
+    dhcp = platform.spoke_dns_servers(ctx.plan)
+    if dhcp is not None:  # resolve through the hub firewall's DNS proxy (see compile.platform)
+        vnet_props["dhcpOptions"] = dhcp
+    ctx.add(f"{base}.vnet", KINDS_BY_NAME["virtual_network"], vnet_id, ctx.located(properties=vnet_props),
             {f"{base}.resource_group"}, spoke.owner)
     for planned in ctx.spoke_planned[spoke.name]:
         _subnet(ctx, base, spoke.name, vnet_id, group, planned, ctx.spoke_prefixes[spoke.name], spoke.owner, spoke=True)

@@ -45,6 +45,8 @@ def ai_accounts(ctx: Context) -> None:
                 "disableLocalAuth": True,
                 "networkAcls": {"defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": []},
                 **({"restore": True} if ai.restore else {}),
+                # AI Foundry projects need project management on the account (lzengine.compile.foundry)
+                **({"allowProjectManagement": True} if ai.projects else {}),
             },
         )
         ctx.add(f"{base}.ai", KINDS_BY_NAME["cognitive_account"], account_id, body, {f"{base}.resource_group"},

@@ -106,6 +106,7 @@ class Governance:
         self.builtins: dict[str, dict[str, Any]] = {}  # lower-case id → ARM body
         self._loaded: dict[str, Definition] = {}
         self.records: dict[str, _Record] = {}
+        self._api_versions: dict[str, str] = {}  # the api-version each recorded resource was last written with
         self.denials: deque[dict[str, Any]] = deque(maxlen=200)
         for d in policy_dirs or ():
             self._load_dir(Path(d))
@@ -362,6 +363,26 @@ class Governance:
         else:
             results = decision.results
         self._record(res.id, full_type, results)
+        self._api_versions[res.key] = api_version
+        self.recheck_parent(resource_id)
+
+    def recheck_parent(self, resource_id: str) -> None:
+        """An extension resource written or removed (a diagnostic setting) changes what an
+        ``auditIfNotExists`` on the resource it extends finds: evaluate that resource again, as
+        Azure's next evaluation of it does (minutes later; at once here). Only resources with such
+        a result are evaluated again."""
+        parent_id, sep, _ = resource_id.rpartition("/providers/")
+        if not sep or "/providers/" not in parent_id:
+            return
+        record = self.records.get(id_key(parent_id))
+        if record is None or not any(r.effect.lower() == "auditifnotexists" for r in record.results):
+            return
+        parent = self.host.store.get(id_key(parent_id))
+        if parent is None:
+            return
+        final = self.evaluate(self.host.render(parent), "PUT", self._api_versions.get(parent.key, ""),
+                              lookup=True)
+        self._record(parent.id, parent.type, final.results if final is not None else [])
 
     def before_delete(self, res: Resource, api_version: str) -> None:
         """``denyAction`` on DELETE."""
@@ -381,6 +402,8 @@ class Governance:
 
     def forget(self, key: str) -> None:
         self.records.pop(key, None)
+        self._api_versions.pop(key, None)
+        self.recheck_parent(key)
 
     def forget_assignment(self, assignment_id: str) -> None:
         key = id_key(assignment_id)

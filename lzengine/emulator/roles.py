@@ -165,6 +165,12 @@ BUILTIN_ROLES: dict[str, Role] = {r.id: r for r in (
          "Can view all monitoring data and search Log Analytics data.",
          ("*/read", "Microsoft.OperationalInsights/workspaces/analytics/query/action",
           "Microsoft.OperationalInsights/workspaces/search/action", "Microsoft.Support/*")),
+    Role("1c0163c0-47e6-4577-8991-ea5c82e286e4", "Virtual Machine Administrator Login",
+         "View Virtual Machines in the portal and login as administrator",
+         ("Microsoft.Network/publicIPAddresses/read", "Microsoft.Network/virtualNetworks/read",
+          "Microsoft.Network/loadBalancers/read", "Microsoft.Network/networkInterfaces/read",
+          "Microsoft.Compute/virtualMachines/*/read"), (),
+         ("Microsoft.Compute/virtualMachines/login/action", "Microsoft.Compute/virtualMachines/loginAsAdmin/action")),
     Role("f1a07417-d97a-45cb-824c-7a7467783830", "Managed Identity Operator", "Read and Assign User Assigned "
          "Identity", ("Microsoft.ManagedIdentity/userAssignedIdentities/*/read",
                       "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action", *_READ_SUPPORT)),

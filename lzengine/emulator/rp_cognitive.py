@@ -9,6 +9,10 @@ Called by :mod:`lzengine.emulator.hooks` with the backend lock held, and by the 
   deployments; its name (``FlagMustBeSetForRestore``) and sub-domain (``CustomDomainInUse``) stay
   blocked and its deployments keep holding quota until it is purged; ``restore: true`` brings
   the account and its deployments back.
+* AI Foundry projects (``accounts/projects``) only under an AIServices account with
+  ``allowProjectManagement`` and a sub-domain, each with a managed identity; connections
+  (``projects/connections``) with a known auth type and an existing target; a recovered account
+  brings its projects and connections back.
 * Deployments: capacity checked against a per-subscription, per-location quota per model and
   SKU (usage name ``OpenAI.{sku}.{model}``), ``InsufficientQuota`` (400) with the real message,
   and the usages API ``GET /subscriptions/{s}/providers/Microsoft.CognitiveServices/locations/{loc}/usages``.
@@ -25,13 +29,15 @@ from lzengine.emulator import errors, model_catalog
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import list_keys, norm_loc, props, stable_guid
+from lzengine.emulator.rp_common import list_keys, local, norm_loc, props, stable_guid
 from lzengine.emulator.rp_private_endpoints import render_private_endpoint_connections
 from lzengine.emulator.store import Resource
 from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 ACCOUNT = "microsoft.cognitiveservices/accounts"
 DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
+PROJECT = "microsoft.cognitiveservices/accounts/projects"
+CONNECTION = "microsoft.cognitiveservices/accounts/projects/connections"
 DELETED_ACCOUNT = "microsoft.cognitiveservices/locations/resourcegroups/deletedaccounts"
 USAGES = "microsoft.cognitiveservices/locations/usages"
 MODELS = "microsoft.cognitiveservices/locations/models"
@@ -218,6 +224,14 @@ def _validate_account(ctx: ProviderContext, rp: ResourcePath, body: dict[str, An
     if sub and not _SUBDOMAIN.match(sub):
         raise errors.bad_request("CustomDomainInvalid",
                                  f"Sub domain name '{p.get('customSubDomainName')}' is not valid.")
+    if existing is not None and p.get("allowProjectManagement") is not True \
+            and props(existing.body).get("allowProjectManagement") is True \
+            and ctx.store.children(existing.key, PROJECT):
+        # [unconfirmed] code and wording: turning project management off under live projects
+        raise errors.bad_request(
+            "InvalidAccountProperties",
+            f"Cannot disable allowProjectManagement on account '{rp.name}' while it has projects; delete "
+            "the projects first.")
     deleted = find_deleted(ctx, rp) if existing is None else None
     if deleted is not None and p.get("restore") is not True:
         raise errors.ArmError(
@@ -347,6 +361,18 @@ def _restore(ctx: ProviderContext, rp: ResourcePath, res: Resource) -> None:
         body["id"] = f"{res.id}/deployments/{body['name']}"
         ctx.store.put(Resource(id=body["id"], type="Microsoft.CognitiveServices/accounts/deployments",
                                    body=body, root_key=res.key, etag=None))
+    # projects come back with the account, identities and connections included [unconfirmed: Azure
+    # documents the recovery of the account; what it does with Foundry projects is not published]
+    for kept in deleted.extra.get("projects") or []:
+        body = dict(kept["body"])
+        body["id"] = f"{res.id}/projects/{body['name']}"
+        ctx.store.put(Resource(id=body["id"], type="Microsoft.CognitiveServices/accounts/projects", body=body,
+                               root_key=res.key))
+        for conn in kept.get("connections") or []:
+            conn = dict(conn)
+            conn["id"] = f"{body['id']}/connections/{conn['name']}"
+            ctx.store.put(Resource(id=conn["id"], type="Microsoft.CognitiveServices/accounts/projects/connections",
+                                   body=conn, root_key=res.key))
     ctx.store.remove(deleted.key)
 
 
@@ -368,13 +394,21 @@ def soft_delete(ctx: ProviderContext, res: Resource) -> None:
     body["properties"] = p
     deployments = [dict(d.body) for d in ctx.store.children(res.key, DEPLOYMENT)]
     deployments = deployments or list(res.extra.get("deployments") or [])
+    projects = res.extra.get("projects") or _kept_projects(ctx, res)
     ctx.store.put(Resource(id=deleted_id, type=body["type"], body=body, root_key=id_key(deleted_id),
-                               extra={"deployments": deployments}))
+                               extra={"deployments": deployments, "projects": projects}))
 
 
 def before_delete(ctx: ProviderContext, res: Resource) -> None:
-    """Remember an account's deployments: the soft-deleted account keeps them (and their quota)."""
+    """Remember an account's deployments (the soft-deleted account keeps them and their quota) and
+    its projects with their connections, which a recovery brings back with the account."""
     res.extra["deployments"] = [dict(d.body) for d in ctx.store.children(res.key, DEPLOYMENT)]
+    res.extra["projects"] = _kept_projects(ctx, res)
+
+
+def _kept_projects(ctx: ProviderContext, res: Resource) -> list[dict[str, Any]]:
+    return [{"body": dict(p.body), "connections": [dict(c.body) for c in ctx.store.children(p.key, CONNECTION)]}
+            for p in ctx.store.children(res.key, PROJECT)]
 
 
 def _list_usages(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
@@ -388,6 +422,66 @@ def _list_models(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]
 def _list_deleted(ctx: ProviderContext, rp: ResourcePath) -> list[dict[str, Any]]:
     return [ctx.render(r) for r in ctx.store.of_type(DELETED_ACCOUNT)
             if r.id.lower().startswith(f"/subscriptions/{(rp.subscription or '').lower()}/")]
+
+
+# ---------------------------------------------------------------------------- Foundry projects
+#: Connection auth types of the 2025-06-01 API (ConnectionAuthType); AAD is Entra ID, keyless.
+AUTH_TYPES = {"aad", "accesskey", "accountkey", "apikey", "customkeys", "managedidentity", "none", "oauth2", "pat",
+              "sas", "serviceprincipal", "usernamepassword"}
+
+
+def _validate_project(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                      parent_body: dict[str, Any] | None) -> None:
+    """A project needs an AIServices account with project management on and a custom sub-domain
+    (azurerm_cognitive_account_project documents the same three preconditions) [code unconfirmed]."""
+    account = ctx.store.get(id_key(rp.parent_id))
+    if account is None:
+        return  # the backend answers ParentResourceNotFound
+    ap = props(account.body)
+    if str(account.body.get("kind") or "").lower() != "aiservices" or ap.get("allowProjectManagement") is not True:
+        raise errors.bad_request(
+            "ProjectManagementNotEnabled",
+            f"Account '{account.body.get('name')}' does not allow project management. Set "
+            "properties.allowProjectManagement to true on an AIServices account to create projects.")
+    if not _subdomain(account.body):
+        raise errors.bad_request("CustomSubDomainRequired",
+                                 "Projects need an account with a customSubDomainName.")
+    ident = body.get("identity")
+    if not isinstance(ident, dict) or not str(ident.get("type") or "").strip() \
+            or str(ident.get("type")).lower() == "none":
+        raise errors.bad_request("ManagedIdentityRequired",  # [unconfirmed]: the portal always gives one
+                                 f"Project '{rp.name}' needs a managed identity (SystemAssigned or UserAssigned).")
+
+
+def _after_project(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                   op: Any, state: str) -> None:
+    p = res.body.setdefault("properties", {})
+    account = ctx.store.get(id_key(rp.parent_id))
+    sub = _subdomain(account.body) if account is not None else ""
+    p["endpoints"] = {"AI Foundry API": f"https://{sub}.services.ai.azure.com/api/projects/{rp.name}"}
+    p.setdefault("isDefault", not any(other.key != res.key for other in
+                                      ctx.store.children(id_key(rp.parent_id), PROJECT)))
+
+
+def _validate_connection(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                         parent_body: dict[str, Any] | None) -> None:
+    """A connection names its category, target and auth type; a target given by ARM id in
+    ``metadata.ResourceId`` must exist [codes unconfirmed: Azure answers ValidationError-style 400s]."""
+    p = props(body)
+    auth = str(p.get("authType") or "")
+    if auth.lower() not in AUTH_TYPES:
+        raise errors.bad_request("InvalidAuthType", f"Connection '{rp.name}': authType '{auth}' is not one of "
+                                 "AAD, AccessKey, AccountKey, ApiKey, CustomKeys, ManagedIdentity, None, OAuth2, "
+                                 "PAT, SAS, ServicePrincipal, UsernamePassword.")
+    if not p.get("category") or not p.get("target"):
+        raise errors.bad_request("ValidationError",
+                                 f"Connection '{rp.name}' needs properties.category and properties.target.")
+    if auth.lower() == "aad" and p.get("credentials"):
+        raise errors.bad_request("ValidationError", f"Connection '{rp.name}': an AAD connection takes no credentials.")
+    target_id = str((p.get("metadata") or {}).get("ResourceId") or "")
+    if target_id.startswith("/subscriptions/") and local(ctx, target_id) and ctx.store.get(id_key(target_id)) is None:
+        raise errors.bad_request(
+            "InvalidConnectionTarget", f"Connection '{rp.name}': the target resource {target_id} does not exist.")
 
 
 # ---------------------------------------------------------------------------- registry rows
@@ -421,6 +515,22 @@ SPECS: list[TypeSpec] = [
         etag="datetime-body",
         conflict_code="RequestConflict",
     ),
+    # AI Foundry projects and their connections [latency unconfirmed]
+    TypeSpec(
+        type="Microsoft.CognitiveServices/accounts/projects",
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, "Creating"),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=(30.0, 10.0, 10.0),
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        locations=SERVICE_REGIONS,
+        normalize_location=True,
+    ),
+    # connections answer 200 to create and update (azure-mgmt-cognitiveservices accepts only 200)
+    sync("Microsoft.CognitiveServices/accounts/projects/connections", COGNITIVE_VERSIONS,
+         create=PutMode(200), update=PutMode(200), state_field=False),
     sync("Microsoft.CognitiveServices/locations/usages", COGNITIVE_VERSIONS, listed=False),
     sync("Microsoft.CognitiveServices/locations/models", COGNITIVE_VERSIONS, listed=False),
     # soft-deleted accounts: not evaluated by the compliance scan
@@ -435,6 +545,8 @@ HANDLERS: dict[str, Handler] = {
     ACCOUNT: Handler(validate=_validate_account, after_put=_after_account, before_delete=before_delete,
                      on_removed=soft_delete, render=render_private_endpoint_connections),
     DEPLOYMENT: Handler(validate=_validate_deployment_put, after_put=_after_deployment),
+    PROJECT: Handler(validate=_validate_project, after_put=_after_project),
+    CONNECTION: Handler(validate=_validate_connection),
     USAGES: Handler(virtual_list=_list_usages),
     MODELS: Handler(virtual_list=_list_models),
     "microsoft.cognitiveservices/deletedaccounts": Handler(virtual_list=_list_deleted),

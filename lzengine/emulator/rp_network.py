@@ -119,7 +119,6 @@ SPECS: list[TypeSpec] = [
     network("Microsoft.Network/networkSecurityGroups/securityRules", (2.0, 2.0, 2.0)),
     network("Microsoft.Network/routeTables", (3.0, 3.0, 3.0), inline=(InlineChildren("routes", "routes"),)),
     network("Microsoft.Network/routeTables/routes", (2.0, 2.0, 2.0)),
-    network("Microsoft.Network/networkInterfaces", (3.0, 3.0, 3.0)),
     network("Microsoft.Network/natGateways", (5.0, 5.0, 5.0)),
     network("Microsoft.Network/applicationSecurityGroups", (2.0, 2.0, 2.0)),
     network("Microsoft.Network/ddosProtectionPlans", (10.0, 10.0, 10.0)),

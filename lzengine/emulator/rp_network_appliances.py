@@ -23,7 +23,7 @@ import base64
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors, locations, vault_access
+from lzengine.emulator import errors, locations, service_tags, vault_access
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
@@ -309,6 +309,15 @@ def _validate_rule_collection_group(rp: ResourcePath, p: dict[str, Any]) -> None
             if kind == "ApplicationRule" and not (rule.get("targetFqdns") or rule.get("fqdnTags")
                                                   or rule.get("targetUrls") or rule.get("webCategories")):
                 problems.append(f"application rule {rule.get('name')} has no targetFqdns")
+            if kind == "NetworkRule":
+                unknown = service_tags.unknown_destinations([str(a) for a in rule.get("destinationAddresses") or []])
+            else:
+                unknown = service_tags.unknown_fqdn_tags([str(t) for t in rule.get("fqdnTags") or []])
+            if unknown:  # [unconfirmed] code and wording: see service_tags
+                raise errors.bad_request("BadRequest", f"Rule {rule.get('name')} of rule collection {name}: "
+                                         f"{', '.join(unknown)} is not a known "
+                                         f"{'IP address or service tag' if kind == 'NetworkRule' else 'FQDN tag'}.",
+                                         target=rp.id)
             if kind == "NetworkRule" and not (rule.get("destinationAddresses") or rule.get("destinationIpGroups")
                                               or rule.get("destinationFqdns")):
                 problems.append(

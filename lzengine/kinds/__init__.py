@@ -6,13 +6,16 @@ collects them.
 """
 
 from lzengine.kinds import (
+    apim,
     authorization,
     cognitiveservices,
+    compute,
     existing,
     keyvault,
     monitoring,
     network,
     network_components,
+    policy,
     privatedns,
     resources,
     search,
@@ -28,10 +31,13 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *network_components.KINDS,
     *privatedns.KINDS,
     *cognitiveservices.KINDS,
+    *compute.KINDS,
     *search.KINDS,
     *web.KINDS,
     *monitoring.KINDS,
     *authorization.KINDS,
+    *policy.KINDS,
+    *apim.KINDS,
     *keyvault.KINDS,
     *storage.KINDS,
 )

@@ -94,6 +94,9 @@ class ResourceKind:
     #: a live state to restore with a special write (see Repair); the executor re-reads such a
     #: resource when something it depends on was written in the same run
     repair: Repair | None = None
+    #: keyword arguments every DELETE of the kind passes (API Management's child deletes take a
+    #: required ``if_match``: ``(("if_match", "*"),)`` deletes whatever version is there)
+    delete_options: tuple[tuple[str, str], ...] = ()
     #: True: a resource someone else owns that the plan only reads (an existing hub's VNet,
     #: firewall, DNS zones, workspace): observed, never created, updated or deleted
     read_only: bool = False

@@ -1,5 +1,5 @@
-"""Kinds served by azure-mgmt-cognitiveservices: AI Services / OpenAI accounts and model
-deployments.
+"""Kinds served by azure-mgmt-cognitiveservices: AI Services / OpenAI accounts, model
+deployments, AI Foundry projects and their connections.
 
 Who uses it: the compiler (a spoke's ``ai``) and the adapter. Accounts are written with
 ``accounts.begin_create`` (the package has no ``create_or_update``); sibling deployments conflict
@@ -49,4 +49,39 @@ COGNITIVE_DEPLOYMENT = ResourceKind(
     serialize_on=PARENT,
 )
 
-KINDS = (COGNITIVE_ACCOUNT, COGNITIVE_DEPLOYMENT)
+COGNITIVE_PROJECT = ResourceKind(
+    expected_s=30,
+    name="cognitive_project",
+    arm_type="Microsoft.CognitiveServices/accounts/projects",
+    client=COGNITIVE_CLIENT,
+    operations="projects",
+    id_args=("resourceGroups", "accounts", "projects"),
+    put="begin_create",  # like accounts, the package has begin_create/begin_update only
+    api_version=COGNITIVE_API,  # projects are GA from 2025-06-01 (2025-04-01-preview before)
+    ignore_paths=("etag", "identity.principalId", "identity.tenantId", "properties.endpoints",
+                  "properties.isDefault"),
+    replace_on=("location",),
+    # Projects of one account are written one at a time, as its deployments are [unconfirmed:
+    # chosen by analogy; no public evidence either way]
+    serialize_on=PARENT,
+)
+
+COGNITIVE_PROJECT_CONNECTION = ResourceKind(
+    expected_s=5,
+    name="cognitive_project_connection",
+    arm_type="Microsoft.CognitiveServices/accounts/projects/connections",
+    client=COGNITIVE_CLIENT,
+    operations="project_connections",
+    id_args=("resourceGroups", "accounts", "projects", "connections"),
+    put="create",  # synchronous
+    delete="delete",
+    api_version=COGNITIVE_API,
+    supports_tags=False,
+    has_location=False,
+    ignore_paths=("etag", "properties.createdByWorkspaceArmId", "properties.group", "properties.isSharedToAll",
+                  "properties.sharedUserList", "properties.peRequirement", "properties.peStatus",
+                  "properties.useWorkspaceManagedIdentity", "properties.error"),
+    case_insensitive_paths=("properties.category", "properties.authType"),
+)
+
+KINDS = (COGNITIVE_ACCOUNT, COGNITIVE_DEPLOYMENT, COGNITIVE_PROJECT, COGNITIVE_PROJECT_CONNECTION)

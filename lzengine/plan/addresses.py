@@ -76,12 +76,13 @@ NO_UDR = {"azurebastionsubnet", "azurefirewallmanagementsubnet"}
 
 def subnet_route_table(plan: Plan, spec: SubnetSpec, *, spoke: bool) -> str | None:
     """The route table a subnet gets: the one it names, else 'egress' on a spoke subnet (not the
-    App Gateway's) when the hub has a firewall; None for 'none' and subnets Azure keeps free."""
+    App Gateway's nor API Management's, whose control planes answer directly) when the hub has a
+    firewall; None for 'none' and subnets Azure keeps free."""
     if spec.route_table == "none" or spec.name.lower() in NO_UDR:
         return None
     if spec.route_table is not None:
         return spec.route_table
-    if spoke and spec.purpose != "app-gateway" and has_firewall(plan):
+    if spoke and spec.purpose not in ("app-gateway", "ai-gateway") and has_firewall(plan):
         return "egress"
     return None
 
@@ -125,10 +126,16 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.firewall_policy.rcg.{g.name}" for g in hub.firewall.rule_collection_groups]
     if hub.bastion is not None:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
+    if hub.jump_box is not None:
+        out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
     for zone in hub_zones(plan):
         out.append(f"{HUB}.dns_zone.{zone}")
+    if hub.ai_gateway is not None:
+        out.append(f"{HUB}.ai_gateway")
+    if hub.app_gateway is not None:
+        out += [f"{HUB}.app_gateway", f"{HUB}.app_gateway.pip", f"{HUB}.app_gateway.waf_policy"]
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub"]
@@ -139,6 +146,9 @@ def referenceable(plan: Plan) -> list[str]:
         if s.ai is not None:
             out += [f"{base}.ai", f"{base}.ai.pep"]
             out += [f"{base}.ai.deployment.{d.deployment_name}" for d in s.ai.deployments]
+            out += [f"{base}.ai.project.{p.name}" for p in s.ai.projects]
+        if s.ai_gateway is not None:
+            out.append(f"{base}.ai_gateway")
         if s.search is not None:
             out += [f"{base}.search", f"{base}.search.pep"]
         if s.app_service is not None:

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: What a subnet is for; components find their subnet by purpose.
-SubnetPurpose = Literal["workload", "private-endpoints", "app-service", "app-gateway"]
+SubnetPurpose = Literal["workload", "private-endpoints", "app-service", "app-gateway", "ai-gateway"]
 
 
 class Strict(BaseModel):
@@ -64,7 +64,8 @@ class SubnetSpec(Strict):
     purpose: SubnetPurpose = Field(
         default="workload",
         description="What the subnet hosts: workload (default), private-endpoints, app-service (VNet "
-        "integration, delegated to Microsoft.Web/serverFarms) or app-gateway (dedicated).",
+        "integration, delegated to Microsoft.Web/serverFarms), app-gateway (dedicated) or ai-gateway (API "
+        "Management in internal mode, dedicated).",
     )
     nsg: bool = Field(default=True, description="Attach a network security group (where Azure allows one).")
     route_table: str | None = Field(

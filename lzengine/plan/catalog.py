@@ -67,6 +67,12 @@ BUILTIN_POLICIES: dict[str, BuiltinPolicy] = {
     "app-service-disable-public-access": BuiltinPolicy(
         "1b5ef780-c53c-4a64-87f3-bb9c8c8094ba", "App Service apps should disable public network access"
     ),
+    "storage-disable-shared-key": BuiltinPolicy(
+        "8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54", "Storage accounts should prevent shared key access"
+    ),
+    "key-vault-rbac": BuiltinPolicy(
+        "12d4fa5e-1f9f-4c21-97a9-b99b3c6611b5", "Azure Key Vault should use RBAC permission model"
+    ),
     "subnets-need-nsg": BuiltinPolicy(
         "e71308d3-144b-4262-b144-efdc3cc90517", "Subnets should be associated with a Network Security Group",
         ("AuditIfNotExists", "Disabled"),
@@ -94,6 +100,7 @@ BUILTIN_ROLES: dict[str, str] = {
     "Cognitive Services OpenAI Contributor": "a001fd3d-188f-4b5d-821b-7da978bf7442",
     "Search Index Data Reader": "1407120a-92aa-4202-b7e9-c0e197c71c8f",
     "Search Index Data Contributor": "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+    "Search Service Contributor": "7ca78c08-252a-4471-8644-bb5ff32d4ba0",
     "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from lzengine.plan import addresses, catalog, layout, network
+from lzengine.plan import addresses, ai_checks, catalog, layout, network, policy_files
 from lzengine.plan.models import Plan, RawResource, Spoke
 from lzengine.plan.naming import NAME_RULES, Names
 from lzengine.plan.network import Finding, Path
@@ -224,9 +224,12 @@ BUILT_HUB_FIELDS: dict[str, str] = {
     "firewall": "the existing hub's firewall and its policy's rule collections belong to the platform team; "
                 "name it with existing.firewall_id or existing.firewall_private_ip",
     "bastion": "the existing hub's Bastion belongs to the platform team",
+    "jump_box": "the existing hub's subnets and machines belong to the platform team",
     "log_analytics": "name the platform's workspace with existing.log_analytics_workspace_id",
     "route_tables": "the existing hub's route tables belong to the platform team; each spoke gets its own "
                     "'egress' table to the existing firewall",
+    "key_vault": "lzengine writes nothing into the existing hub; give the spoke a key_vault and take the "
+                 "gateway certificate from it (certificate: {vault: spoke})",
 }
 
 
@@ -315,8 +318,11 @@ def _policies(plan: Plan) -> Iterator[Finding]:
                               "give one of them a different 'name'", "duplicate")
                 break
             placed.add((name, label))
+        custom = custom_policy(plan, assignment.definition)
         definition_id = resolve_policy(assignment.definition)
-        if definition_id is None:
+        if custom is not None:
+            yield from _custom_parameters(base, assignment.effect, assignment.parameters, custom)
+        elif definition_id is None:
             hint = _suggest(assignment.definition, list(catalog.BUILTIN_POLICIES)) or (
                 "use a built-in short name, a GUID or a policy definition id")
             yield Finding((*base, "definition"), f"unknown policy definition {assignment.definition!r}", hint,
@@ -335,6 +341,35 @@ def _policies(plan: Plan) -> Iterator[Finding]:
             hint = "; ".join(h for h in (_suggest(assignment.scope, scopes),
                                           "management_group:<group id> for an existing management group") if h)
             yield Finding((*base, "scope"), f"unknown scope {assignment.scope!r}", hint, "unresolved-reference")
+
+
+def custom_policy(plan: Plan, definition: str) -> policy_files.CustomPolicy | None:
+    """The custom definition (the plan's files, then lzengine's library) an assignment names."""
+    lowered = definition.lower()
+    mine = next((c for c in plan.hub.custom_policies if c.name.lower() == lowered), None)
+    return mine or policy_files.library().get(lowered)
+
+
+def _custom_parameters(base: Path, effect: str | None, parameters: dict[str, Any],
+                       custom: policy_files.CustomPolicy) -> Iterator[Finding]:
+    declared = {k.lower(): (k, v) for k, v in custom.parameters.items()}
+    given = dict(parameters) | ({"effect": effect} if effect is not None else {})
+    for name, value in given.items():
+        spec = declared.get(name.lower())
+        where = (*base, "effect") if name == "effect" and effect is not None else (*base, "parameters", name)
+        if spec is None:
+            yield Finding(where, f"{custom.name!r} has no parameter {name!r}",
+                          _suggest(name, [k for k, _ in declared.values()]), "invalid-value")
+            continue
+        allowed = spec[1].get("allowedValues") if isinstance(spec[1], dict) else None
+        if allowed and value not in allowed:
+            yield Finding(where, f"{value!r} is not allowed for {name!r} of {custom.name!r}",
+                          f"allowed: {', '.join(str(a) for a in allowed)}", "invalid-value")
+    for low, (name, spec) in declared.items():
+        if low not in {k.lower() for k in given} and not (isinstance(spec, dict) and "defaultValue" in spec):
+            yield Finding((*base, "parameters") if parameters else base,
+                          f"{custom.name!r} needs parameter {name!r}", f"add parameters: {{{name}: ...}}",
+                          "missing-key")
 
 
 def _policy_parameters(base: Path, effect: str | None, parameters: dict[str, Any],
@@ -509,4 +544,4 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
 
 
 CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _existing_hub, _policies, _names, _raw,
-          _data_services)
+          _data_services, *ai_checks.CHECKS)

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
@@ -89,8 +89,17 @@ class Firewall(Strict):
     sku: Literal["Basic", "Standard", "Premium"] = Field(default="Standard", description="Firewall tier.")
     threat_intel: Literal["Alert", "Deny", "Off"] = Field(default="Alert", description="Threat intelligence mode.")
     zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"], description="Availability zones.")
-    dns_proxy: bool = Field(
-        default=True, description="Enable the firewall's DNS proxy (needed for FQDNs in network rules)."
+    dns_proxy: bool | None = Field(
+        default=None,
+        description="The firewall's DNS proxy: spoke VNets then use the firewall's private IP as their DNS server "
+        "and resolve the hub-linked private DNS zones through it (the Azure landing zone pattern). Default: on "
+        "for Standard and Premium; Basic has no DNS proxy.",
+    )
+    platform_egress: bool = Field(
+        default=True,
+        description="Add the rule collection group 'rcg-platform-egress' that lets workloads reach what their "
+        "Azure services need (Azure Monitor, Entra ID, Azure Resource Manager, Cognitive Services management) "
+        "by service tag; false, or a group of that name in rule_collection_groups, replaces it.",
     )
     rule_collection_groups: list[RuleCollectionGroup] = Field(default_factory=list)
 
@@ -98,7 +107,14 @@ class Firewall(Strict):
     def _basic_limits(self) -> Firewall:
         if self.sku == "Basic" and self.threat_intel == "Deny":
             raise ValueError("a Basic firewall supports threat intelligence in Alert mode only")
+        if self.sku == "Basic" and self.dns_proxy:
+            raise ValueError("a Basic firewall has no DNS proxy: use sku: Standard or Premium, or dns_proxy: false")
         return self
+
+    @property
+    def proxies_dns(self) -> bool:
+        """Whether the firewall's DNS proxy is on (the default for Standard and Premium)."""
+        return self.sku != "Basic" if self.dns_proxy is None else self.dns_proxy
 
 
 class Bastion(Strict):
@@ -110,6 +126,79 @@ class Bastion(Strict):
         if self.sku == "Basic" and self.scale_units != 2:
             raise ValueError("a Basic Bastion has exactly 2 scale units; use sku: Standard to scale")
         return self
+
+
+#: Marketplace images a jump box may name by alias: (publisher, offer, sku), version "latest".
+#: Gen2 SKUs, as Trusted Launch needs.
+JUMP_BOX_IMAGES: dict[str, tuple[str, str, str]] = {
+    "ubuntu-24_04-lts": ("Canonical", "ubuntu-24_04-lts", "server"),
+    "ubuntu-22_04-lts": ("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2"),
+    "debian-12": ("Debian", "debian-12", "12-gen2"),
+}
+#: Linux admin names Azure refuses (osProfile.adminUsername).
+RESERVED_ADMIN_NAMES = {"admin", "administrator", "root", "guest", "user", "test", "adm", "sys", "support",
+                        "owner", "azureadmin", "a", "actuser", "backup", "console", "david", "user1", "user2",
+                        "user3", "user4", "user5", "test1", "test2", "test3", "aspnet", "server", "sql", "sa",
+                        "admin1", "admin2"}
+
+
+class JumpBox(Strict):
+    """A Linux VM in the hub for administrators, reached through Bastion only: no public IP, a NIC
+    in the hub subnet ``snet-jumpbox``, a system-assigned managed identity, boot diagnostics and
+    its metrics to the hub workspace."""
+
+    size: str = Field(default="Standard_B2s", pattern=r"^Standard_[A-Za-z0-9_]+$", description="VM size.")
+    image: str = Field(
+        default="ubuntu-24_04-lts",
+        description=f"Image alias ({', '.join(JUMP_BOX_IMAGES)}) or publisher:offer:sku:version.",
+    )
+    admin_username: str = Field(default="azureuser", pattern=r"^[a-z_][a-z0-9_-]{0,31}$",
+                                description="Local admin account name.")
+    ssh_public_key: str | None = Field(
+        default=None,
+        description="OpenSSH public key of the admin (password sign-in is then off). Without one, a random "
+        "password is generated at create time, never shown, logged or reported, and Entra ID login is on.",
+    )
+    entra_login: bool | None = Field(
+        default=None,
+        description="Install the Entra ID login extension (AADSSHLoginForLinux), so people sign in with their "
+        "Entra account through Bastion. Default: on when there is no ssh_public_key.",
+    )
+    os_disk_type: Literal["Premium_LRS", "StandardSSD_LRS", "Standard_LRS"] = "StandardSSD_LRS"
+    zone: Zone | None = Field(default=None, description="Availability zone, or none.")
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        if value in JUMP_BOX_IMAGES or (value.count(":") == 3 and all(value.split(":"))):
+            return value
+        raise ValueError(f"use an alias ({', '.join(JUMP_BOX_IMAGES)}) or publisher:offer:sku:version")
+
+    @field_validator("admin_username")
+    @classmethod
+    def _admin(cls, value: str) -> str:
+        if value in RESERVED_ADMIN_NAMES:
+            raise ValueError(f"Azure does not allow {value!r} as an admin name; azureuser is the default")
+        return value
+
+    @field_validator("ssh_public_key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-nistp")):
+            raise ValueError("an OpenSSH public key starts with ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp")
+        return value
+
+    @property
+    def image_reference(self) -> dict[str, str]:
+        if self.image in JUMP_BOX_IMAGES:
+            publisher, offer, sku = JUMP_BOX_IMAGES[self.image]
+            return {"publisher": publisher, "offer": offer, "sku": sku, "version": "latest"}
+        publisher, offer, sku, version = self.image.split(":")
+        return {"publisher": publisher, "offer": offer, "sku": sku, "version": version}
+
+    @property
+    def uses_entra_login(self) -> bool:
+        return self.ssh_public_key is None if self.entra_login is None else self.entra_login
 
 
 class LogAnalytics(Strict):
@@ -129,6 +218,12 @@ class PrivateDns(Strict):
         default=False,
         description="true when platform DeployIfNotExists policy writes the private endpoints' DNS zone "
         "groups: lzengine then neither creates nor removes them.",
+    )
+    spoke_links: bool | None = Field(
+        default=None,
+        description="Link every zone to every spoke VNet too. Default: false when the hub firewall's DNS proxy is "
+        "on (spokes resolve through it, and the zones are linked to the hub VNet only, so links do not grow with "
+        "spokes x zones), else true. Links no longer wanted are removed by 'apply --prune'.",
     )
 
     @field_validator("zones")
@@ -191,6 +286,60 @@ class RouteTable(Strict):
     )
     routes: list[Route] = Field(default_factory=list)
     bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
+
+
+class HubAiGateway(Strict):
+    """One central API Management AI gateway in the hub for the spokes' model deployments (see the
+    spoke's ``ai_gateway`` for what it consists of)."""
+
+    sku: Literal["Developer", "Premium"] = Field(default="Developer", description="Developer or Premium.")
+    capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
+    publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
+    publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    restore: bool = Field(
+        default=False,
+        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
+        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
+        "'lzengine destroy --purge'.",
+    )
+    spokes: list[str] | None = Field(
+        default=None, description="Spokes whose model deployments it fronts. Default: every spoke with 'ai'.",
+    )
+
+    @field_validator("publisher_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class CentralApp(Strict):
+    """One spoke's web app published through the central Application Gateway, by host name."""
+
+    spoke: str = Field(description="The spoke whose app_service this listener serves.")
+    host_name: str = Field(pattern=r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+                           description="Host name clients use, e.g. chat.contoso.example.")
+    certificate_secret_id: str | None = Field(
+        default=None, description="Key Vault secret id of the listener's TLS certificate (HTTPS on 443); "
+        "without it HTTP on 80.",
+    )
+
+
+class CentralAppGateway(Strict):
+    """A WAF_v2 Application Gateway in the hub, run by the platform team, publishing several spokes'
+    web apps: one listener, backend pool, probe and rule per app, chosen by host name."""
+
+    min_capacity: int = Field(default=2, ge=0, le=125)
+    max_capacity: int = Field(default=10, ge=2, le=125)
+    zones: list[Zone] = Field(default_factory=lambda: ["1", "2", "3"])
+    waf_mode: Literal["Prevention", "Detection"] = "Prevention"
+    rule_set_version: Literal["3.2", "3.1"] = "3.2"
+    identity_id: str | None = Field(
+        default=None, description="User-assigned identity id that may read the certificates from Key Vault."
+    )
+    apps: list[CentralApp] = Field(min_length=1, description="The spokes' apps it publishes.")
 
 
 #: Shape of an ARM resource id of one type: subscription GUID, resource group, provider type, name.
@@ -333,6 +482,9 @@ class Hub(Strict):
         default=None, description="The Log Analytics workspace all diagnostics go to; `log_analytics: {}`."
     )
     private_dns: PrivateDns = Field(default_factory=PrivateDns)
+    jump_box: JumpBox | None = Field(
+        default=None, description="A jump box VM in the hub, reached through Bastion; `jump_box: {}` for the defaults."
+    )
     route_tables: list[RouteTable] = Field(
         default_factory=list,
         description="Route tables. With a firewall, 'egress' (0.0.0.0/0 to the firewall) exists by default.",
@@ -344,6 +496,26 @@ class Hub(Strict):
         description="Policy assignments. Default: the AI landing zone set on every spoke resource group; "
         "[] for none.",
     )
+    ai_gateway: HubAiGateway | None = Field(
+        default=None, description="A central API Management AI gateway for the spokes' models (platform-owned).",
+    )
+    app_gateway: CentralAppGateway | None = Field(
+        default=None, description="A central Application Gateway publishing the spokes' apps (platform-owned), "
+        "instead of a gateway per spoke.",
+    )
+    policy_definitions: list[str] = Field(
+        default_factory=list,
+        description="Custom policy definitions and initiatives as code: JSON files in Azure's format, paths or "
+        "globs relative to the plan's folder (e.g. policies/*.json). Each is created at subscription scope and "
+        "assigned by its name like a built-in. lzengine's own initiative 'lzengine-ai-guardrails' needs no file.",
+    )
+    #: the custom definitions the loader read for ``policy_definitions`` (lzengine.plan.policy_files)
+    _custom_policies: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def custom_policies(self) -> list[Any]:
+        """The custom policy definitions of the plan's files (``policy_files.CustomPolicy``)."""
+        return self._custom_policies
 
     @field_validator("address_space", mode="before")
     @classmethod

@@ -23,7 +23,14 @@ IMPLICIT_SPOKE_SUBNETS: dict[str, tuple[str, int]] = {
     "private-endpoints": ("snet-pep", 27),
     "app-service": ("snet-app", 26),
     "app-gateway": ("snet-agw", 26),
+    # API Management in internal mode: a dedicated subnet, /27 or larger for the stv2 platform
+    # (Microsoft Learn, "Network resource requirements for API Management injection")
+    "ai-gateway": ("snet-apim", 27),
 }
+
+
+#: The hub subnet of the jump box's NIC.
+JUMP_BOX_SUBNET = "snet-jumpbox"
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,19 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
         if name.lower() not in names:
             size = network.SPECIAL_SUBNET_MIN_SIZE[name.lower()]
             out.append(PlannedSubnet(SubnetSpec(name=name, size=size), path, implicit=True))
+    for purpose, component in (("ai-gateway", "ai_gateway"), ("app-gateway", "app_gateway")):
+        if getattr(hub, component) is not None and not any(s.purpose == purpose for s in hub.subnets):
+            name, size = IMPLICIT_SPOKE_SUBNETS[purpose]
+            spec = SubnetSpec(name=name, size=size, purpose=purpose)  # type: ignore[arg-type]
+            out.append(PlannedSubnet(spec, ("hub", component), implicit=True))
     if hub.key_vault is not None and not any(s.purpose == "private-endpoints" for s in hub.subnets):
         name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's private endpoint
         spec = SubnetSpec(name=name, size=size, purpose="private-endpoints")  # type: ignore[arg-type]
         out.append(PlannedSubnet(spec, ("hub", "key_vault"), implicit=True))
+    if hub.jump_box is not None and JUMP_BOX_SUBNET not in names:
+        # a /29 (the smallest Azure subnet: 3 usable addresses), egress through the firewall
+        spec = SubnetSpec(name=JUMP_BOX_SUBNET, size=29, route_table="egress" if hub.firewall else None)
+        out.append(PlannedSubnet(spec, ("hub", "jump_box"), implicit=True))
     return out
 
 
@@ -67,6 +83,8 @@ def spoke_needs(spoke: Spoke) -> dict[str, str]:
         needs["app-service"] = "app_service"
     if spoke.app_gateway is not None:
         needs["app-gateway"] = "app_gateway"
+    if spoke.ai_gateway is not None:
+        needs["ai-gateway"] = "ai_gateway"
     return needs
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lzengine.errors import Diagnostic, PlanError
-from lzengine.plan import checks
+from lzengine.plan import checks, policy_files
 from lzengine.plan.models import Plan
 
 #: A plan describes a landing zone in a few hundred lines; a 100-spoke plan is under 100 KB, and
@@ -113,10 +113,24 @@ def load_plan_text(text: str, file: str = "<plan>") -> Plan:
         plan = Plan.model_validate(_plain(document))
     except ValidationError as exc:
         raise PlanError([_diagnostic_from_pydantic(err, document, file) for err in exc.errors()]) from None
+    file_problems = _policy_files(plan, file, document)
     findings = _semantic_findings(plan)
-    if findings:
-        raise PlanError([_diagnostic_at(document, f.path, file, f.message, f.hint, f.code) for f in findings])
+    if findings or file_problems:
+        raise PlanError([*(_diagnostic_at(document, f.path, file, f.message, f.hint, f.code) for f in findings),
+                         *file_problems])
     return plan
+
+
+def _policy_files(plan: Plan, file: str, document: Any) -> list[Diagnostic]:
+    """Read the plan's policy-as-code files onto ``plan.hub`` (see ``lzengine.plan.policy_files``);
+    problems inside the files, and plan entries that match no file, as diagnostics."""
+    if not plan.hub.policy_definitions:
+        return []
+    base = Path(file).parent if file != "<plan>" else Path.cwd()
+    custom, findings, problems = policy_files.load(plan.hub.policy_definitions, base)
+    plan.hub._custom_policies = custom
+    document_findings = [_diagnostic_at(document, f.path, file, f.message, f.hint, f.code) for f in findings]
+    return [*document_findings, *problems, *policy_files.check_members(custom)]
 
 
 def _check_flow_depth(text: str, file: str) -> None:

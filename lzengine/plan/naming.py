@@ -68,6 +68,8 @@ NAME_RULES: dict[str, NameRule] = {
     "action_group": NameRule(1, 260, r"[A-Za-z0-9][A-Za-z0-9_.-]*", "letters, digits, '_', '.', '-'"),
     "policy_assignment": NameRule(1, 64, r"[^<>*%&:\\?.+/ ]([^<>*%&:\\?.+/]*[^<>*%&:\\?.+/ ])?",
                                   "no < > * % & : \\ ? . + /"),
+    "apim_service": NameRule(1, 50, r"[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?",
+                             "letters, digits and '-'; start with a letter, end alphanumeric"),
     "raw": NameRule(1, 260, r"[^<>%&:\\?/]+", "no < > % & : \\ ? /"),
     # Key Vault and Storage: global names (the plan checks the rules; Azure's checkNameAvailability the rest)
     "key_vault": NameRule(3, 24, r"[A-Za-z](?:[A-Za-z0-9]|-(?!-))*[A-Za-z0-9]",
@@ -172,6 +174,16 @@ class Names:
 
     def metric_alert(self, spoke: str, alert: str) -> str:
         return f"alert-{self.p}-{spoke}-{alert}"
+
+    def ai_gateway(self, owner: str) -> str:
+        """API Management service name (global: ``<name>.azure-api.net``); ``owner`` a spoke or 'hub'."""
+        return self._unique("apim", owner)
+
+    def central_app_gateway(self) -> str:
+        return f"agw-{self.p}-hub"
+
+    def central_waf_policy(self) -> str:
+        return f"waf-{self.p}-hub"
 
     def private_endpoint(self, target_name: str) -> str:
         return f"pep-{target_name}"

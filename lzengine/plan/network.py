@@ -31,12 +31,14 @@ PURPOSE_MIN_SIZE = {
     "private-endpoints": 28,
     "app-service": 28,
     "app-gateway": 26,
+    "ai-gateway": 27,
 }
 #: Why each purpose has its minimum, shown as the hint.
 PURPOSE_HINT = {
     "private-endpoints": "a /28 holds 11 private endpoints; use /27 or /26 to grow without races",
     "app-service": "App Service VNet integration needs a /28 at least; /26 is recommended",
     "app-gateway": "Application Gateway v2 needs room to autoscale: a dedicated /26 at least, /24 recommended",
+    "ai-gateway": "API Management in a VNet (stv2) needs a dedicated /27 at least, more to scale out",
 }
 
 

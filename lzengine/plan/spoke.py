@@ -45,6 +45,25 @@ class ModelDeployment(Strict):
         return self.name or self.model
 
 
+ProjectConnection = Literal["search", "storage", "app_insights"]
+
+
+class FoundryProject(Strict):
+    """An AI Foundry project under the spoke's AI Services account (``accounts/projects``), with a
+    system-assigned identity, keyless (Entra ID) connections to the spoke's services and the roles
+    that identity needs on them."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9]$",
+                      description="Project name, unique in the account (2 to 64 letters, digits, '_', '.', '-').")
+    display_name: str | None = Field(default=None, max_length=128, description="Shown in the Foundry portal.")
+    description: str | None = Field(default=None, max_length=512)
+    connections: list[ProjectConnection] | None = Field(
+        default=None,
+        description="Connections to create: search, storage, app_insights. Default: each of them the spoke "
+        "deploys (AI Search, a storage account, Application Insights).",
+    )
+
+
 class Ai(Strict):
     """A Cognitive Services account (Azure OpenAI or AI Services), private and keyless."""
 
@@ -55,6 +74,11 @@ class Ai(Strict):
         default=False,
         description="Recover a soft-deleted account of the same name (deleted accounts keep their name for 48 h) "
         "instead of failing with FlagMustBeSetForRestore; the alternative is 'lzengine destroy --purge'.",
+    )
+    projects: list[FoundryProject] = Field(
+        default_factory=list,
+        description="AI Foundry projects (AIServices accounts only); declaring one turns the account's "
+        "project management on (allowProjectManagement).",
     )
 
 
@@ -143,6 +167,36 @@ class GatewayCertificate(Strict):
     name: str = Field(pattern=r"^[0-9A-Za-z-]{1,127}$", description="Certificate name in that vault.")
 
 
+class AiGateway(Strict):
+    """API Management as the AI gateway in front of model deployments: injected in internal mode into
+    a subnet of its own (no public gateway endpoint), a system-assigned identity that calls the AI
+    accounts with Entra ID (Cognitive Services OpenAI User, no keys), one backend and one API per
+    model deployment, diagnostics to the hub workspace."""
+
+    sku: Literal["Developer", "Premium"] = Field(
+        default="Developer",
+        description="Developer (no SLA, one unit) or Premium: the classic tiers that can be injected into a "
+        "VNet in internal mode. Both take 30 to 45 minutes or more to create.",
+    )
+    capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
+    publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
+    publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    restore: bool = Field(
+        default=False,
+        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
+        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
+        "'lzengine destroy --purge'.",
+    )
+
+    @field_validator("publisher_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
 class Alert(Strict):
     """A metric alert on one of the spoke's components."""
 
@@ -199,6 +253,10 @@ class Spoke(Strict):
     app_service: AppService | None = None
     app_gateway: AppGateway | None = None
     monitoring: Monitoring | None = None
+    ai_gateway: AiGateway | None = Field(
+        default=None, description="An API Management AI gateway of this spoke in front of its model deployments "
+        "(or use the hub's central 'ai_gateway').",
+    )
     key_vault: KeyVault | None = None
     storage: Storage | None = None
 

@@ -90,6 +90,7 @@ PROPERTIES_SEGMENTS: Mapping[str, frozenset[str]] = {
     "microsoft.network/applicationgateways": frozenset({"sku"}),
     "microsoft.network/virtualnetworkgateways": frozenset({"sku"}),
     "microsoft.operationalinsights/workspaces": frozenset({"sku"}),
+    "microsoft.keyvault/vaults": frozenset({"sku"}),
 }
 """Per type: first segments that look top-level but live under ``properties`` in that RP's body."""
 

@@ -53,7 +53,8 @@ def test_user_adds_a_spoke_and_the_first_spoke_is_untouched(landing_zone: Landin
     assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
     changed = outcomes(report)
     updated = sorted(a for a, action in changed.items() if action != "create")
-    assert updated == ["hub.firewall_policy.rcg.rcg-application", "hub.firewall_policy.rcg.rcg-network"]  # sources
+    assert updated == ["hub.firewall_policy.rcg.rcg-application", "hub.firewall_policy.rcg.rcg-network",
+                       "hub.firewall_policy.rcg.rcg-platform-egress"]  # sources
     assert not [a for a in changed if a.startswith("spokes.chat.")]
     after = landing_zone.subnet_prefixes()
     assert {k: after[k] for k in before} == before

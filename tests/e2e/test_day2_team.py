@@ -17,8 +17,8 @@ READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 RBAC_ADMIN = "f58310d9-a9f6-439a-9e8d-f62e7b41a168"
 PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
 #: the custom role the README documents for a team on the hub's resource group: link to the hub
-LINKER_ACTIONS = ["Microsoft.Network/routeTables/join/action", "Microsoft.Network/virtualNetworks/peer/action",
-                  "Microsoft.Network/privateDnsZones/join/action"]
+#: (no routeTables/join/action there: each spoke's route table is in the spoke's own group)
+LINKER_ACTIONS = ["Microsoft.Network/virtualNetworks/peer/action", "Microsoft.Network/privateDnsZones/join/action"]
 WORKLOAD = "      - {name: snet-workload, size: 26}\n"
 
 

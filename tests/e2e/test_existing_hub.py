@@ -55,10 +55,18 @@ class Hub:
                 *[f"/subscriptions/{self.subscription}/resourceGroups/{g}" for g in HUB_GROUPS]]
 
 
-def build_hub(emu: Emulator) -> Hub:
-    """The platform's hub, with the SDK clients directly."""
-    hub = Hub(emu.subscription_id)
-    clients = Clients(emu)
+class _InSubscription:
+    """An emulator seen from one of its other subscriptions (for the SDK clients' constructor)."""
+
+    def __init__(self, emu: Emulator, subscription_id: str):
+        self.url, self.ca_file, self.token, self.subscription_id = emu.url, emu.ca_file, emu.token, subscription_id
+
+
+def build_hub(emu: Emulator, subscription: str | None = None) -> Hub:
+    """The platform's hub, with the SDK clients directly (in ``subscription``, default the
+    emulator's first)."""
+    hub = Hub(subscription or emu.subscription_id)
+    clients = Clients(_InSubscription(emu, hub.subscription))  # type: ignore[arg-type]
     for group in HUB_GROUPS:
         clients.resource.resource_groups.create_or_update(group, {"location": LOCATION})
     net = clients.network
@@ -322,3 +330,32 @@ def test_validate_checks_id_shapes_and_refuses_hub_components_offline(estate) ->
         assert f"{components}:{line}:{column}: error[existing-hub]: {message}" in out, out
     assert out.count(": error[") == 3, out
     assert emulator.stats()["reads"] == 0  # offline
+
+
+def test_an_existing_hub_in_another_subscription(tmp_path: Path) -> None:
+    """The connectivity subscription holds the hub, the plan's default subscription the spoke: the
+    hub is read by its ids and only the peering and links are written there."""
+    with Emulator(time_scale=0.0, throttle="off", subscriptions=2) as emu:
+        default, connectivity = emu.subscriptions
+        emulator = EmulatorClient(emu)
+        cli = Cli(emulator)
+        hub = build_hub(emu, connectivity)
+        before = _hub_bodies(emulator, hub)
+        plan = _write(tmp_path, plan_text(hub, "lz-exhub-x", "10.123.0.0/22"), "cross")
+        emulator.reset_stats()
+        code, report = cli.json("apply", plan)
+        assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+        writes = _hub_writes(emulator, hub)
+        peering = f"{hub.vnet}/virtualNetworkPeerings/peer-lz-exhub-x-hub-to-chat".lower()
+        links = {f"{hub.zone(z)}/virtualNetworkLinks/link-vnet-lz-exhub-x-chat".lower() for z in ZONES}
+        assert set(writes) == {peering, *links}, sorted(writes)
+        assert _hub_bodies(emulator, hub) == before
+        live = emulator.resources()
+        spoke_vnet = (f"/subscriptions/{default}/resourcegroups/rg-lz-exhub-x-chat/providers/microsoft.network/"
+                      "virtualnetworks/vnet-lz-exhub-x-chat")
+        assert spoke_vnet in live and live[peering]["properties"]["peeringState"] == "Connected"
+        assert not [i for i in emulator.stats()["changes_by_id"] if i.startswith(f"/subscriptions/{connectivity}")
+                    and i.lower() not in {peering, *links}]
+        code, _ = cli.json("destroy", plan, "--yes")
+        assert code == 0
+        assert _hub_bodies(emulator, hub) == before and spoke_vnet not in emulator.resources()

@@ -33,6 +33,12 @@ def test_plan_subscriptions_in_order_without_repeats() -> None:
                                    SimpleNamespace(subscription=HUB.upper())])
     assert plan_subscriptions(plan) == [TOP, HUB, SPOKE]
     assert plan_subscriptions(SimpleNamespace(subscription=None, hub=SimpleNamespace(), spokes=[])) == []
+    existing = SimpleNamespace(
+        virtual_network_id=f"/subscriptions/{HUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+        firewall_id=None, private_dns_resource_group_id=f"/subscriptions/{SPOKE}/resourceGroups/rg-dns",
+        log_analytics_workspace_id=None, private_dns_zone_ids=None)
+    assert plan_subscriptions(SimpleNamespace(subscription=TOP, hub=SimpleNamespace(existing=existing),
+                                              spokes=[])) == [TOP, HUB, SPOKE]
 
 
 def test_the_local_emulator_serves_the_plans_subscriptions(tmp_path: Any) -> None:

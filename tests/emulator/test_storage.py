@@ -74,3 +74,36 @@ def test_private_endpoints_to_blob_and_file_resolve_their_service_names(st: Any,
         assert [c.fqdn for c in pe.custom_dns_configs] == [f"stfiles01.{group}.core.windows.net"]
     connections = st.storage_accounts.get_properties("rg1", "stfiles01").private_endpoint_connections
     assert len(connections) == 2
+
+
+def test_a_deny_policy_on_the_guardrail_aliases_refuses_shared_keys_and_access_policies(
+        st: Any, clients: Clients, arm: Arm) -> None:
+    """The aliases the guardrails are written with (``.../allowSharedKeyAccess``,
+    ``.../enableRbacAuthorization``) resolve on the emulator's bodies: a Deny on them refuses the
+    insecure write at request time and lets the secure one through."""
+    from azure.mgmt.keyvault import KeyVaultManagementClient
+
+    defs = "/providers/Microsoft.Authorization/policyDefinitions"
+    rules = {
+        "no-shared-key": {"allOf": [
+            {"field": "type", "equals": "Microsoft.Storage/storageAccounts"},
+            {"field": "Microsoft.Storage/storageAccounts/allowSharedKeyAccess", "notEquals": False}]},
+        "vault-rbac": {"allOf": [
+            {"field": "type", "equals": "Microsoft.KeyVault/vaults"},
+            {"field": "Microsoft.KeyVault/vaults/enableRbacAuthorization", "notEquals": True}]},
+    }
+    for name, condition in rules.items():
+        clients.policy.policy_definitions.create_or_update(name, {"properties": {
+            "mode": "Indexed", "policyRule": {"if": condition, "then": {"effect": "deny"}}}})
+        clients.policy.policy_assignments.create(arm.rg("rg1"), name, {"properties": {
+            "policyDefinitionId": f"{arm.sub()}{defs}/{name}"}})
+    err = error(lambda: st.storage_accounts.begin_create("rg1", "stkeys01", account(allowSharedKeyAccess=True)))
+    assert (err.status_code, err.error.code) == (403, "RequestDisallowedByPolicy")
+    assert st.storage_accounts.begin_create("rg1", "stkeys01", account()).result().allow_shared_key_access is False
+    kv = KeyVaultManagementClient(clients.cred, clients.emu.subscription_id, **client_kwargs(clients.emu))
+    body = {"location": "swedencentral", "properties": {
+        "tenantId": "72f988bf-0000-4000-8000-00000000c0de", "sku": {"family": "A", "name": "standard"}}}
+    err = error(lambda: kv.vaults.begin_create_or_update("rg1", "kv-policies", body))
+    assert err.error.code == "RequestDisallowedByPolicy"
+    body["properties"]["enableRbacAuthorization"] = True
+    assert kv.vaults.begin_create_or_update("rg1", "kv-policies", body).result().properties.enable_rbac_authorization

@@ -26,8 +26,14 @@ def decisions(engine: Engine, graph) -> dict[str, tuple]:
             for a, c in changeset.changes.items()}
 
 
+def _linked_estate() -> str:
+    """The one-spoke estate with its zones linked to the spoke as well as the hub, so one list
+    per zone returns several links."""
+    return estate_text(1).replace("  bastion: {}\n", "  bastion: {}\n  private_dns: {spoke_links: true}\n")
+
+
 def test_lists_decide_like_gets_and_read_far_less(harness, emulator) -> None:
-    graph = harness.graph(estate_text(1))
+    graph = harness.graph(_linked_estate())
     assert harness.engine().apply(graph).exit_code == 0
     retry = RetryPolicy(sleep=harness.clock.sleep, clock=harness.clock)
     by_list = Engine(harness.adapter, EngineOptions(retry=retry, policy_preflight=False))
@@ -43,7 +49,7 @@ def test_lists_decide_like_gets_and_read_far_less(harness, emulator) -> None:
     assert get_reads == len(graph) and list_reads <= 0.6 * get_reads, (list_reads, get_reads)
 
     # drift: another plan for the same estate (tags, sizes ...), and deletions behind our back
-    edited = estate_text(1).replace("environment: bench", "environment: prod").replace(
+    edited = _linked_estate().replace("environment: bench", "environment: prod").replace(
         "size: 26", "size: 27").replace("capacity: 1}", "capacity: 2}")
     drifted_graph = harness.graph(edited)
     gone = [n for n in graph if n.arm_id.endswith("/subnets/snet-workload") or n.kind.name in (

@@ -43,9 +43,9 @@ def property_changed(emulator) -> str:
 
 
 def resource_deleted(emulator) -> str:
-    link = find(emulator, "/privatednszones/privatelink.openai.azure.com/virtualnetworklinks/link-vnet-contoso-ai-chat")
+    link = find(emulator, "/privatednszones/privatelink.openai.azure.com/virtualnetworklinks/link-vnet-contoso-ai-hub")
     arm(emulator, "DELETE", link, "2024-06-01")
-    return "hub.dns_zone.privatelink.openai.azure.com.link.chat"
+    return "hub.dns_zone.privatelink.openai.azure.com.link.hub"
 
 
 @pytest.mark.parametrize("portal_change, kind, breaks_guardrail", [

@@ -9,7 +9,7 @@ from typing import Any
 from lzengine.compile import compile_plan
 from lzengine.graph import Graph
 from lzengine.plan import load_plan
-from lzengine.refs import Ref
+from lzengine.refs import GeneratedSecret, Ref
 
 REPO = Path(__file__).resolve().parents[2]
 PLANS = sorted((REPO / "plans").glob("*.yaml"))
@@ -23,6 +23,8 @@ def compiled(plan_file: Path | str, subscription: str = SUBSCRIPTION) -> Graph:
 def plain(value: Any) -> Any:
     if isinstance(value, Ref):
         return {"$ref": value.address, "path": value.path, "secret": value.secret}
+    if isinstance(value, GeneratedSecret):
+        return {"$generated": "secret"}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -100,6 +100,14 @@ ALIAS_PATHS = [
     ("Microsoft.OperationalInsights/workspaces/retentionInDays", "properties.retentionInDays"),
     ("Microsoft.OperationalInsights/workspaces/features.disableLocalAuth", "properties.features.disableLocalAuth"),
     ("Microsoft.Resources/subscriptions/resourceGroups/managedBy", "managedBy"),
+    # Key Vault and Storage guardrails; a vault keeps its sku under properties
+    ("Microsoft.KeyVault/vaults/enableRbacAuthorization", "properties.enableRbacAuthorization"),
+    ("Microsoft.KeyVault/vaults/enablePurgeProtection", "properties.enablePurgeProtection"),
+    ("Microsoft.KeyVault/vaults/networkAcls.defaultAction", "properties.networkAcls.defaultAction"),
+    ("Microsoft.KeyVault/vaults/sku.name", "properties.sku.name"),
+    ("Microsoft.Storage/storageAccounts/allowSharedKeyAccess", "properties.allowSharedKeyAccess"),
+    ("Microsoft.Storage/storageAccounts/minimumTlsVersion", "properties.minimumTlsVersion"),
+    ("Microsoft.Storage/storageAccounts/sku.name", "sku.name"),
     # Exceptions that do not follow the rule at all (data table).
     ("Microsoft.Storage/storageAccounts/enableBlobEncryption", "properties.encryption.services.blob.enabled"),
     ("Microsoft.Compute/virtualMachines/sku.name", "properties.hardwareProfile.vmSize"),

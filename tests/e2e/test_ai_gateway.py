@@ -1,0 +1,146 @@
+"""The API Management AI gateway end to end: it converges private (internal VNet mode in its own
+subnet with the NSG rules API Management needs, no keys: its identity holds Cognitive Services
+OpenAI User), re-apply writes nothing, a gateway made public is found by ``drift`` and ``verify``
+and repaired by ``apply``, and its creation time puts it on the critical path."""
+
+from __future__ import annotations
+
+from lzengine.compile import compile_plan
+from lzengine.plan.loader import load_plan
+from tests.e2e.day2_support import edited
+from tests.ops.helpers import arm, edit, find
+
+APIM_API = "2024-05-01"
+GATEWAY = """\
+name: contoso-ai
+location: swedencentral
+teams:
+  chat-team: {principals: [22222222-2222-2222-2222-222222222222]}
+hub:
+  address_space: 10.100.0.0/16
+  log_analytics: {}
+  firewall: {}
+spokes:
+  - name: chat
+    owner: chat-team
+    address_space: 10.101.0.0/22
+    ai:
+      deployments:
+        - {model: gpt-4o, version: "2024-11-20", sku: DataZoneStandard, capacity: 50}
+        - {model: gpt-4o-mini, version: "2024-07-18", sku: GlobalStandard, capacity: 20}
+    ai_gateway: {publisher_email: ai-platform@contoso.example}
+"""
+OPENAI_USER = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"
+
+
+def test_gateway_converges_private_and_keyless_and_a_public_gateway_is_repaired(cli, emulator, plan_file) -> None:
+    path = plan_file(GATEWAY)
+    code, report = cli.json("apply", path)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    resources = emulator.resources()
+    service_id = find(emulator, "/providers/microsoft.apimanagement/service/" +
+                      next(k for k in resources if "/microsoft.apimanagement/service/" in k).rsplit("/service/", 1)[1]
+                      .split("/")[0])
+    service = resources[service_id.lower()]
+    assert service["properties"]["virtualNetworkType"] == "Internal"
+    subnet_id = service["properties"]["virtualNetworkConfiguration"]["subnetResourceId"]
+    assert subnet_id.lower().endswith("/subnets/snet-apim")
+    subnet = resources[subnet_id.lower()]
+    assert "routeTable" not in subnet["properties"]  # the management plane answers directly
+    nsg = resources[subnet["properties"]["networkSecurityGroup"]["id"].lower()]
+    inbound = {(r["properties"]["sourceAddressPrefix"], tuple(r["properties"]["destinationPortRanges"]))
+               for r in nsg["properties"]["securityRules"] if r["properties"]["direction"] == "Inbound"}
+    assert {("ApiManagement", ("3443",)), ("AzureLoadBalancer", ("6390",))} <= inbound
+    children = sorted(k.split("/service/", 1)[1].split("/", 1)[1] for k in resources if k.startswith(
+        service_id.lower() + "/") and "/providers/" not in k.split("/service/", 1)[1])
+    assert children == ["apis/gpt-4o", "apis/gpt-4o-mini", "apis/gpt-4o-mini/operations/all",
+                        "apis/gpt-4o-mini/policies/policy", "apis/gpt-4o/operations/all", "apis/gpt-4o/policies/policy",
+                        "backends/gpt-4o", "backends/gpt-4o-mini"]
+    policy = resources[f"{service_id.lower()}/apis/gpt-4o/policies/policy"]["properties"]["value"]
+    assert 'backend-id="gpt-4o"' in policy and "authentication-managed-identity" in policy
+    principal = service["identity"]["principalId"]
+    assert [b for b in resources.values() if b.get("properties", {}).get("principalId") == principal
+            and b["properties"].get("roleDefinitionId", "").endswith(OPENAI_USER)]
+    assert any(k.startswith(service_id.lower() + "/providers/microsoft.insights/diagnosticsettings/")
+               for k in resources)
+    assert cli("plan", path, "--detailed-exitcode").exit_code == 0
+    emulator.reset_stats()
+    assert cli("apply", path).exit_code == 0
+    assert emulator.stats()["changes_by_type"].get("microsoft.apimanagement/service", 0) == 0
+    assert cli("verify", path).exit_code == 0
+
+    # someone takes the gateway out of the VNet: a public gateway endpoint
+    edit(emulator, service_id, APIM_API, lambda b: b["properties"].update(virtualNetworkType="External"))
+    code, drift = cli.json("drift", path)
+    assert code == 2 and [d["address"] for d in drift["drifted"]] == ["spokes.chat.ai_gateway"]
+    assert [d["path"] for d in drift["drifted"][0]["diff"]] == ["properties.virtualNetworkType"]
+    code, verify = cli.json("verify", path)
+    failed = [c for c in verify["checks"] if c["status"] == "fail"]
+    assert code == 2 and [c["name"] for c in failed] == ["ai-gateway"] and "public endpoint" in failed[0]["detail"]
+    code, report = cli.json("apply", path)
+    assert code == 0 and report["summary"]["update"] == 1, report["summary"]
+    assert cli("verify", path).exit_code == 0
+
+    # a backend removed by hand is recreated
+    arm(emulator, "DELETE", f"{service_id}/backends/gpt-4o", APIM_API)
+    assert cli("verify", path).exit_code == 2
+    assert cli("apply", path).exit_code == 0 and cli("plan", path, "--detailed-exitcode").exit_code == 0
+
+
+def test_the_gateway_is_on_the_critical_path(tmp_path) -> None:
+    """API Management's creation (45 minutes in the classic tiers) is the longest chain of the plan.
+    The spoke VNet resolves through the hub firewall's DNS proxy, so its DNS servers name the
+    firewall's private IP and the chain runs firewall, VNet, subnet, gateway, then its APIs: a
+    gateway injected into a VNet whose DNS server does not answer yet would fail to deploy."""
+    plan_path = tmp_path / "gw.yaml"
+    plan_path.write_text(GATEWAY, encoding="utf-8")
+    graph = compile_plan(load_plan(plan_path), "00000000-0000-0000-0000-000000000000")
+    finish: dict[str, float] = {}
+    via: dict[str, str] = {}
+    for address in graph.order():
+        node = graph.nodes[address]
+        start, before = max(((finish[d], d) for d in node.depends_on), default=(0.0, ""))
+        finish[address], via[address] = start + node.kind.expected_s, before
+    end = max(finish, key=finish.__getitem__)
+    chain = [end]
+    while via[chain[-1]]:
+        chain.append(via[chain[-1]])
+    assert chain.index("spokes.chat.ai_gateway") < chain.index("hub.firewall"), chain
+    assert finish[end] >= 2700 + graph.nodes["hub.firewall"].kind.expected_s
+
+
+def test_plan_errors_for_gateways(cli, plan_file) -> None:
+    start, end = GATEWAY.index("    ai:\n"), GATEWAY.index("    ai_gateway:")
+    no_ai = GATEWAY[:start] + GATEWAY[end:]
+    result = cli("validate", plan_file(no_ai, "noai.yaml"))
+    assert result.exit_code == 1 and "nothing to front" in result.output
+    scaled = edited(GATEWAY, "{publisher_email: ai-platform@contoso.example}",
+                    "{publisher_email: ai-platform@contoso.example, capacity: 2}")
+    result = cli("validate", plan_file(scaled, "scaled.yaml"))
+    assert result.exit_code == 1 and "exactly 1 unit" in result.output and "sku: Premium" in result.output
+
+
+def test_a_deleted_gateway_keeps_its_name_until_restored_or_purged(cli, emulator, plan_file) -> None:
+    path = plan_file(GATEWAY)
+    assert cli.json("apply", path)[0] == 0
+    assert cli.json("destroy", path, "--yes")[0] == 0
+    code, report = cli.json("apply", path)
+    assert code == 1
+    failed = [o for o in report["outcomes"] if o["status"] == "failed"]
+    assert sorted((o["address"], o["error_code"]) for o in failed) == [  # the AI account is soft-deleted too
+        ("spokes.chat.ai", "FlagMustBeSetForRestore"),
+        ("spokes.chat.ai_gateway", "ServiceAlreadyExistsInSoftDeletedState")]
+    gateway = next(o for o in failed if o["address"] == "spokes.chat.ai_gateway")
+    assert gateway["attempts"] == 1 and "restore: true' under the ai_gateway" in gateway["hint"]
+
+    restoring = plan_file(edited(edited(GATEWAY, "{publisher_email: ai-platform@contoso.example}",
+                                        "{publisher_email: ai-platform@contoso.example, restore: true}"),
+                                 "    ai:\n", "    ai:\n      restore: true\n"), "restore.yaml")
+    code, report = cli.json("apply", restoring)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    assert cli("plan", restoring, "--detailed-exitcode").exit_code == 0  # the flag is not drift
+    assert cli("verify", restoring).exit_code == 0
+
+    assert cli.json("destroy", restoring, "--yes", "--purge")[0] == 0
+    assert not [k for k in emulator.resources() if "deletedservices" in k]
+    assert cli.json("apply", path)[0] == 0  # the name is free again

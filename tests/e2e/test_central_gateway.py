@@ -1,0 +1,52 @@
+"""The central Application Gateway (``hub.app_gateway``, plans/central-gateway.yaml): one platform
+gateway publishing several spokes' apps by host name, converged, idempotent, verified; and the
+plan error when a spoke also declares its own gateway for the same app."""
+
+from __future__ import annotations
+
+from tests.conftest import PLANS
+from tests.e2e.day2_support import edited
+
+CENTRAL = str(PLANS / "central-gateway.yaml")
+
+
+def test_central_gateway_publishes_each_spoke_app_by_host_name(cli, emulator) -> None:
+    code, report = cli.json("apply", CENTRAL)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    resources = emulator.resources()
+    gateways = {k: b for k, b in resources.items() if "/microsoft.network/applicationgateways/" in k
+                and k.count("/") == 8}
+    assert len(gateways) == 1 and "/resourcegroups/rg-contoso-central-hub/" in next(iter(gateways))
+    gw = next(iter(gateways.values()))["properties"]
+    listeners = {ls["name"]: ls["properties"]["hostNames"] for ls in gw["httpListeners"]}
+    assert listeners == {"chat": ["chat.contoso.example"], "docs": ["docs.contoso.example"]}
+    pools = {p["name"]: p["properties"]["backendAddresses"][0]["fqdn"] for p in gw["backendAddressPools"]}
+    sites = {b["name"]: b["properties"]["defaultHostName"] for k, b in resources.items()
+             if k.count("/") == 8 and "/microsoft.web/sites/" in k}
+    assert sorted(pools.values()) == sorted(sites.values())
+    assert [r["properties"]["priority"] for r in gw["requestRoutingRules"]] == [100, 110]
+    assert gw["gatewayIPConfigurations"][0]["properties"]["subnet"]["id"].lower().endswith("/subnets/snet-agw")
+    assert not [k for k in resources if "/applicationgateways/agw-contoso-central-chat" in k]
+    assert cli("plan", CENTRAL, "--detailed-exitcode").exit_code == 0
+    code, verify = cli.json("verify", CENTRAL)
+    assert code == 0, [c for c in verify["checks"] if c["status"] == "fail"]
+    fronted = [c for c in verify["checks"] if c["name"] == "public-access" and "/sites/" in c["resource"]]
+    assert len(fronted) == 2 and all("Application Gateway backend" in c["detail"] for c in fronted)
+
+
+def test_a_spoke_cannot_have_its_own_gateway_and_the_central_one(cli, plan_file) -> None:
+    text = (PLANS / "central-gateway.yaml").read_text(encoding="utf-8")
+    both = edited(text, "    app_service: {sku: P1v3, capacity: 3}\n  - name: docs",
+                  "    app_service: {sku: P1v3, capacity: 3}\n    app_gateway: {}\n  - name: docs")
+    result = cli("validate", plan_file(both, "both.yaml"))
+    assert result.exit_code == 1
+    assert "declares its own app_gateway and relies on the central one" in result.output
+    assert "both.yaml:23:" in result.output  # the central gateway's entry for that spoke
+
+
+def test_an_existing_hub_gets_no_central_gateway(cli, plan_file) -> None:
+    text = (PLANS / "existing-hub.yaml").read_text(encoding="utf-8")
+    gateway = "  app_gateway: {apps: [{spoke: chat, host_name: chat.contoso.example}]}\n"
+    with_gateway = edited(text, "  policy_assignments:", gateway + "  policy_assignments:")
+    result = cli("validate", plan_file(with_gateway, "existing.yaml"))
+    assert result.exit_code == 1 and "existing hub, which lzengine only reads" in result.output
