@@ -491,43 +491,30 @@ COGNITIVE_VERSIONS = (
     "2024-10-01", "2025-04-01-preview", "2025-06-01", "2025-07-01-preview", "2025-09-01",
 )  # fmt: skip
 
+
+def _body_polled(type_: str, create_state: str, latency: tuple[float, float, float], **kw: object) -> TypeSpec:
+    """A Cognitive Services type that answers with body polling (no operation headers) and
+    ``RequestConflict`` while its resource is busy: accounts, deployments, projects."""
+    return TypeSpec(
+        type=type_,
+        api_versions=COGNITIVE_VERSIONS,
+        create=PutMode(201, create_state),
+        update=PutMode(200, "Accepted"),
+        delete=DeleteMode(202, "Deleting", location_header=True),
+        latency=latency,
+        etag="datetime-body",
+        conflict_code="RequestConflict",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 SPECS: list[TypeSpec] = [
-    # body polling (no operation headers); RequestConflict while the account is busy
-    TypeSpec(
-        type="Microsoft.CognitiveServices/accounts",
-        api_versions=COGNITIVE_VERSIONS,
-        create=PutMode(201, "Creating"),
-        update=PutMode(200, "Accepted"),
-        delete=DeleteMode(202, "Deleting", location_header=True),
-        latency=(90.0, 30.0, 30.0),
-        etag="datetime-body",
-        conflict_code="RequestConflict",
-        locations=SERVICE_REGIONS,
-        normalize_location=True,
-    ),
-    TypeSpec(
-        type="Microsoft.CognitiveServices/accounts/deployments",
-        api_versions=COGNITIVE_VERSIONS,
-        create=PutMode(201, "Accepted"),
-        update=PutMode(200, "Accepted"),
-        delete=DeleteMode(202, "Deleting", location_header=True),
-        latency=(30.0, 20.0, 10.0),
-        etag="datetime-body",
-        conflict_code="RequestConflict",
-    ),
-    # AI Foundry projects and their connections [latency unconfirmed]
-    TypeSpec(
-        type="Microsoft.CognitiveServices/accounts/projects",
-        api_versions=COGNITIVE_VERSIONS,
-        create=PutMode(201, "Creating"),
-        update=PutMode(200, "Accepted"),
-        delete=DeleteMode(202, "Deleting", location_header=True),
-        latency=(30.0, 10.0, 10.0),
-        etag="datetime-body",
-        conflict_code="RequestConflict",
-        locations=SERVICE_REGIONS,
-        normalize_location=True,
-    ),
+    _body_polled("Microsoft.CognitiveServices/accounts", "Creating", (90.0, 30.0, 30.0),
+                 locations=SERVICE_REGIONS, normalize_location=True),
+    _body_polled("Microsoft.CognitiveServices/accounts/deployments", "Accepted", (30.0, 20.0, 10.0)),
+    # AI Foundry projects [latency unconfirmed]
+    _body_polled("Microsoft.CognitiveServices/accounts/projects", "Creating", (30.0, 10.0, 10.0),
+                 locations=SERVICE_REGIONS, normalize_location=True),
     # connections answer 200 to create and update (azure-mgmt-cognitiveservices accepts only 200)
     sync("Microsoft.CognitiveServices/accounts/projects/connections", COGNITIVE_VERSIONS,
          create=PutMode(200), update=PutMode(200), state_field=False),
