@@ -651,7 +651,13 @@ def _code_and_message(exc: Any) -> tuple[str, str]:
         code = {429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable"}.get(
             exc.status_code or 0, f"Http{exc.status_code}"
         )
-    return str(code), str(message or exc.reason or _first_line(exc))
+    text = str(message or exc.reason or _first_line(exc))
+    # a summary whose reasons are in the details (Azure Monitor's "Data collection rule is invalid")
+    reasons = [f"{d.message} ({d.target})" if getattr(d, "target", None) else str(d.message)
+               for d in getattr(error, "details", None) or [] if getattr(d, "message", None)]
+    if reasons and not any(r in text for r in reasons):
+        text = f"{text}: {'; '.join(reasons)}"
+    return str(code), text
 
 
 def _retry_after(response: Any) -> float | None:

@@ -142,6 +142,8 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
     if hub.jump_box is not None:
         out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
+        if hub.jump_box.monitoring_agent is not False and hub.log_analytics is not None:
+            out += [f"{HUB}.jump_box.monitoring_agent", f"{HUB}.jump_box.dcr", f"{HUB}.jump_box.dcr_association"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
     for zone in hub_zones(plan):

@@ -220,6 +220,14 @@ def _firewall(plan: Plan) -> Iterator[Finding]:
             names.add(collection.name)
 
 
+def _jump_box(plan: Plan) -> Iterator[Finding]:
+    box = plan.hub.jump_box
+    if box is not None and box.monitoring_agent and plan.hub.log_analytics is None:
+        yield Finding(("hub", "jump_box", "monitoring_agent"), "the monitoring agent needs the hub Log Analytics "
+                      "workspace its data collection rule sends to", "add 'log_analytics: {}' to the hub, or set "
+                      "monitoring_agent: false", "missing-component")
+
+
 def _dns(plan: Plan) -> Iterator[Finding]:
     listed = plan.hub.private_dns.zones
     if listed is None:
@@ -557,5 +565,5 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
                           "add 'key_vault: {}' to the hub, or use vault: spoke", "missing-component")
 
 
-CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _existing_hub, _policies, _names, _raw,
-          _data_services, *ai_checks.CHECKS)
+CHECKS = (_teams, _network, _route_tables, _components, _firewall, _jump_box, _dns, _existing_hub, _policies,
+          _names, _raw, _data_services, *ai_checks.CHECKS)

@@ -171,6 +171,13 @@ class JumpBox(Strict):
     )
     os_disk_type: Literal["Premium_LRS", "StandardSSD_LRS", "Standard_LRS"] = "StandardSSD_LRS"
     zone: Zone | None = Field(default=None, description="Availability zone, or none.")
+    monitoring_agent: bool | None = Field(
+        default=None,
+        description="Install the Azure Monitor agent (AzureMonitorLinuxAgent, authenticating with the VM's "
+        "system-assigned managed identity) and associate a data collection rule sending the guest's syslog and "
+        "performance counters to the hub workspace. Default: on when the hub has log_analytics; false leaves "
+        "them out.",
+    )
 
     @field_validator("image")
     @classmethod
