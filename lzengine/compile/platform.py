@@ -52,6 +52,21 @@ MONITOR_AGENT_FQDNS: tuple[str, ...] = (
     "*.ingest.monitor.azure.com",
 )
 
+#: What the hub's Linux jump box downloads from (by name; no FQDN tag covers Linux): its
+#: distribution's Azure mirror for updates (the Azure Ubuntu images point apt at
+#: azure.archive.ubuntu.com; Debian's at deb.debian.org) and packages.microsoft.com, where the
+#: Entra ID login extension (AADSSHLoginForLinux) installs its package from (Microsoft Learn, "Sign
+#: in to a Linux virtual machine in Azure by using Microsoft Entra ID and OpenSSH", required URLs).
+#: Azure Firewall's FQDN tags (WindowsUpdate, WindowsDiagnostics, MicrosoftActiveProtectionService,
+#: AzureBackup, ...) name Windows and service endpoints none of the platform's machines use, so
+#: the group names no tag unless the plan adds some (``firewall.platform_fqdn_tags``, e.g. for
+#: Windows VMs the platform runs itself).
+JUMP_BOX_FQDNS: dict[str, tuple[str, ...]] = {
+    "ubuntu": ("azure.archive.ubuntu.com", "security.ubuntu.com"),
+    "debian": ("deb.debian.org", "security.debian.org"),
+}
+ENTRA_LOGIN_FQDNS = ("packages.microsoft.com",)
+
 
 #: The Entra ID login extension for Linux VMs (sign-in with an Entra account over SSH, checked
 #: against the VM's "Virtual Machine Administrator/User Login" role assignments).
@@ -112,6 +127,18 @@ def platform_egress_group(plan: Plan) -> RuleCollectionGroup | None:
                for name, tag in EGRESS_SERVICE_TAGS]
     application = [FirewallRule(name="azure-monitor-agent", type="application", fqdns=list(MONITOR_AGENT_FQDNS),
                                 protocols=["Https:443"], sources=sources)]
+    jump_box = plan.hub.jump_box
+    if jump_box is not None:
+        offer = str(jump_box.image_reference.get("offer", "")).lower()
+        fqdns = [*next((v for k, v in JUMP_BOX_FQDNS.items() if k in offer), ()),
+                 *(ENTRA_LOGIN_FQDNS if jump_box.uses_entra_login else ())]
+        if fqdns:  # apt speaks HTTP to the mirrors; the Microsoft repository is HTTPS
+            application.append(FirewallRule(name="jump-box-packages", type="application", fqdns=fqdns,
+                                            protocols=["Http:80", "Https:443"], sources=list(plan.hub.address_space)))
+    if fw.platform_fqdn_tags:
+        application.append(FirewallRule(name="platform-fqdn-tags", type="application",
+                                        fqdn_tags=list(fw.platform_fqdn_tags), protocols=["Https:443", "Http:80"],
+                                        sources=sources))
     return RuleCollectionGroup(name=PLATFORM_EGRESS, priority=PLATFORM_EGRESS_PRIORITY, collections=[
         RuleCollection(name="platform-service-tags", priority=100, rules=network),
         RuleCollection(name="platform-fqdns", priority=200, rules=application),

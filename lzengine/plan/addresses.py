@@ -33,7 +33,21 @@ def needed_zones(plan: Plan) -> list[str]:
                 zones.extend(z for z in names if z not in zones)
     if getattr(plan.hub, "key_vault", None) is not None:
         zones.extend(z for z in catalog.PRIVATE_ENDPOINT_ZONES["key_vault"][1] if z not in zones)
+    for gateway in (plan.hub.ai_gateway, *(s.ai_gateway for s in plan.spokes)):
+        zone = ai_gateway_zone(gateway)
+        if zone is not None and zone not in zones:
+            zones.append(zone)
     return zones
+
+
+def ai_gateway_zone(gateway: object) -> str | None:
+    """The private DNS zone an AI gateway's host names need: ``azure-api.net`` in internal mode
+    (unless ``dns_zone: false``), ``privatelink.azure-api.net`` for its private endpoint."""
+    if gateway is None:
+        return None
+    if getattr(gateway, "network", "internal") == "private_endpoint":
+        return catalog.AI_GATEWAY_ENDPOINT_ZONE
+    return catalog.AI_GATEWAY_ZONE if getattr(gateway, "dns_zone", False) else None
 
 
 def has_endpoint(owner: object, component: str) -> bool:

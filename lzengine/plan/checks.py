@@ -188,10 +188,24 @@ def _spoke_components(plan: Plan, i: int, s: Spoke) -> Iterator[Finding]:
             names.add(alert.name)
 
 
+def _fqdn_tags(tags: list[str], at: tuple[str | int, ...]) -> Iterator[Finding]:
+    known = {t.lower() for t in catalog.FQDN_TAGS}
+    for t, tag in enumerate(tags):
+        if tag.lower() not in known and not tag.lower().startswith("office365."):
+            yield Finding((*at, t), f"{tag!r} is not an Azure Firewall FQDN tag",
+                          _suggest(tag, list(catalog.FQDN_TAGS)), "invalid-value")
+
+
 def _firewall(plan: Plan) -> Iterator[Finding]:
     fw = plan.hub.firewall
     if fw is None:
         return
+    yield from _fqdn_tags(fw.platform_fqdn_tags, ("hub", "firewall", "platform_fqdn_tags"))
+    for g, group in enumerate(fw.rule_collection_groups):
+        for c, collection in enumerate(group.collections):
+            for r, rule in enumerate(collection.rules):
+                yield from _fqdn_tags(rule.fqdn_tags, ("hub", "firewall", "rule_collection_groups", g, "collections",
+                                                       c, "rules", r, "fqdn_tags"))
     seen: set[str] = set()
     for g, group in enumerate(fw.rule_collection_groups):
         if group.name in seen:

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 from pydantic_core import PydanticCustomError
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
-from lzengine.plan.spoke import KeyVault
+from lzengine.plan.spoke import AiGateway, KeyVault
 
 RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
 Zone = Literal["1", "2", "3"]
@@ -100,6 +100,11 @@ class Firewall(Strict):
         description="Add the rule collection group 'rcg-platform-egress' that lets workloads reach what their "
         "Azure services need (Azure Monitor, Entra ID, Azure Resource Manager, Cognitive Services management) "
         "by service tag; false, or a group of that name in rule_collection_groups, replaces it.",
+    )
+    platform_fqdn_tags: list[str] = Field(
+        default_factory=list,
+        description="FQDN tags added to rcg-platform-egress for the platform's own machines, e.g. WindowsUpdate "
+        "and WindowsDiagnostics for Windows VMs the platform runs (lzengine's jump box is Linux and needs none).",
     )
     rule_collection_groups: list[RuleCollectionGroup] = Field(default_factory=list)
 
@@ -325,31 +330,14 @@ class RouteTable(Strict):
     bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
 
 
-class HubAiGateway(Strict):
+class HubAiGateway(AiGateway):
     """One central API Management AI gateway in the hub for the spokes' model deployments (see the
-    spoke's ``ai_gateway`` for what it consists of)."""
+    spoke's ``ai_gateway`` for what it consists of). The hub has no Application Insights: its
+    ``app_insights`` stays off."""
 
-    sku: Literal["Developer", "Premium"] = Field(default="Developer", description="Developer or Premium.")
-    capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
-    publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
-    publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
-    restore: bool = Field(
-        default=False,
-        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
-        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
-        "'lzengine destroy --purge'.",
-    )
     spokes: list[str] | None = Field(
         default=None, description="Spokes whose model deployments it fronts. Default: every spoke with 'ai'.",
     )
-
-    @field_validator("publisher_email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        local, _, domain = value.partition("@")
-        if not local or "." not in domain:
-            raise ValueError(f"{value!r} is not an e-mail address")
-        return value
 
 
 class CentralApp(Strict):
