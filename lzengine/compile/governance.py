@@ -99,9 +99,11 @@ def _definition_subscriptions(ctx: Context) -> list[str]:
     return sorted(subscriptions, key=lambda s: s != ctx.subscription) or [ctx.subscription]
 
 
-def _definition_address(ctx: Context, name: str, subscription: str) -> str:
-    base = f"policy_definition.{name}"
-    return base if subscription == ctx.subscription else f"{base}.{subscription}"
+def _definition_address(ctx: Context, item: policy_files.CustomPolicy, subscription: str) -> str:
+    """One address per copy: a management group's definition has one, a subscription's one per subscription."""
+    base = f"policy_definition.{item.name}"
+    return base if subscription == ctx.subscription or item.management_group is not None \
+        else f"{base}.{subscription}"
 
 
 def policy_definitions(ctx: Context) -> None:
@@ -115,8 +117,10 @@ def policy_definitions(ctx: Context) -> None:
     custom = policy_files.with_library(ctx.plan.hub.custom_policies, used)
     by_name = {c.name.lower(): c for c in custom}
     kinds = {False: KINDS_BY_NAME["policy_definition"], True: KINDS_BY_NAME["policy_set_definition"]}
-    for subscription in _definition_subscriptions(ctx) if custom else []:
+    for n, subscription in enumerate(_definition_subscriptions(ctx) if custom else []):
         for item in custom:
+            if n and item.management_group is not None:  # one definition at its group serves every subscription
+                continue
             props = dict(item.properties)
             deps: set[str] = set()
             if item.is_set:
@@ -125,10 +129,10 @@ def policy_definitions(ctx: Context) -> None:
                     target = by_name.get(str(member["policyDefinitionId"]).lower())
                     if target is not None:
                         member = {**member, "policyDefinitionId": target.arm_id(subscription)}
-                        deps.add(_definition_address(ctx, target.name, subscription))
+                        deps.add(_definition_address(ctx, target, subscription))
                     members.append(member)
                 props["policyDefinitions"] = members
-            ctx.add(_definition_address(ctx, item.name, subscription), kinds[item.is_set],
+            ctx.add(_definition_address(ctx, item, subscription), kinds[item.is_set],
                     item.arm_id(subscription), {"properties": props}, deps, PLATFORM)
 
 
@@ -155,7 +159,7 @@ def policies(ctx: Context) -> None:
                 "enforcementMode": "Default" if assignment.enforce else "DoNotEnforce",
                 "parameters": parameters,
             }
-            definition_deps = {_definition_address(ctx, custom.name, subscription)} if custom else set()
+            definition_deps = {_definition_address(ctx, custom, subscription)} if custom else set()
             ctx.add(f"policy.{name}.{label}", KINDS_BY_NAME["policy_assignment"],
                     f"{scope_id}/providers/Microsoft.Authorization/policyAssignments/{name}", {"properties": props},
                     ({scope_address} if scope_address else set()) | definition_deps, PLATFORM)

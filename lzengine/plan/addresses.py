@@ -33,7 +33,21 @@ def needed_zones(plan: Plan) -> list[str]:
                 zones.extend(z for z in names if z not in zones)
     if getattr(plan.hub, "key_vault", None) is not None:
         zones.extend(z for z in catalog.PRIVATE_ENDPOINT_ZONES["key_vault"][1] if z not in zones)
+    for gateway in (plan.hub.ai_gateway, *(s.ai_gateway for s in plan.spokes)):
+        zone = ai_gateway_zone(gateway)
+        if zone is not None and zone not in zones:
+            zones.append(zone)
     return zones
+
+
+def ai_gateway_zone(gateway: object) -> str | None:
+    """The private DNS zone an AI gateway's host names need: ``azure-api.net`` in internal mode
+    (unless ``dns_zone: false``), ``privatelink.azure-api.net`` for its private endpoint."""
+    if gateway is None:
+        return None
+    if getattr(gateway, "network", "internal") == "private_endpoint":
+        return catalog.AI_GATEWAY_ENDPOINT_ZONE
+    return catalog.AI_GATEWAY_ZONE if getattr(gateway, "dns_zone", False) else None
 
 
 def has_endpoint(owner: object, component: str) -> bool:
@@ -128,6 +142,8 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
     if hub.jump_box is not None:
         out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
+        if hub.jump_box.monitoring_agent is not False and hub.log_analytics is not None:
+            out += [f"{HUB}.jump_box.monitoring_agent", f"{HUB}.jump_box.dcr", f"{HUB}.jump_box.dcr_association"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
         out += [f"{HUB}.key_vault.certificate.{c.name}" for c in hub.key_vault.certificates]

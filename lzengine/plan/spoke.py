@@ -203,19 +203,43 @@ class GatewayCertificate(Strict):
 
 
 class AiGateway(Strict):
-    """API Management as the AI gateway in front of model deployments: injected in internal mode into
-    a subnet of its own (no public gateway endpoint), a system-assigned identity that calls the AI
-    accounts with Entra ID (Cognitive Services OpenAI User, no keys), one backend and one API per
-    model deployment, diagnostics to the hub workspace."""
+    """API Management as the AI gateway in front of model deployments: in internal VNet mode in a
+    subnet of its own (or reached through a private endpoint), a system-assigned identity that calls
+    the AI accounts with Entra ID (Cognitive Services OpenAI User, no keys), one backend and one API
+    per model deployment, diagnostics to the hub workspace, request logs to Application Insights."""
 
-    sku: Literal["Developer", "Premium"] = Field(
+    sku: Literal["Developer", "Basic", "Standard", "Premium", "StandardV2"] = Field(
         default="Developer",
         description="Developer (no SLA, one unit) or Premium: the classic tiers that can be injected into a "
-        "VNet in internal mode. Both take 30 to 45 minutes or more to create.",
+        "VNet in internal mode (both take 30 to 45 minutes or more to create). With network: private_endpoint "
+        "also Basic, Standard or StandardV2.",
     )
     capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
     publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
     publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    network: Literal["internal", "private_endpoint"] = Field(
+        default="internal",
+        description="internal: injected into its own subnet in internal VNet mode (Developer or Premium), "
+        "resolved through the private DNS zone azure-api.net; private_endpoint: not injected, reached through a "
+        "private endpoint (group Gateway) in snet-pep with the zone privatelink.azure-api.net, public network "
+        "access turned off once the endpoint exists.",
+    )
+    dns_zone: bool = Field(
+        default=True,
+        description="Internal mode: A records for the gateway, portal, developer, management and scm host names "
+        "in the private DNS zone azure-api.net (one zone per landing zone, in the hub, linked like the other "
+        "zones). false when the platform's DNS serves them.",
+    )
+    app_insights: bool | None = Field(
+        default=None,
+        description="Log requests to the spoke's Application Insights (a logger that authenticates with the "
+        "gateway's managed identity, and the applicationinsights diagnostic). Default: on when the spoke has "
+        "monitoring with app_insights.",
+    )
+    sampling_percentage: float = Field(default=100.0, ge=0, le=100,
+                                       description="Share of requests logged to Application Insights, 0 to 100.")
+    verbosity: Literal["verbose", "information", "error"] = Field(
+        default="information", description="Which trace policy records reach Application Insights.")
     restore: bool = Field(
         default=False,
         description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
