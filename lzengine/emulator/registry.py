@@ -36,6 +36,7 @@ from lzengine.emulator import (
     rp_keyvault,
     rp_management,
     rp_monitor,
+    rp_monitor_dcr,
     rp_network,
     rp_network_appliances,
     rp_network_interfaces,
@@ -87,6 +88,8 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_management,
     rp_keyvault,
     rp_storage,
+    # the Azure Monitor agent's data collection rules and associations (the jump box)
+    rp_monitor_dcr,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)

@@ -116,6 +116,8 @@ TARGET_FQDNS: dict[str, Any] = {
     SEARCH: _suffixes("search.windows.net"),
     SITE: _suffixes("azurewebsites.net", "scm.azurewebsites.net"),
     "microsoft.keyvault/vaults": _suffixes("vault.azure.net"),
+    # API Management takes inbound endpoints for its gateway only: privatelink.azure-api.net
+    "microsoft.apimanagement/service": _suffixes("azure-api.net"),
     "microsoft.storage/storageaccounts": lambda target, name, group_ids: [
         f"{name}.{g.lower()}.core.windows.net" for g in group_ids or ["blob"]],
 }
