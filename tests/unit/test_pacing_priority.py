@@ -135,7 +135,8 @@ def test_equal_priorities_are_served_in_arrival_order() -> None:
 def hub_with_peerings(spokes: int) -> tuple[Graph, dict[str, Change]]:
     """A hub VNet whose peerings (one per spoke, ARM takes them one at a time) each wait for
     their spoke's VNet, beside independent short writes of the same expected length."""
-    vnet, peering, rg = KINDS_BY_NAME["virtual_network"], KINDS_BY_NAME["virtual_network_peering"], KINDS_BY_NAME["resource_group"]
+    vnet, peering = KINDS_BY_NAME["virtual_network"], KINDS_BY_NAME["virtual_network_peering"]
+    rg = KINDS_BY_NAME["resource_group"]
     hub = "/subscriptions/s/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub"
     graph = Graph()
     graph.add(Node("hub", vnet, hub, {}))
