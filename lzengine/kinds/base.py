@@ -112,6 +112,10 @@ class ResourceKind:
     #: dotted body paths the adapter fills with the subscription's Entra tenant id when the body
     #: leaves them out (Key Vault's ``properties.tenantId``): the plan need not know the tenant
     tenant_paths: tuple[str, ...] = ()
+    #: True: ARM has no DELETE for the type; the resource goes when its parent is deleted (a Key
+    #: Vault secret written through ARM: its REST spec declares PUT, PATCH and GET only).
+    #: ``destroy`` leaves it to its parent's deletion.
+    deleted_with_parent: bool = False
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
