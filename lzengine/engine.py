@@ -191,11 +191,13 @@ class Engine:
         changes = {}
         for address in graph.order(reverse=True):
             node = graph.nodes[address]
-            absent = observed[address] is None or node.kind.read_only  # an existing hub's: never deleted
+            # an existing hub's: never deleted; a setting goes with the resource its creator deletes
+            absent = observed[address] is None or node.kind.read_only or node.kind.setting
             purge_only = absent and self.options.purge and node.kind.purge is not None
             action = Action.DELETE if not absent or purge_only else Action.NOOP
             reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else \
-                "existing: never destroyed" if node.kind.read_only else "already absent"
+                "existing: never destroyed" if node.kind.read_only else \
+                "deleted with the resource" if node.kind.setting else "already absent"
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type, reason=reason,
                                       owner=node.owner, existing=node.kind.read_only,
                                       blocked="" if action is Action.NOOP or self.options.team in (None, node.owner)
