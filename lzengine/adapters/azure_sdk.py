@@ -419,7 +419,10 @@ class AzureSdkAdapter:
             raise error from None
 
     def _operation(self, kind: ResourceKind, method: str, arm_id: str) -> Any:
-        """The SDK operation, on the client of the subscription ``arm_id`` lies in."""
+        """The SDK operation, on the client of the subscription ``arm_id`` lies in (a resource at a
+        management group: the kind's ``at_management_group`` variant of it)."""
+        if kind.at_management_group is not None and ids.management_group_of(arm_id) is not None:
+            method = dict(zip((kind.get, kind.put, kind.delete), kind.at_management_group, strict=True))[method]
         return getattr(getattr(self.client(kind.client, self._subscription_for(arm_id)), kind.operations), method)
 
     @staticmethod
@@ -427,6 +430,11 @@ class AzureSdkAdapter:
         """The operation's positional arguments, from the id, as the kind declares them."""
         if kind.by_id:
             return [arm_id]
+        group = ids.management_group_of(arm_id) if kind.at_management_group is not None else None
+        if group is not None:
+            rest = arm_id.rpartition("/providers/")[2].split("/")[1:]  # drop the namespace
+            names = {rest[i].lower(): rest[i + 1] for i in range(0, len(rest) - 1, 2)}
+            return [group, *[names[segment.lower()] for segment in kind.id_args]]
         if kind.scope_arg:
             scope, _, rest = arm_id.rpartition("/providers/")
             segments = rest.split("/")[1:]  # drop the namespace

@@ -81,6 +81,11 @@ class ResourceKind:
     #: (``subscriptions/{s}/resourceGroups/{rg}``); then the names of ``id_args`` segments:
     #: ``policy_assignments.create(scope, name, body)``, ``role_assignments.get(scope, name)``.
     scope_arg: bool = False
+    #: the operation group's methods (get, put, delete) for a resource that lives at a management
+    #: group (``/providers/Microsoft.Management/managementGroups/{group}/providers/...``), called with
+    #: the group's id, then the names of ``id_args``: ``policy_definitions.
+    #: create_or_update_at_management_group(group, name, body)``
+    at_management_group: tuple[str, str, str] | None = None
     #: soft-deleted resources: the operation group and method that purge one, and its positional
     #: arguments ("location" is the resource's region; other entries name id segments), e.g.
     #: ``deleted_accounts.begin_purge(location, resource_group, account)``

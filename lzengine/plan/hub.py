@@ -267,6 +267,36 @@ class PolicyAssignment(Strict):
     enforce: bool = Field(default=True, description="false assigns it in DoNotEnforce mode (report only).")
 
 
+class PolicyDefinitionFiles(Strict):
+    """Custom policy definitions and initiatives from files, created at one scope: the hub's
+    subscription, or a management group (as Azure landing zones keep them, at the intermediate root
+    group, so every subscription below it can assign them)."""
+
+    path: str = Field(description="A path or glob relative to the plan's folder, e.g. policies/alz/*.json.")
+    scope: str = Field(
+        default="subscription",
+        description="subscription (the hub's), or management_group:<group id> (an existing group: the "
+        "definitions can be assigned at that group and at every group and subscription below it).",
+    )
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        group = value.removeprefix("management_group:")
+        if value == "subscription" or (group != value and _MANAGEMENT_GROUP.fullmatch(group)):
+            return value
+        raise ValueError("use subscription or management_group:<group id> (up to 90 letters, digits, '-', '_', "
+                         "'(', ')' and '.', not ending with '.')")
+
+    @property
+    def management_group(self) -> str | None:
+        return self.scope.removeprefix("management_group:") if self.scope != "subscription" else None
+
+
+#: a management group id as Azure accepts it
+_MANAGEMENT_GROUP = re.compile(r"[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]")
+
+
 class Route(Strict):
     name: str = Field(pattern=RESOURCE_NAME)
     prefix: str = Field(description="Destination CIDR, e.g. 0.0.0.0/0.")
@@ -498,11 +528,12 @@ class Hub(Strict):
         default=None, description="A central Application Gateway publishing the spokes' apps (platform-owned), "
         "instead of a gateway per spoke.",
     )
-    policy_definitions: list[str] = Field(
+    policy_definitions: list[str | PolicyDefinitionFiles] = Field(
         default_factory=list,
         description="Custom policy definitions and initiatives as code: JSON files in Azure's format, paths or "
-        "globs relative to the plan's folder (e.g. policies/*.json). Each is created at subscription scope and "
-        "assigned by its name like a built-in. lzengine's own initiative 'lzengine-ai-guardrails' needs no file.",
+        "globs relative to the plan's folder (e.g. policies/*.json), created at the hub's subscription; or "
+        "{path: ..., scope: management_group:<id>} to create them at a management group. Each is assigned by "
+        "its name like a built-in. lzengine's own initiative 'lzengine-ai-guardrails' needs no file.",
     )
     #: the custom definitions the loader read for ``policy_definitions`` (lzengine.plan.policy_files)
     _custom_policies: list[Any] = PrivateAttr(default_factory=list)
