@@ -118,6 +118,10 @@ class ResourceKind:
     #: the resource's whole body); never deleted on its own (destroy removes the resource through
     #: the node that creates it), and not the type's kind for lookups by type
     setting: bool = False
+    #: True: ARM has no DELETE for the type; the resource goes when its parent is deleted (a Key
+    #: Vault secret written through ARM: its REST spec declares PUT, PATCH and GET only).
+    #: ``destroy`` leaves it to its parent's deletion.
+    deleted_with_parent: bool = False
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

@@ -146,12 +146,15 @@ def referenceable(plan: Plan) -> list[str]:
             out += [f"{HUB}.jump_box.monitoring_agent", f"{HUB}.jump_box.dcr", f"{HUB}.jump_box.dcr_association"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
+        out += [f"{HUB}.key_vault.certificate.{c.name}" for c in hub.key_vault.certificates]
     for zone in hub_zones(plan):
         out.append(f"{HUB}.dns_zone.{zone}")
     if hub.ai_gateway is not None:
         out.append(f"{HUB}.ai_gateway")
     if hub.app_gateway is not None:
         out += [f"{HUB}.app_gateway", f"{HUB}.app_gateway.pip", f"{HUB}.app_gateway.waf_policy"]
+        if any(app.certificate for app in hub.app_gateway.apps):
+            out.append(f"{HUB}.app_gateway.identity")
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub"]
@@ -171,10 +174,13 @@ def referenceable(plan: Plan) -> list[str]:
             out += [f"{base}.app_service.plan", f"{base}.app_service.app", f"{base}.app_service.pep"]
         if s.app_gateway is not None:
             out += [f"{base}.app_gateway", f"{base}.app_gateway.pip", f"{base}.app_gateway.waf_policy"]
+            if s.app_gateway.certificate is not None:
+                out.append(f"{base}.app_gateway.identity")
         if s.monitoring is not None and s.monitoring.app_insights:
             out.append(f"{base}.monitoring.app_insights")
         if s.key_vault is not None:
             out += [f"{base}.key_vault", f"{base}.key_vault.pep"]
+            out += [f"{base}.key_vault.certificate.{c.name}" for c in s.key_vault.certificates]
         if s.storage is not None:
             out += [f"{base}.storage", *[f"{base}.storage.{svc}.pep" for svc in s.storage.services]]
     out += [raw(r.name) for r in plan.resources]

@@ -80,7 +80,9 @@ BUILTIN_POLICIES: dict[str, BuiltinPolicy] = {
 }
 
 #: Assigned (effect Audit unless the definition only audits) to every spoke resource group when
-#: the plan does not list ``hub.policy_assignments``.
+#: the plan does not list ``hub.policy_assignments``: Azure's built-ins, and lzengine's own
+#: initiative of AI guardrails (``lzengine/policy/library``; Key Vault and Storage private, keyless
+#: storage, diagnostics on AI Services and Search), created at subscription scope before it is assigned.
 DEFAULT_SPOKE_POLICIES: tuple[str, ...] = (
     "ai-services-disable-local-auth",
     "ai-services-restrict-network",
@@ -88,6 +90,7 @@ DEFAULT_SPOKE_POLICIES: tuple[str, ...] = (
     "search-disable-local-auth",
     "app-service-https-only",
     "subnets-need-nsg",
+    "lzengine-ai-guardrails",
 )
 
 #: Built-in role definition GUIDs by the name a plan may use.

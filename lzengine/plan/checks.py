@@ -594,6 +594,16 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
         if gw.certificate.vault == "hub" and plan.hub.key_vault is None:
             yield Finding((*at, "vault"), "the certificate's vault is the hub's, but the hub has no key_vault",
                           "add 'key_vault: {}' to the hub, or use vault: spoke", "missing-component")
+    central = plan.hub.app_gateway
+    for j, app in enumerate(central.apps if central is not None else []):
+        if app.certificate is None:
+            continue
+        at = ("hub", "app_gateway", "apps", j, "certificate")
+        if app.certificate_secret_id:
+            yield Finding(at, "give either 'certificate' or 'certificate_secret_id', not both", code="invalid-value")
+        if plan.hub.key_vault is None:
+            yield Finding(at, "the certificate comes from the hub's vault, but the hub has no key_vault",
+                          "add 'key_vault: {certificates: [...]}' to the hub", "missing-component")
 
 
 CHECKS = (_teams, _network, _route_tables, _components, _firewall, _jump_box, _dns, _existing_hub, _policies,

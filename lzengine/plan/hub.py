@@ -350,6 +350,11 @@ class CentralApp(Strict):
         default=None, description="Key Vault secret id of the listener's TLS certificate (HTTPS on 443); "
         "without it HTTP on 80.",
     )
+    certificate: str | None = Field(
+        default=None, pattern=r"^[0-9A-Za-z-]{1,127}$",
+        description="Name of a certificate in the hub's key_vault (HTTPS on 443): the gateway gets a user-assigned "
+        "identity with Key Vault Secrets User on that vault.",
+    )
 
 
 class CentralAppGateway(Strict):

@@ -8,9 +8,9 @@ reference architecture (private only, local auth off, zone redundant where it ma
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 
@@ -145,6 +145,41 @@ class KeyVault(Strict):
         description="Recover the soft-deleted vault of this name (createMode: recover, sent only when the vault "
         "is created) instead of failing with ConflictError; the alternative is 'lzengine destroy --purge'.",
     )
+    certificates: list[VaultCertificate] = Field(
+        default_factory=list,
+        description="TLS certificates lzengine writes into the vault as secrets (a password-less base64 PFX, "
+        "content type application/x-pkcs12) through Azure Resource Manager, for an Application Gateway's "
+        "'certificate'; the value is written once and never shown.",
+    )
+
+
+class SelfSigned(Strict):
+    """A self-signed certificate lzengine makes (for development: browsers do not trust it)."""
+
+    subject: str = Field(description="Distinguished name, e.g. 'CN=chat.contoso.example'.")
+    validity_days: int = Field(default=365, ge=2, le=3650, description="Days the certificate is valid.")
+    renew_before_days: int = Field(
+        default=30, ge=1, le=3649,
+        description="An apply less than this many days before the certificate expires writes a new one.")
+
+
+class VaultCertificate(Strict):
+    """A certificate in the vault: ``self_signed`` (made by lzengine) or ``pfx_file`` (yours)."""
+
+    name: str = Field(pattern=r"^[0-9A-Za-z-]{1,127}$", description="Secret name in the vault.")
+    self_signed: SelfSigned | None = Field(default=None, description="Make a self-signed certificate.")
+    pfx_file: str | None = Field(
+        default=None, description="A PKCS#12 file with the key and certificate, relative to the plan's folder.")
+    password_env: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the PFX file's password (never in the plan).")
+    _resolved: Any = PrivateAttr(default=None)
+
+    @property
+    def resolved(self) -> Any:
+        """What ``lzengine.plan.certificate_files`` read from ``pfx_file``: (absolute path,
+        SHA-256 of the file, not-before, not-after), or None."""
+        return self._resolved
 
 
 class Storage(Strict):
