@@ -64,6 +64,9 @@ def test_reference_plan_serves_https_with_the_hub_certificate_and_never_shows_it
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["summary"]["failed"] == 0
+    logged = [json.loads(line) for line in first.stderr.splitlines() if line.startswith("{")]
+    assert {"address": SECRET_ADDRESS, "event": "started"} in [
+        {k: r.get(k) for k in ("address", "event")} for r in logged]  # the log does speak of the secret
     live = emulator.resources()
     (vault_id,) = [i for i, b in live.items() if b.get("type") == "Microsoft.KeyVault/vaults"
                    and b["name"].startswith("kv-hub-")]
