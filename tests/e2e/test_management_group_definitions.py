@@ -4,7 +4,8 @@ definitions and initiatives under the group, assignable at the group and at ever
 below it; the preflight and the emulator evaluate them; a definition used outside its scope is
 refused by ``plan`` before any write and by the emulator as Azure answers.
 
-Against a three-subscription emulator: the hub in the second subscription, under group ``corp``.
+Against a three-subscription emulator: the hub in the second subscription, under group ``corp``,
+and a spoke in the third, under a group below ``corp``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ hub:
     - {{definition: corp-network, scope: hub, parameters: {{effect: Deny}}}}
     - {{definition: deny-public-ip, scope: "management_group:corp"}}
 """
+#: the plan with a spoke in a third subscription, two levels below the group, under the initiative too
+WITH_SPOKE = PLAN.replace("hub:\n", "teams:\n  app-team: {principals: [22222222-2222-2222-2222-222222222222]}\n"
+                          "hub:\n").replace("scope: hub, parameters", "scope: zone, parameters") + f"""\
+spokes:
+  - {{name: app, owner: app-team, subscription: {SUB3}, address_space: 10.1.0.0/22,
+     subnets: [{{name: snet-app, size: 24}}]}}
+"""
 DEFINITIONS = ("policy_definition.deny-public-ip", "policy_definition.corp-network")
 
 
@@ -87,7 +95,7 @@ def _plan(tmp_path: Path, text: str = PLAN, name: str = "plan.yaml") -> str:
 
 def test_definitions_at_a_management_group_are_created_assigned_and_evaluated(
         cli: Cli, emulator: EmulatorClient, tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
+    plan = _plan(tmp_path, WITH_SPOKE)
     # the group does not exist yet: plan says so for each definition, exits 1 and writes nothing
     emulator.reset_stats()
     code, document = cli.json("plan", plan)
@@ -99,6 +107,9 @@ def test_definitions_at_a_management_group_are_created_assigned_and_evaluated(
     # the platform's intermediate root, with the hub's subscription below it
     assert _arm(emulator, "PUT", f"{MG}/corp", {"properties": {"displayName": "Corp"}}).status_code == 200
     assert _arm(emulator, "PUT", f"{MG}/corp/subscriptions/{SUB2}").status_code == 200
+    child = {"properties": {"displayName": "Corp landing zones", "details": {"parent": {"id": f"{MG}/corp"}}}}
+    assert _arm(emulator, "PUT", f"{MG}/corp-landing-zones", child).status_code == 200
+    assert _arm(emulator, "PUT", f"{MG}/corp-landing-zones/subscriptions/{SUB3}").status_code == 200
     code, report = cli.json("apply", plan)
     assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
     resources = emulator.resources()
@@ -108,7 +119,9 @@ def test_definitions_at_a_management_group_are_created_assigned_and_evaluated(
     (member,) = resources[initiative.lower()]["properties"]["policyDefinitions"]
     assert member["policyDefinitionId"].lower() == definition.lower()  # the bare name became the group's id
     hub_assignment = f"/subscriptions/{SUB2}/resourcegroups/rg-mg-defs-hub/{AUTH}/policyassignments/corp-network"
-    assert resources[hub_assignment.lower()]["properties"]["policyDefinitionId"].lower() == initiative.lower()
+    spoke_assignment = f"/subscriptions/{SUB3}/resourcegroups/rg-mg-defs-app/{AUTH}/policyassignments/corp-network"
+    for assignment in (hub_assignment, spoke_assignment):  # the same initiative, in both subscriptions below
+        assert resources[assignment.lower()]["properties"]["policyDefinitionId"].lower() == initiative.lower()
     group_assignment = f"{MG}/corp/{AUTH}/policyAssignments/deny-public-ip"
     assert resources[group_assignment.lower()]["properties"]["policyDefinitionId"].lower() == definition.lower()
     assert not [k for k in resources if k.startswith(f"/subscriptions/{SUB2}/{AUTH}/policy".lower())]
@@ -120,12 +133,17 @@ def test_definitions_at_a_management_group_are_created_assigned_and_evaluated(
     assert set(emulator.stats()["changes_by_type"]) == {"microsoft.network/privatednszones/txt"}
 
     # the preflight evaluates the group's initiative as assigned to the hub: Bastion's public IP is refused
-    grown = _plan(tmp_path, PLAN.replace("  subnets:", "  bastion: {}\n  subnets:"), "grown.yaml")
+    shared = "  subnets: [{name: snet-shared"
+    grown = _plan(tmp_path, WITH_SPOKE.replace(shared, "  bastion: {}\n" + shared), "grown.yaml")
     code, document = cli.json("plan", grown)
     assert code == 1
     assert _failures(document) == {"hub.bastion.pip": "RequestDisallowedByPolicy"}
     # and the emulator enforces it at request time, naming the assignment
     denied = _arm(emulator, "PUT", f"/subscriptions/{SUB2}/resourceGroups/rg-mg-defs-hub/providers/"
+                  "Microsoft.Network/publicIPAddresses/pip-by-hand",
+                  {"location": "swedencentral", "sku": {"name": "Standard"}})
+    assert denied.status_code == 403 and "corp-network" in denied.text
+    denied = _arm(emulator, "PUT", f"/subscriptions/{SUB3}/resourceGroups/rg-mg-defs-app/providers/"
                   "Microsoft.Network/publicIPAddresses/pip-by-hand",
                   {"location": "swedencentral", "sku": {"name": "Standard"}})
     assert denied.status_code == 403 and "corp-network" in denied.text
