@@ -123,6 +123,12 @@ def checks(graph: Graph, by_type: dict[str, list[str]], live: Any) -> list[tuple
             problems.append(f"virtualNetworkType is {mode}: the gateway has a public endpoint")
         elif mode.lower() != wanted.lower():
             problems.append(f"virtualNetworkType is {mode}, not {wanted} (private-endpoint mode)")
+        if f"{address}.public_access" in graph.nodes:  # private-endpoint mode: reached through its endpoint only
+            access = str(get_path(body, "properties.publicNetworkAccess") or "Enabled")
+            if access.lower() != "disabled":
+                problems.append(f"publicNetworkAccess is {access}: the gateway answers from the internet")
+            if not get_path(body, "properties.privateEndpointConnections"):
+                problems.append("it has no private endpoint connection")
         subnet = str(get_path(node.body, "properties.virtualNetworkConfiguration.subnetResourceId") or "")
         have = str(get_path(body, "properties.virtualNetworkConfiguration.subnetResourceId") or "")
         if subnet and have.lower() != subnet.lower():

@@ -9,7 +9,12 @@ Who uses it: ``lzengine.compile.STEPS``, after the workload steps (it fronts the
   its gateway has no public endpoint; a system-assigned identity. ``publicNetworkAccess`` is not
   written: Azure refuses to disable it at creation and without an approved private endpoint
   ("Blocking all public network access ... is not enabled during service creation";
-  Azure/azure-rest-api-specs#24947), and in internal mode it governs only the management plane;
+  Azure/azure-rest-api-specs#24947), and in internal mode it governs only the management plane.
+  Its host names resolve through A records in the hub's ``azure-api.net`` zone;
+- or, in private-endpoint mode, the service not injected, a private endpoint (group ``Gateway``)
+  in the private-endpoint subnet with its zone group on ``privatelink.azure-api.net``, then the
+  service written again with ``publicNetworkAccess: Disabled`` (``{address}.public_access``);
+- the Application Insights logger and diagnostic of a spoke's gateway (``_logging``);
 - per model deployment a backend (the deployment's URL on the account's custom sub-domain), an API
   with one wildcard operation, and an API policy that sends requests to that backend with the
   gateway's managed identity (``authentication-managed-identity``): no keys anywhere;
@@ -19,6 +24,7 @@ Who uses it: ``lzengine.compile.STEPS``, after the workload steps (it fronts the
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -104,6 +110,12 @@ def _service(ctx: Context, address: str, group: str, name: str, gw: AiGateway, s
         _dns_records(ctx, address, name, gw)
     else:
         _private_endpoint(ctx, address, group, name, service_id, subnet_id, deps, owner)
+        # the same service again, public access off, once its endpoint exists (see APIM_SERVICE_ACCESS)
+        closed = copy.deepcopy(body)
+        closed["properties"].pop("restore", None)
+        closed["properties"]["publicNetworkAccess"] = "Disabled"
+        ctx.add(f"{address}.public_access", KINDS_BY_NAME["apim_service_access"], service_id, closed,
+                {address, f"{address}.pep"}, owner)
     identity = Ref(address, "identity.principalId")
     for spoke in spokes:
         ai = spoke.ai

@@ -11,6 +11,8 @@ written one at a time: API Management answers a concurrent change of the same se
 conflict [unconfirmed: the azurerm provider serialises nothing here; chosen to stay on the safe side].
 """
 
+from dataclasses import replace
+
 from lzengine.kinds.base import PARENT, ResourceKind
 
 APIM_CLIENT = "azure.mgmt.apimanagement:ApiManagementClient"
@@ -38,6 +40,14 @@ APIM_SERVICE = ResourceKind(
     # deleted_services.begin_purge(service_name, location)
     purge=("deleted_services", "begin_purge", ("service", "location")),
 )
+
+#: The service written again once its private endpoint exists, with ``publicNetworkAccess:
+#: Disabled``: Azure refuses that at creation ("Blocking all public network access ... is not
+#: enabled during service creation") and without an approved private endpoint connection
+#: (Azure/azure-rest-api-specs#24947; Microsoft Learn, "Connect privately to API Management using an
+#: inbound private endpoint": public access can be disabled only after the endpoint is configured).
+APIM_SERVICE_ACCESS = replace(APIM_SERVICE, name="apim_service_access", expected_s=900, setting=True, purge=None,
+                              replace_on=())
 
 
 def _child(name: str, collection: tuple[str, ...], operations: str, *, expected_s: float = 5,
@@ -81,4 +91,5 @@ APIM_DIAGNOSTIC = _child("apim_diagnostic", ("diagnostics",), "diagnostic", seri
                                            "properties.sampling.samplingType",
                                            "properties.httpCorrelationProtocol"))
 
-KINDS = (APIM_SERVICE, APIM_BACKEND, APIM_API_KIND, APIM_OPERATION, APIM_API_POLICY, APIM_LOGGER, APIM_DIAGNOSTIC)
+KINDS = (APIM_SERVICE, APIM_SERVICE_ACCESS, APIM_BACKEND, APIM_API_KIND, APIM_OPERATION, APIM_API_POLICY,
+         APIM_LOGGER, APIM_DIAGNOSTIC)

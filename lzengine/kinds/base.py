@@ -112,6 +112,12 @@ class ResourceKind:
     #: dotted body paths the adapter fills with the subscription's Entra tenant id when the body
     #: leaves them out (Key Vault's ``properties.tenantId``): the plan need not know the tenant
     tenant_paths: tuple[str, ...] = ()
+    #: True: a later write of a resource another node creates, for what Azure accepts only once
+    #: something else exists (API Management's ``publicNetworkAccess: Disabled`` needs an approved
+    #: private endpoint, which needs the service). Compared and written like any node (the write is
+    #: the resource's whole body); never deleted on its own (destroy removes the resource through
+    #: the node that creates it), and not the type's kind for lookups by type
+    setting: bool = False
     #: True: ARM has no DELETE for the type; the resource goes when its parent is deleted (a Key
     #: Vault secret written through ARM: its REST spec declares PUT, PATCH and GET only).
     #: ``destroy`` leaves it to its parent's deletion.

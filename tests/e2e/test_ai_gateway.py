@@ -6,6 +6,7 @@ and repaired by ``apply``, and its creation time puts it on the critical path.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from lzengine.compile import compile_plan
 from lzengine.plan.loader import load_plan
@@ -226,3 +227,71 @@ def test_internal_gateway_resolves_through_azure_api_net_and_logs_keyless_to_app
     assert cli.json("destroy", path, "--yes", "--purge")[0] == 0
     left = [k for k in emulator.resources() if "apimanagement" in k or "azure-api.net" in k]
     assert left == []
+
+
+ENDPOINT = edited(LOGGED, "{publisher_email: ai-platform@contoso.example}",
+                  "{publisher_email: ai-platform@contoso.example, sku: StandardV2, network: private_endpoint}")
+
+
+def test_a_private_endpoint_gateway_turns_public_access_off_once_its_endpoint_exists(cli, emulator,
+                                                                                   plan_file) -> None:
+    """Private-endpoint mode: not injected, an endpoint (group Gateway) in snet-pep resolved in the
+    hub's privatelink.azure-api.net, and public network access off, written after the endpoint
+    exists (Azure refuses it at creation). Re-apply writes nothing; public access turned back on is
+    drift on the gateway's ``public_access`` and a verify failure, repaired by apply; destroy
+    removes the service once."""
+    path = plan_file(ENDPOINT)
+    code, report = cli.json("apply", path)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    resources = emulator.resources()
+    service_key = next(k for k in resources if "/providers/microsoft.apimanagement/service/apim-" in k
+                       and k.count("/") == 8)
+    service = resources[service_key]["properties"]
+    assert service["virtualNetworkType"] == "None" and service["publicNetworkAccess"] == "Disabled"
+    assert not [k for k in resources if k.endswith("/subnets/snet-apim")]
+    pep = next(v for k, v in resources.items() if "/privateendpoints/pep-apim-" in k and k.count("/") == 8)
+    assert pep["properties"]["subnet"]["id"].lower().endswith("/subnets/snet-pep")
+    assert pep["properties"]["privateLinkServiceConnections"][0]["properties"]["groupIds"] == ["Gateway"]
+    zone = next(k for k in resources if k.endswith("/privatednszones/privatelink.azure-api.net"))
+    assert [v["name"] for k, v in resources.items() if k.startswith(zone + "/a/")] == [service_key.rsplit("/", 1)[1]]
+    assert not [k for k in resources if k.endswith("/privatednszones/azure-api.net")]
+    order = [o["address"] for o in report["outcomes"]]
+    assert order.index("spokes.chat.ai_gateway.pep") < order.index("spokes.chat.ai_gateway.public_access")
+
+    emulator.reset_stats()
+    assert cli("plan", path, "--detailed-exitcode").exit_code == 0
+    assert cli("apply", path).exit_code == 0 and cli("verify", path).exit_code == 0
+    assert {t: n for t, n in emulator.stats()["changes_by_type"].items() if not t.endswith("/txt")} == {}
+
+    edit(emulator, service_key, APIM_API, lambda b: b["properties"].update(publicNetworkAccess="Enabled"))
+    code, drift = cli.json("drift", path)
+    assert code == 2 and [d["address"] for d in drift["drifted"]] == ["spokes.chat.ai_gateway.public_access"]
+    code, verify = cli.json("verify", path)
+    failed = [c for c in verify["checks"] if c["status"] == "fail"]
+    assert code == 2 and [c["name"] for c in failed] == ["ai-gateway"] and "from the internet" in failed[0]["detail"]
+    code, report = cli.json("apply", path)
+    assert code == 0 and report["summary"]["update"] == 1, report["summary"]
+    assert emulator.resources()[service_key]["properties"]["publicNetworkAccess"] == "Disabled"
+
+    code, report = cli.json("destroy", path, "--yes", "--purge")
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    assert not [k for k in emulator.resources() if "apimanagement" in k or "azure-api.net" in k]
+
+
+def test_a_central_gateway_behind_a_private_endpoint_compiles_into_the_hub(tmp_path) -> None:
+    """The hub's gateway in private-endpoint mode: no snet-apim, a snet-pep in the hub for its
+    endpoint, the zone privatelink.azure-api.net, and the public-access write after the endpoint."""
+    text = (Path(__file__).parents[2] / "plans" / "central-gateway.yaml").read_text(encoding="utf-8")
+    text = edited(text, "ai_gateway: {sku: Developer,", "ai_gateway: {sku: Standard, network: private_endpoint,")
+    plan_path = tmp_path / "central.yaml"
+    plan_path.write_text(text, encoding="utf-8")
+    graph = compile_plan(load_plan(plan_path), "00000000-0000-0000-0000-000000000000")
+    assert "hub.subnet.snet-apim" not in graph.nodes and "hub.subnet.snet-pep" in graph.nodes
+    pep = graph.nodes["hub.ai_gateway.pep"]
+    assert pep.body["properties"]["subnet"]["id"].endswith("/subnets/snet-pep") and pep.owner == "platform"
+    assert "hub.dns_zone.privatelink.azure-api.net" in graph.nodes["hub.ai_gateway.pep.dns"].depends_on
+    access = graph.nodes["hub.ai_gateway.public_access"]
+    assert access.arm_id == graph.nodes["hub.ai_gateway"].arm_id and access.kind.setting
+    assert "hub.ai_gateway.pep" in access.depends_on
+    assert access.body["properties"]["publicNetworkAccess"] == "Disabled"
+    assert "publicNetworkAccess" not in graph.nodes["hub.ai_gateway"].body["properties"]

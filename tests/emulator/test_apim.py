@@ -236,3 +236,36 @@ def test_what_a_logger_needs(apim: Any, arm: Arm) -> None:
                "credentials": {"connectionString": "InstrumentationKey=x"}}
     err = error(lambda: apim.logger.create_or_update("rg1", "apim-n", "l1", {"properties": missing}))
     assert err.error.code == "InvalidResourceReference"
+
+
+# -- inbound private endpoint --------------------------------------------------------------------
+def _endpoint(arm: Arm, target: str, group: str, subnet_id: str) -> Any:
+    pe = arm.rg("rg1", "/providers/Microsoft.Network/privateEndpoints/pep-apim")
+    connection = {"name": "apim", "properties": {"privateLinkServiceId": target, "groupIds": [group]}}
+    return arm.put(pe, {"location": "eastus", "properties": {"subnet": {"id": subnet_id},
+                                                            "privateLinkServiceConnections": [connection]}})
+
+
+def test_an_inbound_private_endpoint_then_public_access_off(apim: Any, arm: Arm) -> None:
+    snet = subnet(arm)  # an ordinary subnet for the endpoint (the service is not injected)
+    made = apim.api_management_service.begin_create_or_update("rg1", "apim-p", service(sku="StandardV2")).result()
+    r = _endpoint(arm, made.id, "portal", snet)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "NotSupported" and "groupId(s) portal" in r.text
+    assert _endpoint(arm, made.id, "Gateway", snet).status_code in (200, 201)
+    arm.admin("POST", "/settle")
+    closed = apim.api_management_service.begin_create_or_update(
+        "rg1", "apim-p", service(sku="StandardV2", publicNetworkAccess="Disabled")).result()
+    assert closed.public_network_access == "Disabled"
+    (connection,) = closed.private_endpoint_connections
+    assert connection.group_ids == ["Gateway"]
+    # a service with an endpoint is not injected as well
+    body = service(snet, sku="Developer")
+    err = error(lambda: apim.api_management_service.begin_create_or_update("rg1", "apim-p", body))
+    assert err.error.code == "NotSupported" and "has private endpoint connections" in err.error.message
+
+
+def test_no_inbound_endpoint_to_an_injected_classic_service(apim: Any, arm: Arm) -> None:
+    snet = subnet(arm)
+    made = apim.api_management_service.begin_create_or_update("rg1", "apim-i", service(snet)).result()
+    r = _endpoint(arm, made.id, "Gateway", snet)
+    assert r.status_code == 400 and "injected into a virtual network" in r.text

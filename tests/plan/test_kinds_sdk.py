@@ -77,5 +77,6 @@ def test_management_group_variants_match_the_sdk_and_the_adapter_calls_them(kind
 
 def test_kind_names_and_types_are_unique() -> None:
     assert len({k.name for k in ALL_KINDS}) == len(ALL_KINDS)
-    assert len({k.arm_type.lower() for k in ALL_KINDS}) == len(ALL_KINDS)
+    typed = [k for k in ALL_KINDS if not k.setting]  # a setting is a later write of another kind's type
+    assert len({k.arm_type.lower() for k in typed}) == len(typed)
     assert NETWORK_API == COMPONENTS_API
