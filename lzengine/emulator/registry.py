@@ -29,6 +29,7 @@ from lzengine.emulator import (
     casing,
     governance,
     locations,
+    rp_activitylog,
     rp_apim,
     rp_authorization,
     rp_cognitive,
@@ -87,6 +88,8 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_management,
     rp_keyvault,
     rp_storage,
+    # the Activity Log (reads/issue 12): events of every write, for observation validated by the log
+    rp_activitylog,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)
