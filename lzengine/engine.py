@@ -408,8 +408,8 @@ class Engine:
             return
         control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
         run = str(getattr(self.adapter, "correlation_id", "") or "")
-        try:
-            self._with_retries(partial(Ownership(self.adapter, control).advance, snapshot.server_time, run))
+        try:  # one attempt, no retries: the zone may be gone with a replaced hub resource group
+            Ownership(self.adapter, control).advance(snapshot.server_time, run)
         except ProviderError:
             return  # not advanced: the next run reads a longer stretch of the log, nothing worse
 
@@ -431,7 +431,11 @@ class Engine:
             # the records as this run's observation found them (this run holds the zone's lock);
             # each converged resource's record carries the hash of the body it now matches, written
             # only when missing or different (lzengine.verified)
-            snapshot = self.verification or self._with_retries(ownership.snapshot)
+            # (listed again when this run deleted or replaced anything: a replaced hub resource
+            # group takes the control zone and its records along)
+            rewritten = any(o.action in (Action.DELETE, Action.REPLACE) for o in outcomes)
+            snapshot = self.verification if self.verification is not None and not rewritten \
+                else self._with_retries(ownership.snapshot)
             missing = []
             for n in candidates:
                 found = snapshot.records.get(n.arm_id.lower())

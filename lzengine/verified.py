@@ -115,11 +115,12 @@ def after_checkpoint(event: Mapping[str, Any], checkpoint: Checkpoint) -> bool:
 
 
 def touched(nodes: Iterable[Node], events: Iterable[Mapping[str, Any]], checkpoint: Checkpoint) -> set[str]:
-    """Addresses of ``nodes`` an event after the checkpoint (``after_checkpoint``) concerns: on the
-    resource, under it (a child or extension resource written), or above it (a parent deleted or
-    replaced takes it along). A successful write by the checkpoint's own run (its correlation id)
-    is not a change: that run ended with every resource converged, so what it wrote is the desired
-    body; its deletes and actions still count."""
+    """Addresses of ``nodes`` an event after the checkpoint (``after_checkpoint``) concerns: any
+    event on the resource; a write or delete of a child or extension resource under it (unless it
+    is a resource group); a delete above it, or a write of a parent resource (not of its resource
+    group). A successful write by the checkpoint's own run (its correlation id) is not a change:
+    that run ended with every resource converged, so what it wrote is the desired body; its
+    deletes and actions still count."""
     by_id = {node.arm_id.lower().rstrip("/"): node.address for node in nodes}
     ordered = sorted(by_id)
     own_run = checkpoint.run
@@ -132,14 +133,23 @@ def touched(nodes: Iterable[Node], events: Iterable[Mapping[str, Any]], checkpoi
         if own_run and str(event.get("correlationId") or "").lower() == own_run.lower() \
                 and operation.endswith("/write") and str(_value(event.get("status"))).lower() != "failed":
             continue  # the checkpoint run's own successful write: it converged what it wrote
-        # the resource itself and every ancestor id: one dict lookup each
-        path = resource
+        address = by_id.get(resource)
+        if address is not None:
+            found.add(address)
+        if not operation.endswith(("/write", "/delete")):
+            continue  # an action (listKeys, checkNameAvailability ...) changes no other resource's body
+        # the resources it lies under: a parent's body may show its children (a VNet's subnets);
+        # a resource group's or subscription's never does
+        path = resource.rpartition("/")[0]
         while path:
             address = by_id.get(path)
-            if address is not None:
+            if address is not None and "/providers/" in path:
                 found.add(address)
             path = path.rpartition("/")[0]
-        # descendants: the ids below the event's resource, a contiguous run of the sorted ids
+        # the resources under it: deleting a parent takes its children and extension resources
+        # along, writing one may drop an inline child; writing a resource group (tags) changes none
+        if operation.endswith("/write") and "/providers/" not in resource:
+            continue
         prefix = resource + "/"
         at = bisect.bisect_left(ordered, prefix)
         while at < len(ordered) and ordered[at].startswith(prefix):
