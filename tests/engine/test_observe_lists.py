@@ -222,7 +222,8 @@ def test_a_failed_run_leaves_the_checkpoint_and_refresh_reads_everything(emulato
     assert report.exit_code != 0
     assert _checkpoint(emulator) == before
     harness.faults(rate=0.0)
-    assert harness.engine(landing_zone="estate", policy_preflight=False, run_preflight=False).apply(graph).exit_code == 0
+    engine = harness.engine(landing_zone="estate", policy_preflight=False, run_preflight=False)
+    assert engine.apply(graph).exit_code == 0
     after = _checkpoint(emulator)
     assert after["since"] > before["since"]
 
