@@ -18,7 +18,7 @@ from typing import Any
 
 from lzengine.ids import looks_like_id
 from lzengine.kinds.base import ResourceKind
-from lzengine.refs import UNKNOWN, GeneratedSecret, Ref, get_path
+from lzengine.refs import UNKNOWN, Expected, GeneratedSecret, Ref, get_path
 
 
 class Action(enum.Enum):
@@ -140,6 +140,8 @@ def compare(
         return [DiffItem(path, observed, UNKNOWN)]
     if isinstance(desired, GeneratedSecret):  # made up at create time; Azure never returns it
         return []
+    if isinstance(desired, Expected):  # a condition on the live value (a certificate not near expiry)
+        return [] if desired.holds(observed) else [DiffItem(path, observed, str(desired))]
     if isinstance(desired, Mapping):
         if not isinstance(observed, Mapping):
             return [DiffItem(path, observed, desired)]

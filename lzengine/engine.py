@@ -254,9 +254,12 @@ class Engine:
             node = graph.nodes[address]
             absent = observed[address] is None or node.kind.read_only  # an existing hub's: never deleted
             purge_only = absent and self.options.purge and node.kind.purge is not None
-            action = Action.DELETE if not absent or purge_only else Action.NOOP
-            reason = "purge a soft-deleted copy" if purge_only else "destroy" if not absent else \
-                "existing: never destroyed" if node.kind.read_only else "already absent"
+            # a setting (a second write of a resource) goes with the resource its creating node deletes
+            left = node.kind.deleted_with_parent or node.kind.setting
+            action = Action.DELETE if (not absent and not left) or purge_only else Action.NOOP
+            reason = "purge a soft-deleted copy" if purge_only else "existing: never destroyed" \
+                if node.kind.read_only else "already absent" if absent else "deleted with its parent" \
+                if node.kind.deleted_with_parent else "deleted with the resource" if node.kind.setting else "destroy"
             changes[address] = Change(action, address, node.arm_id, node.kind.arm_type, reason=reason,
                                       owner=node.owner, existing=node.kind.read_only,
                                       blocked="" if action is Action.NOOP or self.options.team in (None, node.owner)

@@ -160,9 +160,18 @@ def _subscriptions_below(group: Mapping[str, Any]) -> set[str]:
 
 def missing_management_groups(graph: Graph, changes: Mapping[str, Change],
                               adapter: Adapter) -> dict[str, tuple[str, str]]:
-    """Address → (code, message) for each pending policy assignment at a management group that does
-    not exist or this identity may not read (Azure answers 403 for both). The plan names existing
-    groups only (``scope: management_group:<id>``); lzengine never creates them."""
+    """Address → (code, message) for each pending policy assignment or definition at a management
+    group that does not exist or this identity may not read (Azure answers 403 for both), and for
+    each pending assignment or initiative that uses a definition outside that definition's scope
+    (see :func:`out_of_scope`). The plan names existing groups only (``scope:
+    management_group:<id>``); lzengine never creates them."""
+    found = _missing_groups(changes, adapter)
+    for address, failure in out_of_scope(graph, changes, adapter).items():
+        found.setdefault(address, failure)
+    return found
+
+
+def _missing_groups(changes: Mapping[str, Change], adapter: Adapter) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     seen: dict[str, str | None] = {}
     for address, change in changes.items():
@@ -183,6 +192,103 @@ def missing_management_groups(graph: Graph, changes: Mapping[str, Change],
                               f"management group '{group}' (scope management_group:{group}): {why}. lzengine "
                               "assigns policy at existing groups only: create it, or fix the group id, or give "
                               "this identity Reader and Resource Policy Contributor on it")
+    return found
+
+
+#: Azure's answers to a definition used outside its scope (quoted in Azure/Enterprise-Scale#901 and
+#: Azure/ALZ-Bicep#399): a definition can be assigned, or be an initiative's member, only at or
+#: below the scope it is created at (its subscription, or its management group and everything below)
+OUT_OF_SCOPE_ASSIGNMENT = "InvalidCreatePolicyAssignmentRequest"
+OUT_OF_SCOPE_SET = "InvalidCreatePolicySetDefinitionRequest"
+SET_DEFINITION_TYPE = "microsoft.authorization/policysetdefinitions"
+AUTHORIZATION = "/providers/microsoft.authorization/"
+
+
+def out_of_scope(graph: Graph, changes: Mapping[str, Change], adapter: Adapter) -> dict[str, tuple[str, str]]:
+    """Address → (code, message) for each pending policy assignment whose definition, and each
+    pending initiative one of whose members, lives at a scope that does not contain the assignment's
+    scope (the initiative's location). A definition at a management group is checked against the
+    group's hierarchy as Azure reports it (``$expand=children&$recurse=true``); a group that cannot be
+    read is left to Azure."""
+    trees: dict[str, tuple[set[str], set[str]] | None] = {}
+
+    def below(group: str) -> tuple[set[str], set[str]] | None:
+        if group.lower() not in trees:
+            try:
+                tree = _read_group(adapter, group)
+            except ProviderError as error:
+                if not no_read_access(error):
+                    raise
+                tree = None
+            trees[group.lower()] = (_subscriptions_below(tree), _groups_below(tree)) if tree else None
+        return trees[group.lower()]
+
+    found: dict[str, tuple[str, str]] = {}
+    for address, change in changes.items():
+        arm_type = change.arm_type.lower()
+        if arm_type not in (POLICY_ASSIGNMENT_TYPE, SET_DEFINITION_TYPE) or not change.allowed \
+                or change.action not in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+            continue
+        node = graph.nodes[address]
+        properties = node.body.get("properties") or {}
+        target = node.arm_id[:node.arm_id.lower().rfind(AUTHORIZATION)] or "/"
+        if arm_type == POLICY_ASSIGNMENT_TYPE:
+            used = [str(properties.get("policyDefinitionId") or "")]
+        else:
+            used = [str(m.get("policyDefinitionId") or "") for m in properties.get("policyDefinitions") or []
+                    if isinstance(m, Mapping)]
+        outside = [d for d in used if not _contains(_location(d), target, below)]
+        if not outside:
+            continue
+        name = ids.parse_name(node.arm_id)
+        if arm_type == POLICY_ASSIGNMENT_TYPE:
+            found[address] = (OUT_OF_SCOPE_ASSIGNMENT, (
+                f"The policy definition specified in policy assignment '{name}' is out of scope. Policy definitions "
+                f"should be specified only at or above the policy assignment scope: {outside[0]} is not at or above "
+                f"{target}. Create the definition at a management group above every scope that assigns it, or "
+                "assign it inside its own scope"))
+        else:
+            found[address] = (OUT_OF_SCOPE_SET, (
+                f"The policy set definition '{name}' request is invalid. Policy definitions should be specified only "
+                f"at or above the policy set definition's scope ({target}). The following policy definitions are "
+                f"invalid: {', '.join(outside)}"))
+    return found
+
+
+def _location(definition_id: str) -> str:
+    """Where a definition lives: ``""`` for a built-in (everywhere), else the id up to its provider."""
+    at = definition_id.lower().rfind(AUTHORIZATION)
+    return definition_id[:at] if at > 0 else ""
+
+
+def _contains(location: str, scope: str, below: Any) -> bool:
+    """Whether ``scope`` is at or below ``location`` (a subscription or management group id)."""
+    if not location or location.lower() == scope.lower():
+        return True
+    group = ids.management_group_of(location)
+    if group is None:  # a subscription holds its resource groups and resources
+        return scope.lower().startswith(location.lower() + "/")
+    tree = below(group)
+    if tree is None:
+        return True  # cannot tell: Azure decides
+    subscriptions, groups = tree
+    inner = ids.management_group_of(scope)
+    if inner is not None:
+        return inner.lower() in groups
+    subscription = ids.subscription_of(scope)
+    return subscription is not None and subscription.lower() in subscriptions
+
+
+def _groups_below(group: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    queue = list((group.get("properties") or {}).get("children") or [])
+    while queue:
+        child = queue.pop()
+        if not isinstance(child, Mapping):
+            continue
+        if str(child.get("type", "")).lower().endswith("/managementgroups"):
+            found.add(str(child.get("name", "")).lower())
+        queue.extend(child.get("children") or [])
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,31 @@ class Ref:
 class GeneratedSecret:
     """A secret lzengine makes up when it creates the resource (a VM's admin password nobody is
     meant to know): never compared (Azure does not return it), never shown, and filled by
-    ``fill_generated`` just before a create; an update leaves it out (Azure keeps the old one)."""
+    ``fill_generated`` just before a create; an update leaves it out (Azure keeps the old one).
+
+    Subclasses make other write-only values the same way (``lzengine.certificates``: a Key Vault
+    secret's PFX, which every write of the secret carries, ``on_update``)."""
 
     length: int = 32
+    #: also sent by an update (a value Azure cannot keep across writes), not only at create
+    on_update: ClassVar[bool] = False
+
+    def produce(self) -> tuple[Any, dict[str, Any]]:
+        """The value to send, and fields to set beside it in the same object (merged into
+        sibling mappings, e.g. the validity dates of a certificate just made)."""
+        return _new_secret(self.length), {}
 
     def __str__(self) -> str:
         return "(generated at create, never shown)"
+
+
+class Expected:
+    """A desired value stated as a condition on the live one (``holds``), never sent: the diff
+    reports the field when the live value fails it, and the write that follows sets it (the
+    ``produce`` of a ``GeneratedSecret`` beside it does)."""
+
+    def holds(self, observed: Any) -> bool:
+        raise NotImplementedError
 
 
 class _Unknown:
@@ -104,21 +123,35 @@ def unresolved(body: Any, outputs: Mapping[str, Mapping[str, Any] | None]) -> li
 
 
 def fill_generated(body: Any, create: bool) -> Any:
-    """``body`` with every ``GeneratedSecret`` replaced by a fresh random secret (``create``) or
-    removed (an update). The secret has upper- and lower-case letters, digits and a symbol, as
-    Azure's password rules ask; it exists only in the request sent."""
+    """``body`` with every ``GeneratedSecret`` replaced by what it produces (a fresh random
+    password; a certificate) on a create, or on any write for ``on_update`` ones, and removed
+    otherwise; every ``Expected`` left unset is removed. A password has upper- and lower-case
+    letters, digits and a symbol, as Azure's password rules ask; it exists only in the request sent."""
     if isinstance(body, GeneratedSecret):
-        return _new_secret(body.length)
+        return body.produce()[0]
     if isinstance(body, Mapping):
-        return {k: fill_generated(v, create) for k, v in body.items()
-                if create or not isinstance(v, GeneratedSecret)}
+        out: dict[str, Any] = {}
+        beside: dict[str, Any] = {}
+        for key, value in body.items():
+            if isinstance(value, GeneratedSecret):
+                if create or value.on_update:
+                    out[key], fields = value.produce()
+                    beside.update(fields)
+            elif not isinstance(value, Expected):
+                out[key] = fill_generated(value, create)
+        for key, value in beside.items():
+            current = out.get(key)
+            out[key] = {**current, **value} if isinstance(current, Mapping) and isinstance(value, Mapping) else value
+        return out
     if isinstance(body, list):
         return [fill_generated(v, create) for v in body]
     return body
 
 
 def has_generated(body: Any) -> bool:
-    if isinstance(body, GeneratedSecret):
+    """Whether ``body`` holds a ``GeneratedSecret`` or an ``Expected`` (``fill_generated`` must
+    run before it is sent)."""
+    if isinstance(body, (GeneratedSecret, Expected)):
         return True
     if isinstance(body, Mapping):
         return any(has_generated(v) for v in body.values())

@@ -9,8 +9,10 @@ checks look at the live estate the engine observed (no extra calls):
   plan gives the project's identity is assigned, to the project's *current* principal id (a
   project re-created after a recovery gets a new identity, and old assignments stop applying);
 - ``ai-gateway``: the API Management service is injected in internal mode in its planned subnet
-  (no public gateway endpoint), has a managed identity that holds Cognitive Services OpenAI User on
-  every account it fronts, and every planned backend, API, operation and policy exists.
+  (no public gateway endpoint; or not injected at all in private-endpoint mode), has a managed
+  identity that holds Cognitive Services OpenAI User on every account it fronts, every planned
+  backend, API, operation, policy, logger and diagnostic exists, and in internal mode its host
+  names' A records point at its current private address in a linked ``azure-api.net`` zone.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ CONNECTION = "microsoft.cognitiveservices/accounts/projects/connections"
 ROLE = "microsoft.authorization/roleassignments"
 APIM = "microsoft.apimanagement/service"
 APIM_CHILDREN = ("microsoft.apimanagement/service/backends", "microsoft.apimanagement/service/apis",
-                 "microsoft.apimanagement/service/apis/operations", "microsoft.apimanagement/service/apis/policies")
+                 "microsoft.apimanagement/service/apis/operations", "microsoft.apimanagement/service/apis/policies",
+                 "microsoft.apimanagement/service/loggers", "microsoft.apimanagement/service/diagnostics")
+A_RECORD = "microsoft.network/privatednszones/a"
+ZONE_LINK = "microsoft.network/privatednszones/virtualnetworklinks"
 
 
 def _verdict(name: str, resource: str, problems: list[str], ok: str) -> tuple[str, str, list[str], str]:
@@ -46,6 +51,33 @@ def _role_problems(graph: Graph, live: Any, roles: list[str], principal: str) ->
             problems.append(f"role {role} on {scope} is not assigned")
         elif str(get_path(assignment, "properties.principalId") or "").lower() != principal.lower():
             problems.append(f"role {role} on {scope} is assigned to another principal, not the current identity")
+    return problems
+
+
+def _dns_problems(graph: Graph, by_type: dict[str, list[str]], live: Any, address: str,
+                  service: dict[str, Any]) -> list[str]:
+    """An internal gateway's host names: each planned A record exists and points at the service's
+    current private address, in a zone linked to at least one VNet of the plan (the hub's, where
+    the firewall's DNS proxy resolves for the spokes, or the gateway's own)."""
+    records = [a for a in by_type.get(A_RECORD, []) if a.startswith(f"{address}.dns.")]
+    if not records:
+        return []
+    problems = []
+    private = (get_path(service, "properties.privateIPAddresses") or [None])[0]
+    zone_id = graph.nodes[records[0]].arm_id.lower().rsplit("/a/", 1)[0]
+    for record_address in records:
+        record = live(record_address)
+        host = graph.nodes[record_address].arm_id.rsplit("/", 1)[-1]
+        if record is None:
+            problems.append(f"A record {host} is missing")
+            continue
+        ips = [r.get("ipv4Address") for r in get_path(record, "properties.aRecords") or []]
+        if private not in ips:
+            problems.append(f"A record {host} points at {sorted(str(ip) for ip in ips)}, not the gateway's private "
+                            f"address {private}")
+    links = [a for a in by_type.get(ZONE_LINK, []) if graph.nodes[a].arm_id.lower().startswith(zone_id + "/")]
+    if links and not any(live(a) is not None for a in links):
+        problems.append(f"zone {zone_id.rsplit('/', 1)[-1]} is linked to no VNet: nothing resolves the gateway")
     return problems
 
 
@@ -86,8 +118,17 @@ def checks(graph: Graph, by_type: dict[str, list[str]], live: Any) -> list[tuple
             continue
         problems = []
         mode = str(get_path(body, "properties.virtualNetworkType") or "None")
-        if mode.lower() != "internal":
+        wanted = str(get_path(node.body, "properties.virtualNetworkType") or "None")
+        if mode.lower() == "external" or (mode.lower() == "none" and wanted.lower() == "internal"):
             problems.append(f"virtualNetworkType is {mode}: the gateway has a public endpoint")
+        elif mode.lower() != wanted.lower():
+            problems.append(f"virtualNetworkType is {mode}, not {wanted} (private-endpoint mode)")
+        if f"{address}.public_access" in graph.nodes:  # private-endpoint mode: reached through its endpoint only
+            access = str(get_path(body, "properties.publicNetworkAccess") or "Enabled")
+            if access.lower() != "disabled":
+                problems.append(f"publicNetworkAccess is {access}: the gateway answers from the internet")
+            if not get_path(body, "properties.privateEndpointConnections"):
+                problems.append("it has no private endpoint connection")
         subnet = str(get_path(node.body, "properties.virtualNetworkConfiguration.subnetResourceId") or "")
         have = str(get_path(body, "properties.virtualNetworkConfiguration.subnetResourceId") or "")
         if subnet and have.lower() != subnet.lower():
@@ -98,10 +139,12 @@ def checks(graph: Graph, by_type: dict[str, list[str]], live: Any) -> list[tuple
             problems.append("the gateway has no managed identity")
         else:
             problems += _role_problems(graph, live, roles, principal)
+        problems += _dns_problems(graph, by_type, live, address, body)
         children = [a for t in APIM_CHILDREN for a in by_type.get(t, []) if a.startswith(f"{address}.")]
         missing = [graph.nodes[a].arm_id.split("/service/", 1)[1].split("/", 1)[1] for a in children if live(a) is None]
         if missing:
             problems.append(f"missing: {', '.join(sorted(missing))}")
         found.append(_verdict("ai-gateway", node.arm_id, problems,
-                              f"internal mode; identity holds {len(roles)} role(s); {len(children)} API objects"))
+                              f"{'internal mode' if wanted.lower() == 'internal' else 'private endpoint'}; identity "
+                              f"holds {len(roles)} role(s); {len(children)} API objects"))
     return found

@@ -478,7 +478,10 @@ class AzureSdkAdapter:
                 if isinstance(item, dict)]
 
     def _operation(self, kind: ResourceKind, method: str, arm_id: str) -> Any:
-        """The SDK operation, on the client of the subscription ``arm_id`` lies in."""
+        """The SDK operation, on the client of the subscription ``arm_id`` lies in (a resource at a
+        management group: the kind's ``at_management_group`` variant of it)."""
+        if kind.at_management_group is not None and ids.management_group_of(arm_id) is not None:
+            method = dict(zip((kind.get, kind.put, kind.delete), kind.at_management_group, strict=True))[method]
         return getattr(getattr(self.client(kind.client, self._subscription_for(arm_id)), kind.operations), method)
 
     @staticmethod
@@ -486,6 +489,11 @@ class AzureSdkAdapter:
         """The operation's positional arguments, from the id, as the kind declares them."""
         if kind.by_id:
             return [arm_id]
+        group = ids.management_group_of(arm_id) if kind.at_management_group is not None else None
+        if group is not None:
+            rest = arm_id.rpartition("/providers/")[2].split("/")[1:]  # drop the namespace
+            names = {rest[i].lower(): rest[i + 1] for i in range(0, len(rest) - 1, 2)}
+            return [group, *[names[segment.lower()] for segment in kind.id_args]]
         if kind.scope_arg:
             scope, _, rest = arm_id.rpartition("/providers/")
             segments = rest.split("/")[1:]  # drop the namespace
@@ -710,7 +718,13 @@ def _code_and_message(exc: Any) -> tuple[str, str]:
         code = {429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable"}.get(
             exc.status_code or 0, f"Http{exc.status_code}"
         )
-    return str(code), str(message or exc.reason or _first_line(exc))
+    text = str(message or exc.reason or _first_line(exc))
+    # a summary whose reasons are in the details (Azure Monitor's "Data collection rule is invalid")
+    reasons = [f"{d.message} ({d.target})" if getattr(d, "target", None) else str(d.message)
+               for d in getattr(error, "details", None) or [] if getattr(d, "message", None)]
+    if reasons and not any(r in text for r in reasons):
+        text = f"{text}: {'; '.join(reasons)}"
+    return str(code), text
 
 
 def _retry_after(response: Any) -> float | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine.compile import data_services
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.compile.hub import public_ip
 from lzengine.kinds import KINDS_BY_NAME
@@ -39,7 +40,8 @@ def central_gateway(ctx: Context) -> None:
     spec = layout.subnet_for(ctx.hub_planned, "app-gateway")
     assert spec is not None
     gid = central_gateway_id(ctx)
-    ports = sorted({443 if app.certificate_secret_id else 80 for app in gw.apps})
+    from_vault = data_services.central_gateway_certificates(ctx)  # certificates from the hub's vault
+    ports = sorted({443 if app.certificate_secret_id or app.certificate else 80 for app in gw.apps})
     props: dict[str, Any] = {
         "sku": {"name": "WAF_v2", "tier": "WAF_v2"},
         "autoscaleConfiguration": {"minCapacity": gw.min_capacity, "maxCapacity": gw.max_capacity},
@@ -58,7 +60,8 @@ def central_gateway(ctx: Context) -> None:
         assert spoke is not None and spoke.app_service is not None
         name = spoke.name
         host = f"{ctx.names.web_app(name)}.azurewebsites.net"
-        https = bool(app.certificate_secret_id)
+        secret_id = from_vault[0].get(app.certificate or "") or app.certificate_secret_id
+        https = bool(secret_id)
         listener: dict[str, Any] = {
             "frontendIPConfiguration": {"id": f"{gid}/frontendIPConfigurations/public"},
             "frontendPort": {"id": f"{gid}/frontendPorts/port-{443 if https else 80}"},
@@ -68,8 +71,7 @@ def central_gateway(ctx: Context) -> None:
         }
         if https:
             listener["sslCertificate"] = {"id": f"{gid}/sslCertificates/{name}"}
-            props["sslCertificates"].append({"name": name, "properties": {
-                "keyVaultSecretId": app.certificate_secret_id}})
+            props["sslCertificates"].append({"name": name, "properties": {"keyVaultSecretId": secret_id}})
         props["backendAddressPools"].append({"name": name, "properties": {"backendAddresses": [{"fqdn": host}]}})
         props["probes"].append({"name": name, "properties": {
             "protocol": "Https", "path": "/", "interval": 30, "timeout": 30, "unhealthyThreshold": 3,
@@ -89,6 +91,8 @@ def central_gateway(ctx: Context) -> None:
     body = ctx.located(properties=props)
     if gw.zones:
         body["zones"] = list(gw.zones)
-    if gw.identity_id:
-        body["identity"] = {"type": "UserAssigned", "userAssignedIdentities": {gw.identity_id: {}}}
+    identities = [i for i in (gw.identity_id, from_vault[1]) if i]
+    if identities:
+        body["identity"] = {"type": "UserAssigned", "userAssignedIdentities": {i: {} for i in identities}}
+    deps |= from_vault[2]
     ctx.add("hub.app_gateway", KINDS_BY_NAME["application_gateway"], gid, body, deps, PLATFORM)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from lzengine import certificates
 from lzengine.compile.context import PLATFORM, Context
 from lzengine.compile.governance import _role
 from lzengine.kinds import KINDS_BY_NAME
 from lzengine.plan import catalog, layout
 from lzengine.plan.models import Spoke
-from lzengine.plan.spoke import KeyVault
+from lzengine.plan.spoke import KeyVault, VaultCertificate
 from lzengine.refs import Ref
 
 PRIVATE_ENDPOINTS = "private-endpoints"
@@ -128,6 +129,36 @@ def key_vaults(ctx: Context) -> None:
             app = f"{base}.app_service.app"
             _role(ctx, f"{address}.role.app", vid, Ref(app, "identity.principalId"), "ServicePrincipal",
                   "Key Vault Secrets User", {address, app}, owner, app)
+        for cert in vault.certificates:
+            _certificate(ctx, address, vid, cert, owner)
+
+
+def certificate_address(vault_address: str, name: str) -> str:
+    return f"{vault_address}.certificate.{name}"
+
+
+def _certificate(ctx: Context, vault_address: str, vid: str, cert: VaultCertificate, owner: str) -> None:
+    """A certificate as the vault secret a gateway reads: a password-less base64 PFX with content
+    type application/x-pkcs12, written through ARM (``lzengine.certificates``). What is compared:
+    the content type, the validity in ``attributes`` (a self-signed one near its expiry is renewed;
+    a file's dates are the file's) and a tag saying where it came from (the file's SHA-256, or the
+    self-signed subject and validity), so a changed file or subject is written again."""
+    attributes: dict[str, Any] = {"enabled": True}
+    if cert.self_signed is not None:
+        spec = cert.self_signed
+        value = certificates.CertificateValue(subject=spec.subject, validity_days=spec.validity_days)
+        attributes["exp"] = certificates.RenewBefore(spec.renew_before_days)
+        tags = {certificates.SELF_SIGNED_TAG: f"{spec.subject}; {spec.validity_days} days"[:256]}
+    else:
+        path, digest, not_before, not_after = cert.resolved
+        value = certificates.CertificateValue(pfx_file=path, password_env=cert.password_env or "")
+        attributes.update(nbf=not_before, exp=not_after)
+        tags = {certificates.FILE_TAG: digest}
+    ctx.add(certificate_address(vault_address, cert.name), KINDS_BY_NAME["key_vault_secret"],
+            f"{vid}/secrets/{cert.name}",
+            {"tags": tags, "properties": {"contentType": certificates.CONTENT_TYPE, "value": value,
+                                          "attributes": attributes}},
+            {vault_address}, owner)
 
 
 def gateway_certificate(ctx: Context, spoke: Spoke) -> tuple[str, dict[str, Any], set[str]] | None:
@@ -151,7 +182,34 @@ def gateway_certificate(ctx: Context, spoke: Spoke) -> tuple[str, dict[str, Any]
           PLATFORM if label == "hub" else spoke.owner, f"{base}.identity")
     secret_id = f"https://{ctx.names.key_vault(label)}.vault.azure.net/secrets/{gw.certificate.name}"
     identity = {"type": "UserAssigned", "userAssignedIdentities": {identity_id: {}}}
-    return secret_id, identity, {f"{base}.identity", role_address}
+    waits = {f"{base}.identity", role_address}
+    secret = certificate_address(vault_address, gw.certificate.name)
+    if secret in ctx.graph.nodes:  # a certificate the plan writes: Azure reads it when the gateway is written
+        waits.add(secret)
+    return secret_id, identity, waits
+
+
+def central_gateway_certificates(ctx: Context) -> tuple[dict[str, str], str | None, set[str]]:
+    """For the hub's central gateway, whose apps name certificates of the hub's vault: the secret
+    id of each (by certificate name), the id of the gateway's identity that reads them (None when
+    no app names one), and the addresses the gateway waits for (the identity, its Key Vault
+    Secrets User role on the hub's vault, the plan's certificates). Adds those nodes."""
+    gw = ctx.plan.hub.app_gateway
+    names = sorted({app.certificate for app in gw.apps if app.certificate}) if gw is not None else []
+    if not names:
+        return {}, None, set()
+    base = "hub.app_gateway"
+    identity_id = ctx.res_id(ctx.hub_rg(), "Microsoft.ManagedIdentity",
+                             ("userAssignedIdentities", ctx.names.gateway_identity("hub")))
+    ctx.add(f"{base}.identity", KINDS_BY_NAME["user_assigned_identity"], identity_id, ctx.located(),
+            {"hub.resource_group"}, PLATFORM)
+    _role(ctx, f"{base}.identity.role", vault_id(ctx, "hub"), Ref(f"{base}.identity", "properties.principalId"),
+          "ServicePrincipal", "Key Vault Secrets User", {"hub.key_vault", f"{base}.identity"}, PLATFORM,
+          f"{base}.identity")
+    waits = {f"{base}.identity", f"{base}.identity.role"}
+    waits |= {a for a in (certificate_address("hub.key_vault", n) for n in names) if a in ctx.graph.nodes}
+    vault = ctx.names.key_vault("hub")
+    return {n: f"https://{vault}.vault.azure.net/secrets/{n}" for n in names}, identity_id, waits
 
 
 # -- Storage ------------------------------------------------------------------------------------

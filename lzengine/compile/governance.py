@@ -90,51 +90,76 @@ def _assignments(ctx: Context) -> list[PolicyAssignment]:
     return declared
 
 
+def _definition_subscriptions(ctx: Context) -> list[str]:
+    """The subscriptions the plan assigns policy in (each assignment's scope), the plan's default
+    first: a custom definition at subscription scope can only be assigned inside that
+    subscription, so each of them gets its own copy (one copy when everything shares one)."""
+    found = [ids.subscription_of(scope_id) for a in _assignments(ctx) for _, scope_id, _ in _scopes(ctx, a.scope)]
+    subscriptions = [s for s in dict.fromkeys(found) if s]
+    return sorted(subscriptions, key=lambda s: s != ctx.subscription) or [ctx.subscription]
+
+
+def _definition_address(ctx: Context, item: policy_files.CustomPolicy, subscription: str) -> str:
+    """One address per copy: a management group's definition has one, a subscription's one per subscription."""
+    base = f"policy_definition.{item.name}"
+    return base if subscription == ctx.subscription or item.management_group is not None \
+        else f"{base}.{subscription}"
+
+
 def policy_definitions(ctx: Context) -> None:
-    """Custom policy definitions and initiatives (policy as code) at subscription scope: the
-    plan's files, and the library definitions its assignments or initiatives name. An
-    initiative's member given by name becomes the subscription-scope id and a dependency."""
-    used = [a.definition for a in _assignments(ctx)]
+    """Custom policy definitions and initiatives (policy as code) at subscription scope, in every
+    subscription an assignment lands in: the plan's files, and the library definitions its
+    assignments or initiatives name. An initiative's member given by name becomes the
+    subscription-scope id and a dependency."""
+    # the library's definitions only where an assignment of them lands (none on a plan without
+    # spokes that keeps the default set); the plan's own files always
+    used = [a.definition for a in _assignments(ctx) if _scopes(ctx, a.scope)]
     custom = policy_files.with_library(ctx.plan.hub.custom_policies, used)
     by_name = {c.name.lower(): c for c in custom}
     kinds = {False: KINDS_BY_NAME["policy_definition"], True: KINDS_BY_NAME["policy_set_definition"]}
-    for item in custom:
-        props = dict(item.properties)
-        deps: set[str] = set()
-        if item.is_set:
-            members = []
-            for member in props["policyDefinitions"]:
-                target = by_name.get(str(member["policyDefinitionId"]).lower())
-                if target is not None:
-                    member = {**member, "policyDefinitionId": target.arm_id(ctx.subscription)}
-                    deps.add(f"policy_definition.{target.name}")
-                members.append(member)
-            props["policyDefinitions"] = members
-        ctx.add(f"policy_definition.{item.name}", kinds[item.is_set], item.arm_id(ctx.subscription),
-                {"properties": props}, deps, PLATFORM)
+    for n, subscription in enumerate(_definition_subscriptions(ctx) if custom else []):
+        for item in custom:
+            if n and item.management_group is not None:  # one definition at its group serves every subscription
+                continue
+            props = dict(item.properties)
+            deps: set[str] = set()
+            if item.is_set:
+                members = []
+                for member in props["policyDefinitions"]:
+                    target = by_name.get(str(member["policyDefinitionId"]).lower())
+                    if target is not None:
+                        member = {**member, "policyDefinitionId": target.arm_id(subscription)}
+                        deps.add(_definition_address(ctx, target, subscription))
+                    members.append(member)
+                props["policyDefinitions"] = members
+            ctx.add(_definition_address(ctx, item, subscription), kinds[item.is_set],
+                    item.arm_id(subscription), {"properties": props}, deps, PLATFORM)
 
 
 def policies(ctx: Context) -> None:
     for assignment in _assignments(ctx):
         custom = checks.custom_policy(ctx.plan, assignment.definition)
-        definition_id = custom.arm_id(ctx.subscription) if custom else checks.resolve_policy(assignment.definition)
-        assert definition_id is not None
-        name = assignment_name(assignment, definition_id, custom.name if custom else None)
-        known = checks.known_policy(definition_id)
+        builtin_id = None if custom else checks.resolve_policy(assignment.definition)
+        assert custom is not None or builtin_id is not None
+        name = assignment_name(assignment, builtin_id or custom.arm_id(ctx.subscription),  # type: ignore[union-attr]
+                               custom.name if custom else None)
+        known = checks.known_policy(builtin_id) if builtin_id else None
         display = assignment.display_name or (known.display_name if known else None) or \
             (str(custom.properties.get("displayName") or name) if custom else name)
         parameters = {k: {"value": v} for k, v in assignment.parameters.items()}
         if assignment.effect is not None:
             parameters["effect"] = {"value": assignment.effect}
-        props: dict[str, Any] = {
-            "policyDefinitionId": definition_id,
-            "displayName": display[:128],
-            "description": f"Assigned by lzengine for landing zone {ctx.plan.name}.",
-            "enforcementMode": "Default" if assignment.enforce else "DoNotEnforce",
-            "parameters": parameters,
-        }
-        definition_deps = {f"policy_definition.{custom.name}"} if custom else set()
         for label, scope_id, scope_address in _scopes(ctx, assignment.scope):
+            subscription = ids.subscription_of(scope_id) or ctx.subscription
+            definition_id = custom.arm_id(subscription) if custom else builtin_id
+            props: dict[str, Any] = {
+                "policyDefinitionId": definition_id,
+                "displayName": display[:128],
+                "description": f"Assigned by lzengine for landing zone {ctx.plan.name}.",
+                "enforcementMode": "Default" if assignment.enforce else "DoNotEnforce",
+                "parameters": parameters,
+            }
+            definition_deps = {_definition_address(ctx, custom, subscription)} if custom else set()
             ctx.add(f"policy.{name}.{label}", KINDS_BY_NAME["policy_assignment"],
                     f"{scope_id}/providers/Microsoft.Authorization/policyAssignments/{name}", {"properties": props},
                     ({scope_address} if scope_address else set()) | definition_deps, PLATFORM)

@@ -87,7 +87,7 @@ def central_gateway_rules(ctx: Context) -> list[dict[str, Any]]:
     on 443 when an app has a certificate and on 80 when one has none."""
     central = ctx.plan.hub.app_gateway
     assert central is not None
-    https = {bool(app.certificate_secret_id) for app in central.apps}
+    https = {bool(app.certificate_secret_id or app.certificate) for app in central.apps}
     rules = app_gateway_rules(True in https)
     if https == {True, False}:
         rules.append(_rule("AllowHttpInbound", 130, "Inbound", "Internet", "*", ["80"]))
@@ -178,7 +178,7 @@ def _subnet(ctx: Context, base: str, vnet_label: str, vnet_id: str, group: str, 
             rules = central_gateway_rules(ctx)
         elif spec.purpose == "app-gateway":
             gateway = ctx.plan.spoke(vnet_label).app_gateway if spoke else None  # type: ignore[union-attr]
-            rules = app_gateway_rules(bool(gateway and gateway.certificate_secret_id))
+            rules = app_gateway_rules(bool(gateway and (gateway.certificate_secret_id or gateway.certificate)))
         elif spec.purpose == "ai-gateway":
             rules = AI_GATEWAY_RULES
         ctx.add(f"{base}.nsg.{spec.name}", KINDS_BY_NAME["network_security_group"], nsg_id,

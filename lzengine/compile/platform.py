@@ -52,11 +52,42 @@ MONITOR_AGENT_FQDNS: tuple[str, ...] = (
     "*.ingest.monitor.azure.com",
 )
 
+#: What the hub's Linux jump box downloads from (by name; no FQDN tag covers Linux): its
+#: distribution's Azure mirror for updates (the Azure Ubuntu images point apt at
+#: azure.archive.ubuntu.com; Debian's at deb.debian.org) and packages.microsoft.com, where the
+#: Entra ID login extension (AADSSHLoginForLinux) installs its package from (Microsoft Learn, "Sign
+#: in to a Linux virtual machine in Azure by using Microsoft Entra ID and OpenSSH", required URLs).
+#: Azure Firewall's FQDN tags (WindowsUpdate, WindowsDiagnostics, MicrosoftActiveProtectionService,
+#: AzureBackup, ...) name Windows and service endpoints none of the platform's machines use, so
+#: the group names no tag unless the plan adds some (``firewall.platform_fqdn_tags``, e.g. for
+#: Windows VMs the platform runs itself).
+JUMP_BOX_FQDNS: dict[str, tuple[str, ...]] = {
+    "ubuntu": ("azure.archive.ubuntu.com", "security.ubuntu.com"),
+    "debian": ("deb.debian.org", "security.debian.org"),
+}
+ENTRA_LOGIN_FQDNS = ("packages.microsoft.com",)
+
 
 #: The Entra ID login extension for Linux VMs (sign-in with an Entra account over SSH, checked
 #: against the VM's "Virtual Machine Administrator/User Login" role assignments).
 ENTRA_LOGIN_EXTENSION = {"publisher": "Microsoft.Azure.ActiveDirectory", "type": "AADSSHLoginForLinux",
                          "typeHandlerVersion": "1.0", "autoUpgradeMinorVersion": True}
+#: The Azure Monitor agent for Linux. With no ``settings`` it authenticates with the VM's
+#: system-assigned managed identity (a user-assigned one would be named under
+#: ``settings.authentication.managedIdentity``); minor versions and automatic upgrades are the
+#: agent's documented way to stay current.
+MONITOR_AGENT_EXTENSION = {"publisher": "Microsoft.Azure.Monitor", "type": "AzureMonitorLinuxAgent",
+                           "typeHandlerVersion": "1.0", "autoUpgradeMinorVersion": True,
+                           "enableAutomaticUpgrade": True}
+#: What the jump box's data collection rule collects: syslog of the facilities an administrator
+#: host's audit trail lives in (sign-ins, sudo, cron, daemons, kernel) from Warning up, and the
+#: guest's CPU, memory, disk and network counters once a minute. Stream names as the Azure
+#: Monitor agent's Linux data sources spell them (Microsoft-Syslog, Microsoft-Perf).
+SYSLOG_FACILITIES = ("auth", "authpriv", "cron", "daemon", "kern", "syslog", "user")
+SYSLOG_LEVELS = ("Warning", "Error", "Critical", "Alert", "Emergency")
+PERF_COUNTERS = ("\\Processor(*)\\% Processor Time", "\\Memory(*)\\% Used Memory",
+                 "\\Logical Disk(*)\\% Used Space", "\\Network(*)\\Total Bytes")
+DCR_DESTINATION = "hub-workspace"
 #: Built-in role that lets the platform team sign in to the jump box as administrators.
 VM_ADMIN_LOGIN_ROLE = "1c0163c0-47e6-4577-8991-ea5c82e286e4"  # Virtual Machine Administrator Login
 
@@ -96,6 +127,18 @@ def platform_egress_group(plan: Plan) -> RuleCollectionGroup | None:
                for name, tag in EGRESS_SERVICE_TAGS]
     application = [FirewallRule(name="azure-monitor-agent", type="application", fqdns=list(MONITOR_AGENT_FQDNS),
                                 protocols=["Https:443"], sources=sources)]
+    jump_box = plan.hub.jump_box
+    if jump_box is not None:
+        offer = str(jump_box.image_reference.get("offer", "")).lower()
+        fqdns = [*next((v for k, v in JUMP_BOX_FQDNS.items() if k in offer), ()),
+                 *(ENTRA_LOGIN_FQDNS if jump_box.uses_entra_login else ())]
+        if fqdns:  # apt speaks HTTP to the mirrors; the Microsoft repository is HTTPS
+            application.append(FirewallRule(name="jump-box-packages", type="application", fqdns=fqdns,
+                                            protocols=["Http:80", "Https:443"], sources=list(plan.hub.address_space)))
+    if fw.platform_fqdn_tags:
+        application.append(FirewallRule(name="platform-fqdn-tags", type="application",
+                                        fqdn_tags=list(fw.platform_fqdn_tags), protocols=["Https:443", "Http:80"],
+                                        sources=sources))
     return RuleCollectionGroup(name=PLATFORM_EGRESS, priority=PLATFORM_EGRESS_PRIORITY, collections=[
         RuleCollection(name="platform-service-tags", priority=100, rules=network),
         RuleCollection(name="platform-fqdns", priority=200, rules=application),
@@ -156,6 +199,9 @@ def jump_box(ctx: Context) -> None:
         body["zones"] = [spec.zone]
     vm_id = ctx.res_id(group, "Microsoft.Compute", ("virtualMachines", name))
     ctx.add("hub.jump_box", KINDS_BY_NAME["virtual_machine"], vm_id, body, {"hub.jump_box.nic"})
+    workspace_id = ctx.log_analytics_id()
+    if spec.monitoring_agent is not False and workspace_id is not None:
+        _monitoring_agent(ctx, vm_id, f"dcr-{ctx.names.p}-jumpbox", workspace_id)
     if not spec.uses_entra_login:
         return
     ctx.add("hub.jump_box.entra_login", KINDS_BY_NAME["virtual_machine_extension"],
@@ -175,3 +221,30 @@ def _role_name(scope: str, principal: str) -> str:
     import uuid
 
     return str(uuid.uuid5(uuid.UUID("5b0d3c1e-6f1a-4c59-9a57-6c7a0d1f2e40"), f"{scope.lower()}|{principal}|vm-login"))
+
+
+def _monitoring_agent(ctx: Context, vm_id: str, rule_name: str, workspace_id: str) -> None:
+    """The jump box's Azure Monitor agent, the data collection rule that tells it what to send to
+    the hub workspace, and the association of the rule with the VM (an extension resource on it)."""
+    ctx.add("hub.jump_box.monitoring_agent", KINDS_BY_NAME["virtual_machine_extension"],
+            f"{vm_id}/extensions/AzureMonitorLinuxAgent", ctx.located(properties=dict(MONITOR_AGENT_EXTENSION)),
+            {"hub.jump_box"})
+    rule_id = ctx.res_id(ctx.hub_rg(), "Microsoft.Insights", ("dataCollectionRules", rule_name))
+    rule = ctx.located(kind="Linux", properties={
+        "description": "The hub jump box's syslog and performance counters, to the hub workspace.",
+        "dataSources": {
+            "syslog": [{"name": "syslog", "streams": ["Microsoft-Syslog"], "facilityNames": list(SYSLOG_FACILITIES),
+                        "logLevels": list(SYSLOG_LEVELS)}],
+            "performanceCounters": [{"name": "perf", "streams": ["Microsoft-Perf"], "samplingFrequencyInSeconds": 60,
+                                     "counterSpecifiers": list(PERF_COUNTERS)}],
+        },
+        "destinations": {"logAnalytics": [{"name": DCR_DESTINATION, "workspaceResourceId": workspace_id}]},
+        "dataFlows": [{"streams": ["Microsoft-Syslog", "Microsoft-Perf"], "destinations": [DCR_DESTINATION]}],
+    })
+    ctx.add("hub.jump_box.dcr", KINDS_BY_NAME["data_collection_rule"], rule_id, rule,
+            {"hub.resource_group", "hub.log_analytics"})
+    ctx.add("hub.jump_box.dcr_association", KINDS_BY_NAME["data_collection_rule_association"],
+            f"{vm_id}/providers/Microsoft.Insights/dataCollectionRuleAssociations/{rule_name}",
+            {"properties": {"dataCollectionRuleId": rule_id,
+                            "description": "The jump box's Azure Monitor agent sends what this rule collects."}},
+            {"hub.jump_box", "hub.jump_box.dcr"})

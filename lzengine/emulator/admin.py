@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from lzengine.emulator import errors, registry, rp_authorization, rp_cognitive
+from lzengine.emulator import errors, registry, rp_authorization, rp_cognitive, rp_keyvault
 from lzengine.emulator.auth import Authorizer
 from lzengine.emulator.backend import Backend, Reply
 from lzengine.emulator.faults import FaultInjector, FaultSpec
@@ -44,6 +44,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/quota", "PUT"): "quota_put",
     ("/directory", "GET"): "directory_get",
     ("/directory", "POST"): "directory_post",
+    ("/keyvault/secret", "GET"): "vault_secret_get",
+    ("/keyvault/secret", "DELETE"): "vault_secret_delete",
 }
 
 
@@ -149,6 +151,25 @@ class AdminApi:
             b.store.set_meta("directory", [*saved, {"objectId": oid, "type": kind}])
             b.store.commit()
         return Reply(201, {"objectId": oid, "type": kind})
+
+    # ------------------------------------------------------------------ Key Vault's data plane
+    def vault_secret_get(self, request: Request) -> Reply:
+        """``?id=<secret URI or ARM id>``: the secret's current value, as the data plane's GET
+        answers it to someone allowed to read it (the emulator has no data plane of its own)."""
+        with self.backend.lock:
+            res, value = rp_keyvault.secret_value(self.backend.view(), str(request.args.get("id") or ""))
+        if res is None:
+            raise errors.ArmError(404, "SecretNotFound", "No such secret.")
+        return Reply(200, {"id": res.id, "value": value})
+
+    def vault_secret_delete(self, request: Request) -> Reply:
+        """``?id=...``: the secret deleted and purged on the data plane, as someone with Key Vault
+        Secrets Officer would (``az keyvault secret delete`` then ``purge``)."""
+        b = self.backend
+        with b.lock:
+            found = rp_keyvault.data_plane_delete(b.view(), str(request.args.get("id") or ""))
+            b.store.commit()
+        return Reply(200 if found else 404, {"deleted": found})
 
     # ------------------------------------------------------------------ time and operations
     def clock(self, request: Request) -> Reply:

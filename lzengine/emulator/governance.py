@@ -13,7 +13,10 @@ lzengine package the emulator may import).
   a policy set), preloaded under their real ids ``/providers/Microsoft.Authorization/
   policyDefinitions/{name}``, readable at tenant and subscription scope; custom definitions PUT
   at subscription or management-group scope (``InvalidPolicyRule`` when the rule does not
-  parse). Unknown ids answer 404 ``PolicyDefinitionNotFound``.
+  parse). Unknown ids answer 404 ``PolicyDefinitionNotFound``. A custom definition can be used
+  only at or below where it is created: an assignment elsewhere answers
+  ``InvalidCreatePolicyAssignmentRequest`` ("out of scope"), an initiative with such a member
+  ``InvalidCreatePolicySetDefinitionRequest``.
 * Assignments at any scope with parameters (``MissingPolicyParameter``,
   ``UndefinedPolicyParameter``), ``enforcementMode`` and ``notScopes``. An assignment of a
   built-in id that was not preloaded is accepted (Azure has every built-in; the emulator only the
@@ -177,6 +180,28 @@ class Governance:
                 if self.definition(member.policy_definition_id) is None and not _BUILTIN_ID.match(
                         member.policy_definition_id.lower()):
                     raise self._not_found(member.policy_definition_id)
+            outside = [m.policy_definition_id for m in definition.members
+                       if not self.within(m.policy_definition_id, rp.scope)]
+            if outside:  # code and wording as Azure answers (Azure/ALZ-Bicep#399, Azure/Enterprise-Scale#1177)
+                raise errors.bad_request(
+                    "InvalidCreatePolicySetDefinitionRequest",
+                    f"The policy set definition '{rp.name}' request is invalid. Policy definitions should be "
+                    "specified only at or above the policy set definition's scope. The following policy definitions "
+                    f"are invalid: '{','.join(d.rstrip('/').rsplit('/', 1)[-1] for d in outside)}'.")
+
+    def within(self, definition_id: str, scope: str) -> bool:
+        """Whether a definition may be used at ``scope`` (assigned there, or be a member of an
+        initiative created there): a built-in everywhere, a custom one at or below the subscription or
+        management group it is created at (Azure's "definition location")."""
+        key = id_key(definition_id)
+        at = key.rfind("/providers/microsoft.authorization/")
+        location = key[:at] if at > 0 else ""
+        target = id_key(scope or "/")
+        if self.host.store.get(key) is None:  # a built-in (also when addressed under a subscription)
+            return True
+        if not location or location == target or under(target, location):
+            return True
+        return location in rp_management.scopes_above(self.host.store, scope)
 
     def validate_assignment(self, rp: ResourcePath, body: dict[str, Any]) -> None:
         self._validate_assignment(rp, body)
@@ -199,6 +224,13 @@ class Governance:
             if _BUILTIN_ID.match(def_id.lower()):
                 return  # a built-in the emulator was not given: accepted, not evaluated
             raise self._not_found(def_id)
+        if not self.within(def_id, rp.scope or "/"):
+            # code and wording as Azure answers (quoted in Azure/Enterprise-Scale#901); Azure adds a note
+            # about hierarchy changes taking up to 30 minutes, which the emulator's hierarchy never needs
+            raise errors.bad_request(
+                "InvalidCreatePolicyAssignmentRequest",
+                f"The policy definition specified in policy assignment '{rp.name}' is out of scope. Policy "
+                "definitions should be specified only at or above the policy assignment scope.")
         given = {str(k).lower(): k for k in (p.get("parameters") or {})}
         declared = {str(k).lower(): (k, spec) for k, spec in definition.parameters.items()}
         shown = definition.name

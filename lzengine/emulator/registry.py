@@ -37,6 +37,7 @@ from lzengine.emulator import (
     rp_keyvault,
     rp_management,
     rp_monitor,
+    rp_monitor_dcr,
     rp_network,
     rp_network_appliances,
     rp_network_interfaces,
@@ -90,6 +91,8 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_storage,
     # the Activity Log (reads/issue 12): events of every write, for observation validated by the log
     rp_activitylog,
+    # the Azure Monitor agent's data collection rules and associations (the jump box)
+    rp_monitor_dcr,
 )
 
 #: types stored generically, with no behaviour of their own yet (no provider module)

@@ -199,6 +199,14 @@ BUILTIN_ROLES: dict[str, Role] = {r.id: r for r in (
          ("Microsoft.Storage/storageAccounts/blobServices/containers/*",
           "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action"), (),
          ("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*",)),
+    # what API Management's Application Insights logger needs when it authenticates with the
+    # service's managed identity (Microsoft Learn, "Integrate Azure API Management with Application
+    # Insights": assign the identity Monitoring Metrics Publisher on the Application Insights resource)
+    Role("3913510d-42f4-4e42-8a64-420c390055eb", "Monitoring Metrics Publisher",
+         "Enables publishing metrics against Azure resources.",
+         ("Microsoft.Insights/Register/Action", "Microsoft.Support/*",
+          "Microsoft.Resources/subscriptions/resourceGroups/read"), (),
+         ("Microsoft.Insights/Metrics/Write", "Microsoft.Insights/Telemetry/Write")),
     Role("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "Storage Blob Data Reader",
          "Allows for read access to Azure Storage blob containers and data.",
          ("Microsoft.Storage/storageAccounts/blobServices/containers/read",

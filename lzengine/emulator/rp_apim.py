@@ -37,7 +37,7 @@ from lzengine.emulator import errors
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
 from lzengine.emulator.paths import ResourcePath, id_key
-from lzengine.emulator.rp_common import local, props, ref
+from lzengine.emulator.rp_common import local, props, ref, require, stable_guid
 from lzengine.emulator.store import Resource
 from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
@@ -46,9 +46,16 @@ BACKEND = "microsoft.apimanagement/service/backends"
 API = "microsoft.apimanagement/service/apis"
 OPERATION = "microsoft.apimanagement/service/apis/operations"
 POLICY = "microsoft.apimanagement/service/apis/policies"
+LOGGER = "microsoft.apimanagement/service/loggers"
+DIAGNOSTIC = "microsoft.apimanagement/service/diagnostics"
 PRIVATE_ENDPOINT = "microsoft.network/privateendpoints"
 DELETED = "microsoft.apimanagement/locations/deletedservices"
-CHILD_TYPES = (BACKEND, API, OPERATION, POLICY)
+CHILD_TYPES = (BACKEND, API, OPERATION, POLICY, LOGGER, DIAGNOSTIC)
+LOGGER_TYPES = {"applicationinsights", "azureeventhub", "azuremonitor"}
+#: Service-wide diagnostics Azure knows by these names only [unconfirmed: the REST reference's examples
+#: and the portal use exactly these two identifiers].
+DIAGNOSTIC_NAMES = {"applicationinsights", "azuremonitor"}
+VERBOSITIES = {"verbose", "information", "error"}
 
 _NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$")
 SKUS = {"developer", "basic", "standard", "premium", "consumption", "isolated", "basicv2", "standardv2",
@@ -90,6 +97,11 @@ def _validate_service(ctx: ProviderContext, rp: ResourcePath, body: dict[str, An
         raise errors.bad_request("ValidationError", "properties.publisherEmail and properties.publisherName are "
                                  "required.")
     _check_network(ctx, rp, body, tier)
+    mode = str(p.get("virtualNetworkType") or "None").lower()
+    if mode != "none" and tier.lower() != "premiumv2" and _approved_private_endpoint(ctx, rp.id):
+        raise errors.bad_request(  # [unconfirmed] code: the documented limitation, the other way round
+            "NotSupported", f"API Management service {rp.id} has private endpoint connections and cannot be "
+            f"injected into a virtual network ({mode}); remove them first.")
     access = str(p.get("publicNetworkAccess") or "Enabled")
     if access.lower() == "disabled":
         if existing is None:
@@ -139,6 +151,33 @@ def _check_network(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any],
                                  "subnet of its own.")
 
 
+#: tiers that take an inbound private endpoint (Microsoft Learn, "Feature-based comparison of the
+#: Azure API Management tiers")
+ENDPOINT_TIERS = {"developer", "basic", "standard", "premium", "standardv2", "premiumv2"}
+
+
+def check_private_endpoint(target: Resource, group_ids: list[str]) -> None:
+    """What API Management refuses of an inbound private endpoint to it (called by
+    :mod:`lzengine.emulator.rp_private_endpoints`): a group other than ``Gateway`` (the only
+    endpoint it offers inbound; ``NotSupported`` with this wording, as
+    hashicorp/terraform-provider-azurerm#30296 quotes Azure), a tier without inbound endpoints, and a
+    classic instance injected into a virtual network (Microsoft Learn, "Connect privately to API
+    Management using an inbound private endpoint", limitations) [unconfirmed code for the last two]."""
+    if [g.lower() for g in group_ids] != ["gateway"]:
+        raise errors.bad_request(
+            "NotSupported", f"Call to Microsoft.ApiManagement/service failed. Error message: Setting up Private "
+            f"Endpoint Connection for API Management service {target.id} with Private Endpoint Connection "
+            f"groupId(s) {','.join(group_ids)} is not supported. Please refer to https://aka.ms/apim-private-link "
+            "on more details.")
+    tier = str((target.body.get("sku") or {}).get("name") or "").lower()
+    mode = str(props(target.body).get("virtualNetworkType") or "None").lower()
+    if tier not in ENDPOINT_TIERS or (mode != "none" and tier != "premiumv2"):
+        why = f"the {tier} tier" if tier not in ENDPOINT_TIERS else \
+            f"an instance injected into a virtual network ({mode})"
+        raise errors.bad_request("NotSupported", f"Private Endpoint Connections are not supported for {why}: "
+                                 f"API Management service {target.id}.")
+
+
 def _approved_private_endpoint(ctx: ProviderContext, service_id: str) -> bool:
     for pe in ctx.store.of_type(PRIVATE_ENDPOINT):
         for conn in props(pe.body).get("privateLinkServiceConnections") or []:
@@ -146,6 +185,25 @@ def _approved_private_endpoint(ctx: ProviderContext, service_id: str) -> bool:
             if str(cp.get("privateLinkServiceId") or "").lower() == service_id.lower():
                 return True
     return False
+
+
+def _render_service(ctx: ProviderContext, res: Resource, body: dict[str, Any]) -> None:
+    """The service's side of its inbound private endpoints: ``properties.privateEndpointConnections``."""
+    connections = []
+    for pe in ctx.store.of_type(PRIVATE_ENDPOINT):
+        for conn in props(pe.body).get("privateLinkServiceConnections") or []:
+            cp = conn.get("properties") or {}
+            if id_key(str(cp.get("privateLinkServiceId") or "")) != res.key:
+                continue
+            name = f"{pe.body.get('name')}.{stable_guid('pec', pe.id)}"
+            connections.append({
+                "id": f"{res.id}/privateEndpointConnections/{name}", "name": name,
+                "type": "Microsoft.ApiManagement/service/privateEndpointConnections",
+                "properties": {"privateEndpoint": {"id": pe.id}, "groupIds": cp.get("groupIds") or [],
+                               "privateLinkServiceConnectionState": cp.get("privateLinkServiceConnectionState"),
+                               "provisioningState": "Succeeded"}})  # fmt: skip
+    if isinstance(body.get("properties"), dict):
+        body["properties"]["privateEndpointConnections"] = connections or None
 
 
 def _deleted(ctx: ProviderContext, name: str) -> Resource | None:
@@ -200,7 +258,9 @@ def _after_service(ctx: ProviderContext, rp: ResourcePath, res: Resource, existi
     p.setdefault("publicNetworkAccess", "Enabled")
     p.setdefault("virtualNetworkType", "None")
     p["privateIPAddresses"] = None
-    if str(p["virtualNetworkType"]).lower() == "internal":
+    # an injected instance has a private address in its subnet in either mode (internal: the only
+    # one; external: beside its public VIP) [unconfirmed for external]
+    if str(p["virtualNetworkType"]).lower() in ("internal", "external"):
         subnet = ctx.store.get(id_key(str((p.get("virtualNetworkConfiguration") or {}).get("subnetResourceId"))))
         prefix = str(props(subnet.body).get("addressPrefix") or "") if subnet is not None else ""
         if prefix:
@@ -259,13 +319,78 @@ def _validate_policy(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any
             raise errors.bad_request("ValidationError", f"Backend with id '{backend}' could not be found.")
 
 
+def _validate_logger(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                     parent_body: dict[str, Any] | None) -> None:
+    """A logger of a known type; an Application Insights logger needs credentials (a connection
+    string or an instrumentation key) and a component that exists; ``identityClientId:
+    SystemAssigned`` needs the service's system-assigned identity (Microsoft Learn, "Integrate Azure
+    API Management with Application Insights", managed identity prerequisites) [unconfirmed codes]."""
+    p = props(body)
+    kind = str(p.get("loggerType") or "")
+    if kind.lower() not in LOGGER_TYPES:
+        raise errors.bad_request("ValidationError", f"Logger type '{kind}' is not applicationInsights, azureEventHub "
+                                 "or azureMonitor.")
+    if kind.lower() != "applicationinsights":
+        return
+    credentials = p.get("credentials") or {}
+    if not (credentials.get("connectionString") or credentials.get("instrumentationKey")):
+        raise errors.bad_request("ValidationError", f"Logger '{rp.name}' of type applicationInsights needs "
+                                 "credentials.connectionString or credentials.instrumentationKey.")
+    require(ctx, str(p.get("resourceId") or ""), rp.id)
+    client = str(credentials.get("identityClientId") or "")
+    service = ctx.store.get(id_key(_service_of(rp)))
+    identity = str(((service.body.get("identity") or {}) if service else {}).get("type") or "")
+    if client.lower() == "systemassigned" and "systemassigned" not in identity.lower():
+        raise errors.bad_request("ValidationError", f"Logger '{rp.name}' authenticates with the service's "
+                                 "system-assigned managed identity, which the service does not have.")
+
+
+def _after_logger(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                  op: Any, state: str) -> None:
+    """Azure keeps a logger's credentials in a hidden named value and answers a reference to it,
+    ``{{Logger-Credentials--<id>}}``, never the value written (hashicorp/terraform-provider-azurerm:
+    "intentionally masked"); ``identityClientId`` is returned as written."""
+    credentials = props(res.body).get("credentials")
+    if not isinstance(credentials, dict):
+        return
+    masked = "{{Logger-Credentials--" + stable_guid("logger", res.id).replace("-", "")[:24] + "}}"
+    for key in ("connectionString", "instrumentationKey"):
+        if credentials.get(key) and not str(credentials[key]).startswith("{{"):
+            res.extra.setdefault("credentials", {})[key] = credentials[key]
+            credentials[key] = masked
+
+
+def _validate_diagnostic(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                         parent_body: dict[str, Any] | None) -> None:
+    """A service diagnostic: a known identifier, a logger of this service, sampling 0 to 100 %,
+    a known verbosity [unconfirmed codes]."""
+    if rp.name.lower() not in DIAGNOSTIC_NAMES:
+        raise errors.bad_request("ValidationError", f"Diagnostic '{rp.name}' is not one of applicationinsights, "
+                                 "azuremonitor.")
+    p = props(body)
+    logger = str(p.get("loggerId") or "")
+    # a full id or the service-relative "/loggers/<name>"
+    name = logger.rstrip("/").rsplit("/", 1)[-1] if "/loggers/" in logger.lower() else ""
+    if not logger or ctx.store.get(f"{id_key(_service_of(rp))}/loggers/{name.lower()}") is None:
+        raise errors.bad_request("ValidationError", f"Logger '{logger}' of diagnostic '{rp.name}' was not found.")
+    sampling = p.get("sampling") or {}
+    percentage = sampling.get("percentage", 100)
+    if not isinstance(percentage, (int, float)) or not 0 <= percentage <= 100:
+        raise errors.bad_request("ValidationError", "sampling.percentage must be between 0 and 100.")
+    verbosity = str(p.get("verbosity") or "information")
+    if verbosity.lower() not in VERBOSITIES:
+        raise errors.bad_request("ValidationError", f"verbosity '{verbosity}' is not verbose, information or error.")
+
+
 HANDLERS: dict[str, Handler] = {
     SERVICE: Handler(validate=_validate_service, after_put=_after_service, before_delete=_before_delete,
-                     on_removed=_soft_delete),
+                     on_removed=_soft_delete, render=_render_service),
     BACKEND: Handler(validate=_validate_backend),
     API: Handler(validate=_validate_api),
     OPERATION: Handler(validate=_validate_operation),
     POLICY: Handler(validate=_validate_policy),
+    LOGGER: Handler(validate=_validate_logger, after_put=_after_logger),
+    DIAGNOSTIC: Handler(validate=_validate_diagnostic),
 }
 
 
@@ -298,6 +423,10 @@ SPECS: list[TypeSpec] = [
     sync("Microsoft.ApiManagement/service/apis/operations", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
          state_field=False),
     sync("Microsoft.ApiManagement/service/apis/policies", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         state_field=False),
+    sync("Microsoft.ApiManagement/service/loggers", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
+         state_field=False),
+    sync("Microsoft.ApiManagement/service/diagnostics", APIM_VERSIONS, create=PutMode(201), update=PutMode(200),
          state_field=False),
     # soft-deleted services; DELETE purges one (its SDK poller accepts 200, 202 or 204)
     sync("Microsoft.ApiManagement/locations/deletedservices", APIM_VERSIONS, delete=DeleteMode(200), listed=False),

@@ -16,6 +16,8 @@ Registry rows (``SPECS``) and handlers (``HANDLERS``), collected by
   it; an update may not change it or the admin name (``PropertyChangeNotAllowed``, 409).
 * **Server-side fields**: ``vmId``, ``timeCreated``, the OS disk's name and managed disk id,
   the image's ``exactVersion``; the NIC gets ``virtualMachine`` pointing back at the VM.
+* **Extensions** must be ones the emulator knows; the Azure Monitor agent needs a managed identity
+  on the VM (the system-assigned one, or the user-assigned one its settings name).
 * **NICs** created through the API get their private IP from the subnet (the first free address,
   as for the firewall), ``ipConfigurations[].id``; a public IP they name must exist.
 
@@ -70,6 +72,7 @@ RESERVED = {"administrator", "admin", "user", "user1", "test", "user2", "test1",
             "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner",
             "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"}
 #: Extensions the emulator knows: (publisher, type).
+MONITOR_AGENT = ("microsoft.azure.monitor", "azuremonitorlinuxagent")
 EXTENSIONS = {("microsoft.azure.activedirectory", "aadsshloginforlinux"),
               ("microsoft.azure.monitor", "azuremonitorlinuxagent"),
               ("microsoft.azure.extensions", "customscript")}
@@ -205,6 +208,30 @@ def _validate_extension(ctx: ProviderContext, rp: ResourcePath, body: dict[str, 
     if not p.get("typeHandlerVersion"):
         raise errors.bad_request("InvalidParameter", "Required parameter 'typeHandlerVersion' is missing (null).",
                                  target="typeHandlerVersion")
+    vm = find(ctx, rp.parent_id)
+    if known == MONITOR_AGENT and vm is not None and not _identity_for_agent(p, vm.body):
+        # the Azure Monitor agent authenticates to its control and ingestion endpoints with a managed
+        # identity of the VM (Microsoft Learn, "Azure Monitor Agent requirements"); without one its
+        # install fails [unconfirmed: code and wording, the failure is the extension's provisioning]
+        raise errors.bad_request("VMExtensionProvisioningError", "VM has reported a failure when processing "
+                                 "extension 'AzureMonitorLinuxAgent': the VM has no managed identity for the agent "
+                                 "to authenticate with. Enable a system-assigned identity or name a user-assigned "
+                                 "one in settings.authentication.managedIdentity.")
+
+
+def _identity_for_agent(p: dict[str, Any], vm_body: dict[str, Any] | None) -> bool:
+    """Whether the VM has the managed identity the Azure Monitor agent uses: the system-assigned one
+    by default, or the user-assigned one its settings name (which must be assigned to the VM)."""
+    identity = (vm_body or {}).get("identity") or {}
+    kind = str(identity.get("type") or "").lower()
+    named = (((p.get("settings") or {}).get("authentication") or {}).get("managedIdentity") or {})
+    value = str(named.get("identifier-value") or "")
+    if value and str(named.get("identifier-name") or "") == "mi_res_id":
+        assigned = {k.lower() for k in (identity.get("userAssignedIdentities") or {})}
+        return value.lower() in assigned
+    if value:  # by object or client id: taken as given
+        return "userassigned" in kind
+    return "systemassigned" in kind
 
 
 HANDLERS: dict[str, Handler] = {

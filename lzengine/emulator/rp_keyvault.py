@@ -20,11 +20,24 @@ Called by :mod:`lzengine.emulator.hooks` with the backend lock held. What it mod
   (hashicorp/terraform-provider-azurerm#12972).
 * Purge: ``POST .../deletedVaults/{name}/purge`` removes it, except under purge protection:
   ``MethodNotAllowed`` "Operation 'DeletedVaultPurge' is not allowed." (microsoft/AzureTRE#1446).
+* Secrets through the control plane (``Microsoft.KeyVault/vaults/secrets``, REST spec
+  ``keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/secrets.json``): PUT (200/201,
+  synchronous) writes ``properties.value`` as a new version whatever the vault's network rules
+  (it is ARM, not the vault's data plane); GET and list answer ``contentType``, ``attributes``
+  (``enabled``, ``nbf``, ``exp``, ``created``, ``updated``), ``secretUri`` and
+  ``secretUriWithVersion``, never the value (the spec: "'value' will never be returned from the
+  service"); the spec has no DELETE (a secret is deleted on the data plane, or goes with its
+  vault). A deleted vault keeps its secrets and ``recover`` brings them back. The value lives
+  in the stored resource's ``extra`` (never rendered); the Application Gateway's certificate
+  check (:mod:`lzengine.emulator.vault_access`) reads it as the gateway's identity would, and the
+  admin API's ``/_emulator/keyvault/secret`` stands in for the data plane (read, delete+purge).
 """
 
 from __future__ import annotations
 
 import re
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +51,7 @@ from lzengine.emulator.store import Resource
 from lzengine.emulator.typespec import SERVICE_REGIONS, DeleteMode, PutMode, TypeSpec, sync
 
 VAULT = "microsoft.keyvault/vaults"
+SECRET = "microsoft.keyvault/vaults/secrets"
 DELETED_VAULT = "microsoft.keyvault/locations/deletedvaults"
 _NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){1,22}[A-Za-z0-9]$")
 DEFAULT_RETENTION_DAYS = 90
@@ -119,6 +133,8 @@ def _after_vault(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing
             p.update(deleted.extra.get("properties") or {})
             if deleted.extra.get("tags") is not None and "tags" not in res.body:
                 res.body["tags"] = deleted.extra["tags"]
+            for kept in deleted.extra.get("secrets") or []:  # a recovered vault has its secrets back
+                ctx.store.put(Resource.from_json(kept))
             ctx.store.remove(deleted.key)
     p.setdefault("tenantId", TENANT_ID)
     p.setdefault("accessPolicies", [])
@@ -155,9 +171,12 @@ def soft_delete(ctx: ProviderContext, res: Resource) -> None:
         },
     }
     kept = {k: v for k, v in p.items() if k not in ("provisioningState", "privateEndpointConnections")}
+    # the vault's secrets are deleted with it and come back when it is recovered (its children
+    # are still in the store: the vault is removed first)
+    secrets = [c.to_json() for c in ctx.store.children(res.key, SECRET)]
     ctx.store.put(Resource(id=deleted_id, type="Microsoft.KeyVault/locations/deletedVaults", body=body,
                            root_key=id_key(deleted_id),
-                           extra={"properties": kept, "tags": res.body.get("tags")}))
+                           extra={"properties": kept, "tags": res.body.get("tags"), "secrets": secrets}))
 
 
 def _purge(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) -> dict[str, Any]:
@@ -193,6 +212,96 @@ def _check_name(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any]) ->
     return {"nameAvailable": True}
 
 
+# --- secrets (control plane) -----------------------------------------------------------------
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9-]{1,127}$")
+
+
+def _validate_secret(ctx: ProviderContext, rp: ResourcePath, body: dict[str, Any], existing: Resource | None,
+                     parent_body: dict[str, Any] | None) -> None:
+    if not _SECRET_NAME.match(rp.name):  # the spec's pattern for secretName; [unconfirmed] code
+        raise errors.bad_request("BadRequest", f"The secret name '{rp.name}' is invalid: 1-127 letters, digits and "
+                                 "'-'.", target=rp.name)
+    p = props(body)
+    if existing is None and not isinstance(p.get("value"), str):  # [unconfirmed] code and message
+        raise errors.bad_request("BadRequest", "The property 'properties.value' is required to create a secret.",
+                                 target="properties.value")
+    attributes = p.get("attributes") or {}
+    for field in ("nbf", "exp"):
+        if attributes.get(field) is not None and not isinstance(attributes.get(field), int):
+            raise errors.bad_request("BadRequest",  # [unconfirmed] code
+                                     f"The property 'attributes.{field}' must be seconds since 1970-01-01.")
+
+
+def _after_secret(ctx: ProviderContext, rp: ResourcePath, res: Resource, existing: Resource | None,
+                  op: Any, state: str) -> None:
+    """Keep the value out of the body; each value written is a new version."""
+    p = res.body.setdefault("properties", {})
+    value = p.pop("value", None)
+    old = existing.extra if existing is not None else {}
+    now = int(time.time())
+    if isinstance(value, str):
+        res.extra = {"value": value, "version": uuid.uuid4().hex, "created": old.get("created") or now}
+    else:  # an update without a value keeps the current version [unconfirmed]
+        res.extra = dict(old)
+    old_attributes = props(existing.body).get("attributes") or {} if existing is not None else {}
+    attributes = {**old_attributes, **(p.get("attributes") or {})} if value is None else dict(p.get("attributes") or {})
+    attributes.setdefault("enabled", True)
+    attributes["created"] = int(res.extra.get("created") or now)
+    attributes["updated"] = now
+    p["attributes"] = attributes
+    if value is None and existing is not None and "contentType" not in p and props(existing.body).get("contentType"):
+        p["contentType"] = props(existing.body)["contentType"]
+    vault = ctx.store.get(id_key(rp.parent_id))
+    vault_name = rp.names[-2] if len(rp.names) >= 2 else ""
+    base = f"https://{vault_name.lower()}.vault.azure.net/secrets/{rp.name}"
+    p["secretUri"] = base
+    p["secretUriWithVersion"] = f"{base}/{res.extra.get('version', '')}"
+    if vault is not None and vault.body.get("location"):
+        res.body["location"] = vault.body["location"]
+
+
+def _refuse_secret_delete(ctx: ProviderContext, res: Resource) -> None:
+    """ARM has no DELETE for a secret (the REST spec declares none): it is deleted on the vault's
+    data plane, or goes with its vault. [unconfirmed] code and message"""
+    raise errors.ArmError(405, "MethodNotAllowed", "The requested resource does not support http method 'DELETE'. "
+                          "Delete a Key Vault secret through the vault's data plane.")
+
+
+def secret_value(ctx: ProviderContext, secret_id: str) -> tuple[Resource | None, str | None]:
+    """The secret a URI ``https://{vault}.vault.azure.net/secrets/{name}[/{version}]`` (or an ARM
+    id) names, and its current value: what the data plane's GET answers. A disabled secret, or one
+    outside its ``nbf``/``exp`` window, has no readable value."""
+    res = _find_secret(ctx, secret_id)
+    if res is None:
+        return None, None
+    attributes = props(res.body).get("attributes") or {}
+    now = int(time.time())
+    readable = attributes.get("enabled", True) and not (attributes.get("nbf") and now < int(attributes["nbf"])) \
+        and not (attributes.get("exp") and now > int(attributes["exp"]))
+    return res, (str(res.extra.get("value")) if readable and res.extra.get("value") is not None else None)
+
+
+def _find_secret(ctx: ProviderContext, secret_id: str) -> Resource | None:
+    if secret_id.lower().startswith("/subscriptions/"):
+        return ctx.store.get(id_key(secret_id))
+    match = re.match(r"^https://([^./]+)\.vault\.azure\.net/secrets/([^/?]+)", secret_id, re.IGNORECASE)
+    if match is None:
+        return None
+    vault = next((v for v in ctx.store.of_type(VAULT) if str(v.body.get("name", "")).lower() == match[1].lower()),
+                 None)
+    return ctx.store.get(f"{vault.key}/secrets/{match[2].lower()}") if vault is not None else None
+
+
+def data_plane_delete(ctx: ProviderContext, secret_id: str) -> bool:
+    """What ``az keyvault secret delete`` then ``purge`` do: the secret is gone (the admin API's
+    stand-in for the data plane). False when there was none."""
+    res = _find_secret(ctx, secret_id)
+    if res is None:
+        return False
+    ctx.store.remove(res.key)
+    return True
+
+
 # --- how the provider speaks ARM
 KEYVAULT_VERSIONS = ("2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01",
                      "2025-05-01", "2026-02-01", "2026-05-15")
@@ -202,6 +311,8 @@ SPECS: list[TypeSpec] = [
              create=PutMode(201, "RegisteringDns"), update=PutMode(200), delete=DeleteMode(200),
              latency=(15.0, 0.0, 0.0), locations=SERVICE_REGIONS, normalize_location=True, lock="self"),
     sync("Microsoft.KeyVault/locations/deletedVaults", KEYVAULT_VERSIONS, listed=False),
+    # a secret written through ARM: synchronous 201/200, no provisioningState (examples/createSecret.json)
+    sync("Microsoft.KeyVault/vaults/secrets", KEYVAULT_VERSIONS, listed=False, state_field=False),
     sync("Microsoft.KeyVault/deletedVaults", KEYVAULT_VERSIONS, listed=False),
 ]
 NAMESPACE_DEFAULTS = {"microsoft.keyvault": sync("Microsoft.KeyVault/*", KEYVAULT_VERSIONS)}
@@ -210,6 +321,7 @@ NAMESPACE_DEFAULTS = {"microsoft.keyvault": sync("Microsoft.KeyVault/*", KEYVAUL
 HANDLERS: dict[str, Handler] = {
     VAULT: Handler(validate=_validate_vault, after_put=_after_vault, on_removed=soft_delete,
                    render=render_private_endpoint_connections),
+    SECRET: Handler(validate=_validate_secret, after_put=_after_secret, check_removal=_refuse_secret_delete),
     "microsoft.keyvault/deletedvaults": Handler(virtual_list=_list_deleted),
     f"{DELETED_VAULT}/purge": Handler(action=_purge),
     "microsoft.keyvault/checknameavailability": Handler(action=_check_name),

@@ -15,7 +15,7 @@ import ipaddress
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from lzengine.emulator import errors
+from lzengine.emulator import errors, rp_apim
 from lzengine.emulator import rp_privatedns as privatedns
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.handlers import Handler
@@ -46,6 +46,8 @@ def _validate_zone_group(ctx: ProviderContext, rp: ResourcePath, body: dict[str,
         require(ctx, str(props(cfg).get("privateDnsZoneId") or ""), rp.id)
 
 
+#: what a private link target refuses of an endpoint to it: type → check(target, groupIds), raising
+TARGET_CHECKS: dict[str, Any] = {"microsoft.apimanagement/service": rp_apim.check_private_endpoint}
 #: private link targets that refuse a new endpoint while they are being provisioned: type → (code, service)
 _BUSY_TARGET = {COGNITIVE: ("AccountProvisioningStateInvalid", "Microsoft.CognitiveServices/accounts")}
 
@@ -62,6 +64,9 @@ def _validate_private_endpoint(ctx: ProviderContext, rp: ResourcePath, body: dic
         for conn in p.get(key) or []:
             target_id = str(props(conn).get("privateLinkServiceId") or "")
             target = require(ctx, target_id, rp.id)
+            check = TARGET_CHECKS.get(target.type.lower()) if target is not None else None
+            if check is not None and target is not None:
+                check(target, [str(g) for g in props(conn).get("groupIds") or []])
             busy = _BUSY_TARGET.get(target.type.lower()) if target is not None else None
             state = str(props(target.body).get("provisioningState") or "Succeeded") if target else "Succeeded"
             if busy and target is not None and state.lower() not in ("succeeded", "failed", "canceled"):
@@ -116,6 +121,8 @@ TARGET_FQDNS: dict[str, Any] = {
     SEARCH: _suffixes("search.windows.net"),
     SITE: _suffixes("azurewebsites.net", "scm.azurewebsites.net"),
     "microsoft.keyvault/vaults": _suffixes("vault.azure.net"),
+    # API Management takes inbound endpoints for its gateway only: privatelink.azure-api.net
+    "microsoft.apimanagement/service": _suffixes("azure-api.net"),
     "microsoft.storage/storageaccounts": lambda target, name, group_ids: [
         f"{name}.{g.lower()}.core.windows.net" for g in group_ids or ["blob"]],
 }

@@ -4,11 +4,12 @@ Called by :mod:`lzengine.emulator.rp_network` when an Application Gateway's cert
 ``keyVaultSecretId``: Azure's gateway reads the secret with one of its user-assigned identities,
 so the vault must exist and one of those identities must hold a role whose data actions include
 ``Microsoft.KeyVault/vaults/secrets/getSecret/action`` at the vault or above (vaults with RBAC
-authorization), or an access policy with ``get`` on secrets (vaults without). A module of its
-own so the network provider does not import the Key Vault provider (which imports it).
-
-The emulator has no Key Vault data plane: a secret that is named but was never uploaded is not
-detected here (Azure fails the gateway's provisioning in that case, see the README).
+authorization), or an access policy with ``get`` on secrets (vaults without); and the secret
+must exist and hold what the gateway can use: "a password-less, base 64-encoded PFX file"
+(Microsoft Learn, "TLS termination with Key Vault certificates", quoted in
+MicrosoftDocs/azure-docs#46207; the CLI's help says "base-64 encoded unencrypted pfx",
+Azure/azure-cli#18345). A module of its own so the network provider need not know the Key Vault
+provider's storage: it asks :func:`lzengine.emulator.rp_keyvault.secret_value` for the value.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from lzengine.emulator import errors, roles
+from lzengine.emulator import errors, roles, rp_keyvault
 from lzengine.emulator.context import ProviderContext
 from lzengine.emulator.paths import id_key
 from lzengine.emulator.store import Resource
@@ -86,3 +87,28 @@ def check_gateway_secret(ctx: ProviderContext, gateway_id: str, body: dict[str, 
             "message": f"Access denied for KeyVault Secret '{secret_id}' for Application Gateway '{gateway_id}'. "
                        "Make sure that Identity assigned to Application Gateway has access to the KeyVault "
                        "associated with secret."}])
+    secret, value = rp_keyvault.secret_value(ctx, secret_id)
+    if secret is None or value is None:
+        raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
+            "code": "ApplicationGatewayKeyVaultSecretNotFound",  # [unconfirmed] detail code
+            "message": f"KeyVault Secret '{secret_id}' for Application Gateway '{gateway_id}' was not found, is "
+                       "disabled or is not valid now. Put the certificate in the vault before the gateway uses it."}])
+    if not _is_unprotected_pfx(value):
+        raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
+            "code": "ApplicationGatewaySslCertificateDataMustBeValidPfx",  # [unconfirmed] detail code
+            "message": f"KeyVault Secret '{secret_id}' for Application Gateway '{gateway_id}' does not hold a "
+                       "base64-encoded PFX without a password, with a private key and a certificate."}])
+
+
+def _is_unprotected_pfx(value: str) -> bool:
+    """Whether ``value`` is a base64 PKCS#12 that opens without a password and holds a key and a certificate."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        key, cert, _ = pkcs12.load_key_and_certificates(base64.b64decode(value, validate=True), None)
+    except (ValueError, TypeError, binascii.Error):
+        return False
+    return key is not None and cert is not None

@@ -10,6 +10,7 @@ from lzengine.kinds import (
     authorization,
     cognitiveservices,
     compute,
+    data_collection,
     existing,
     keyvault,
     monitoring,
@@ -35,6 +36,7 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
     *search.KINDS,
     *web.KINDS,
     *monitoring.KINDS,
+    *data_collection.KINDS,
     *authorization.KINDS,
     *policy.KINDS,
     *apim.KINDS,
@@ -44,7 +46,7 @@ ALL_KINDS: tuple[ResourceKind, ...] = (
 #: by name, with the read-only kinds of an existing hub (``lzengine.kinds.existing``), which
 #: share their ARM types with writable kinds and so stay out of ``ALL_KINDS`` and the type lookup
 KINDS_BY_NAME: dict[str, ResourceKind] = {k.name: k for k in (*ALL_KINDS, *existing.KINDS)}
-_BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS}
+_BY_TYPE: dict[str, ResourceKind] = {k.arm_type.lower(): k for k in ALL_KINDS if not k.setting}
 
 
 def kind_for_type(arm_type: str) -> ResourceKind | None:

@@ -81,6 +81,11 @@ class ResourceKind:
     #: (``subscriptions/{s}/resourceGroups/{rg}``); then the names of ``id_args`` segments:
     #: ``policy_assignments.create(scope, name, body)``, ``role_assignments.get(scope, name)``.
     scope_arg: bool = False
+    #: the operation group's methods (get, put, delete) for a resource that lives at a management
+    #: group (``/providers/Microsoft.Management/managementGroups/{group}/providers/...``), called with
+    #: the group's id, then the names of ``id_args``: ``policy_definitions.
+    #: create_or_update_at_management_group(group, name, body)``
+    at_management_group: tuple[str, str, str] | None = None
     #: soft-deleted resources: the operation group and method that purge one, and its positional
     #: arguments ("location" is the resource's region; other entries name id segments), e.g.
     #: ``deleted_accounts.begin_purge(location, resource_group, account)``
@@ -107,6 +112,16 @@ class ResourceKind:
     #: dotted body paths the adapter fills with the subscription's Entra tenant id when the body
     #: leaves them out (Key Vault's ``properties.tenantId``): the plan need not know the tenant
     tenant_paths: tuple[str, ...] = ()
+    #: True: a later write of a resource another node creates, for what Azure accepts only once
+    #: something else exists (API Management's ``publicNetworkAccess: Disabled`` needs an approved
+    #: private endpoint, which needs the service). Compared and written like any node (the write is
+    #: the resource's whole body); never deleted on its own (destroy removes the resource through
+    #: the node that creates it), and not the type's kind for lookups by type
+    setting: bool = False
+    #: True: ARM has no DELETE for the type; the resource goes when its parent is deleted (a Key
+    #: Vault secret written through ARM: its REST spec declares PUT, PATCH and GET only).
+    #: ``destroy`` leaves it to its parent's deletion.
+    deleted_with_parent: bool = False
     #: optional hooks, e.g. {"before_put": fn(body) -> body}
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 

@@ -1,5 +1,5 @@
-"""Kinds served by azure-mgmt-keyvault: Key Vault vaults (control plane only: lzengine never
-reads or writes secrets, keys or certificates).
+"""Kinds served by azure-mgmt-keyvault: Key Vault vaults, and the secrets lzengine writes into
+them (a gateway's certificate) through the control plane, never the vault's data plane.
 
 Who uses it: the compiler (a spoke's or the hub's ``key_vault``) and the adapter. A vault PUT is
 an LRO that shows ``RegisteringDns`` until its DNS name is up; ``vaults.delete`` is not an LRO
@@ -9,6 +9,14 @@ Azure refuses it on a vault that exists and on a name no deleted vault holds
 (``SoftDeletedVaultDoesNotExist``). ``tenantId`` is filled from the subscription by the adapter.
 Purge: ``vaults.begin_purge_deleted(name, location)``; refused under purge protection until the
 scheduled purge date.
+
+A secret (``Microsoft.KeyVault/vaults/secrets``, REST spec ``secrets.json``: PUT, PATCH, GET and
+list, no DELETE) is written with ``secrets.create_or_update`` (synchronous): ARM, so it works on
+a vault whose public network access is off, with a control-plane role (Contributor or Key Vault
+Contributor on the vault; no data-plane role). GET never returns ``properties.value``: the
+value in a desired body is a write-only ``lzengine.refs.GeneratedSecret``; what the diff compares
+is ``contentType``, ``attributes`` and tags. Each write with a value is a new version. ``destroy``
+leaves secrets to their vault's deletion (``deleted_with_parent``).
 """
 
 from lzengine.kinds.base import ResourceKind
@@ -55,4 +63,21 @@ USER_ASSIGNED_IDENTITY = ResourceKind(
     replace_on=("location",),
 )
 
-KINDS = (KEY_VAULT, USER_ASSIGNED_IDENTITY)
+KEY_VAULT_SECRET = ResourceKind(
+    expected_s=2,
+    name="key_vault_secret",
+    arm_type="Microsoft.KeyVault/vaults/secrets",
+    client="azure.mgmt.keyvault:KeyVaultManagementClient",
+    operations="secrets",
+    id_args=("resourceGroups", "vaults", "secrets"),
+    put="create_or_update",
+    delete="",  # ARM has none
+    deleted_with_parent=True,
+    has_location=False,
+    api_version=None,
+    ignore_paths=("location", "properties.secretUri", "properties.secretUriWithVersion",
+                  "properties.attributes.created", "properties.attributes.updated"),
+    case_insensitive_paths=("properties.contentType",),
+)
+
+KINDS = (KEY_VAULT, USER_ASSIGNED_IDENTITY, KEY_VAULT_SECRET)

@@ -48,4 +48,24 @@ PRIVATE_DNS_ZONE_LINK = ResourceKind(
     # "simultaneously" whose cause we could not read]
 )
 
-KINDS = (PRIVATE_DNS_ZONE, PRIVATE_DNS_ZONE_LINK)
+#: An A record set (the AI gateway's host names in ``azure-api.net``). The typed client's
+#: ``record_sets.create_or_update(group, zone, record_type, name, ...)`` takes the record type as an
+#: argument the id does not name as a segment, so these go through the generic by-id operations.
+PRIVATE_DNS_A_RECORD = ResourceKind(
+    expected_s=2,
+    name="private_dns_a_record",
+    arm_type="Microsoft.Network/privateDnsZones/A",
+    client="azure.mgmt.resource.resources:ResourceManagementClient",
+    operations="resources",
+    id_args=(),
+    get="get_by_id",
+    put="begin_create_or_update_by_id",
+    delete="begin_delete_by_id",
+    api_version="2024-06-01",
+    by_id=True,
+    supports_tags=False,
+    has_location=False,
+    ignore_paths=("etag", "properties.fqdn", "properties.isAutoRegistered", "properties.provisioningState"),
+)
+
+KINDS = (PRIVATE_DNS_ZONE, PRIVATE_DNS_ZONE_LINK, PRIVATE_DNS_A_RECORD)

@@ -33,7 +33,21 @@ def needed_zones(plan: Plan) -> list[str]:
                 zones.extend(z for z in names if z not in zones)
     if getattr(plan.hub, "key_vault", None) is not None:
         zones.extend(z for z in catalog.PRIVATE_ENDPOINT_ZONES["key_vault"][1] if z not in zones)
+    for gateway in (plan.hub.ai_gateway, *(s.ai_gateway for s in plan.spokes)):
+        zone = ai_gateway_zone(gateway)
+        if zone is not None and zone not in zones:
+            zones.append(zone)
     return zones
+
+
+def ai_gateway_zone(gateway: object) -> str | None:
+    """The private DNS zone an AI gateway's host names need: ``azure-api.net`` in internal mode
+    (unless ``dns_zone: false``), ``privatelink.azure-api.net`` for its private endpoint."""
+    if gateway is None:
+        return None
+    if getattr(gateway, "network", "internal") == "private_endpoint":
+        return catalog.AI_GATEWAY_ENDPOINT_ZONE
+    return catalog.AI_GATEWAY_ZONE if getattr(gateway, "dns_zone", False) else None
 
 
 def has_endpoint(owner: object, component: str) -> bool:
@@ -128,14 +142,19 @@ def referenceable(plan: Plan) -> list[str]:
         out += [f"{HUB}.bastion", f"{HUB}.bastion.pip"]
     if hub.jump_box is not None:
         out += [f"{HUB}.jump_box", f"{HUB}.jump_box.nic"]
+        if hub.jump_box.monitoring_agent is not False and hub.log_analytics is not None:
+            out += [f"{HUB}.jump_box.monitoring_agent", f"{HUB}.jump_box.dcr", f"{HUB}.jump_box.dcr_association"]
     if getattr(hub, "key_vault", None) is not None:
         out += [f"{HUB}.key_vault", f"{HUB}.key_vault.pep"]
+        out += [f"{HUB}.key_vault.certificate.{c.name}" for c in hub.key_vault.certificates]
     for zone in hub_zones(plan):
         out.append(f"{HUB}.dns_zone.{zone}")
     if hub.ai_gateway is not None:
         out.append(f"{HUB}.ai_gateway")
     if hub.app_gateway is not None:
         out += [f"{HUB}.app_gateway", f"{HUB}.app_gateway.pip", f"{HUB}.app_gateway.waf_policy"]
+        if any(app.certificate for app in hub.app_gateway.apps):
+            out.append(f"{HUB}.app_gateway.identity")
     for index, s in enumerate(plan.spokes):
         base = spoke(s.name)
         out += [f"{base}.resource_group", f"{base}.vnet", f"{base}.peering.to_hub"]
@@ -155,10 +174,13 @@ def referenceable(plan: Plan) -> list[str]:
             out += [f"{base}.app_service.plan", f"{base}.app_service.app", f"{base}.app_service.pep"]
         if s.app_gateway is not None:
             out += [f"{base}.app_gateway", f"{base}.app_gateway.pip", f"{base}.app_gateway.waf_policy"]
+            if s.app_gateway.certificate is not None:
+                out.append(f"{base}.app_gateway.identity")
         if s.monitoring is not None and s.monitoring.app_insights:
             out.append(f"{base}.monitoring.app_insights")
         if s.key_vault is not None:
             out += [f"{base}.key_vault", f"{base}.key_vault.pep"]
+            out += [f"{base}.key_vault.certificate.{c.name}" for c in s.key_vault.certificates]
         if s.storage is not None:
             out += [f"{base}.storage", *[f"{base}.storage.{svc}.pep" for svc in s.storage.services]]
     out += [raw(r.name) for r in plan.resources]

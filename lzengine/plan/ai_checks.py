@@ -5,7 +5,9 @@ What it refuses, before any call to Azure:
 
 - a project under an account that is not ``kind: AIServices`` (only AI Services accounts host
   Foundry projects), a project declared twice, a connection to a component the spoke lacks;
-- an ``ai_gateway`` in a spoke without ``ai``; a Developer gateway with more than one unit; a hub
+- an ``ai_gateway`` in a spoke without ``ai``; a Developer gateway with more than one unit; a tier
+  that cannot be injected in internal mode (Basic, Standard, StandardV2: use ``network:
+  private_endpoint``); Application Insights logging without the spoke's App Insights (or on the hub); a hub
   gateway listing an unknown spoke, a spoke without ``ai`` or a spoke with its own gateway;
 - a hub gateway in an existing hub (``hub.existing`` is read-only);
 - a central Application Gateway app naming an unknown spoke, a spoke without ``app_service``, a
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 
 from lzengine.plan.models import Plan
 from lzengine.plan.network import Finding
+from lzengine.plan.spoke import AiGateway
 
 
 def _spoke_names(plan: Plan) -> list[str]:
@@ -49,6 +52,23 @@ def foundry(plan: Plan) -> Iterator[Finding]:
                                   f"add '{key}: {{}}' to the spoke, or remove the connection", "unresolved-reference")
 
 
+#: Tiers that can be injected into a VNet in internal mode: the classic Developer and Premium. The
+#: plan's tiers all take an inbound private endpoint (Microsoft Learn, "Feature-based comparison of
+#: the Azure API Management tiers": Consumption and Basic v2 do not, and the schema has neither).
+INTERNAL_TIERS = ("Developer", "Premium")
+
+
+def _gateway(gw: AiGateway, at: tuple[str | int, ...]) -> Iterator[Finding]:
+    """What Azure refuses of one gateway, whatever its place."""
+    if gw.sku == "Developer" and gw.capacity != 1:
+        yield Finding((*at, "capacity"), "a Developer API Management has exactly 1 unit",
+                      "use sku: Premium to scale out", "invalid-value")
+    if gw.network == "internal" and gw.sku not in INTERNAL_TIERS:
+        yield Finding((*at, "sku"), f"API Management {gw.sku} cannot be injected into a virtual network (internal "
+                      "mode is Developer or Premium only)",
+                      "use network: private_endpoint for this tier, or sku: Developer or Premium", "invalid-value")
+
+
 def ai_gateways(plan: Plan) -> Iterator[Finding]:
     for i, s in enumerate(plan.spokes):
         if s.ai_gateway is None:
@@ -56,15 +76,20 @@ def ai_gateways(plan: Plan) -> Iterator[Finding]:
         if s.ai is None:
             yield Finding(("spokes", i, "ai_gateway"), "the AI gateway has nothing to front: this spoke has no ai",
                           "add 'ai: {...}' with deployments to the spoke, or remove ai_gateway", "missing-component")
-        if s.ai_gateway.sku == "Developer" and s.ai_gateway.capacity != 1:
-            yield Finding(("spokes", i, "ai_gateway", "capacity"), "a Developer API Management has exactly 1 unit",
-                          "use sku: Premium to scale out", "invalid-value")
+        yield from _gateway(s.ai_gateway, ("spokes", i, "ai_gateway"))
+        if s.ai_gateway.app_insights and not (s.monitoring is not None and s.monitoring.app_insights):
+            yield Finding(("spokes", i, "ai_gateway", "app_insights"),
+                          f"the gateway logs to Application Insights, which spoke {s.name!r} does not deploy",
+                          "add 'monitoring: {}' to the spoke (it has app_insights by default), or remove "
+                          "app_insights", "missing-component")
     central = plan.hub.ai_gateway
     if central is None:
         return
-    if central.sku == "Developer" and central.capacity != 1:
-        yield Finding(("hub", "ai_gateway", "capacity"), "a Developer API Management has exactly 1 unit",
-                      "use sku: Premium to scale out", "invalid-value")
+    yield from _gateway(central, ("hub", "ai_gateway"))
+    if central.app_insights:
+        yield Finding(("hub", "ai_gateway", "app_insights"), "the hub has no Application Insights for the central "
+                      "gateway's request logs", "remove app_insights (its diagnostic setting sends its logs to the "
+                      "hub workspace)", "missing-component")
     for k, name in enumerate(central.spokes or []):
         spoke = plan.spoke(name)
         at = ("hub", "ai_gateway", "spokes", k)

@@ -80,7 +80,9 @@ BUILTIN_POLICIES: dict[str, BuiltinPolicy] = {
 }
 
 #: Assigned (effect Audit unless the definition only audits) to every spoke resource group when
-#: the plan does not list ``hub.policy_assignments``.
+#: the plan does not list ``hub.policy_assignments``: Azure's built-ins, and lzengine's own
+#: initiative of AI guardrails (``lzengine/policy/library``; Key Vault and Storage private, keyless
+#: storage, diagnostics on AI Services and Search), created at subscription scope before it is assigned.
 DEFAULT_SPOKE_POLICIES: tuple[str, ...] = (
     "ai-services-disable-local-auth",
     "ai-services-restrict-network",
@@ -88,6 +90,7 @@ DEFAULT_SPOKE_POLICIES: tuple[str, ...] = (
     "search-disable-local-auth",
     "app-service-https-only",
     "subnets-need-nsg",
+    "lzengine-ai-guardrails",
 )
 
 #: Built-in role definition GUIDs by the name a plan may use.
@@ -107,6 +110,7 @@ BUILTIN_ROLES: dict[str, str] = {
     "Key Vault Certificates Officer": "a4417e6f-fecd-4de8-b567-7b0420556985",
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
 }
 
 #: Private DNS zones (and private endpoint group id) for each private-endpoint target.
@@ -126,5 +130,29 @@ PRIVATE_ENDPOINT_ZONES: dict[str, tuple[str, tuple[str, ...]]] = {
     "storage.blob": ("blob", ("privatelink.blob.core.windows.net",)),
     "storage.file": ("file", ("privatelink.file.core.windows.net",)),
 }
+
+#: An internal-mode API Management has no public DNS: its host names (<name>.azure-api.net and
+#: <name>.portal/.developer/.management/.scm.azure-api.net) resolve through a private zone named
+#: after the public suffix (Microsoft Learn, "Deploy your Azure API Management instance to a
+#: virtual network - internal mode", DNS configuration). Through a private endpoint (group
+#: Gateway), the gateway's name resolves in privatelink.azure-api.net ("Connect privately to API
+#: Management using an inbound private endpoint").
+AI_GATEWAY_ZONE = "azure-api.net"
+AI_GATEWAY_ENDPOINT_ZONE = "privatelink.azure-api.net"
+AI_GATEWAY_ENDPOINT_GROUP = "Gateway"
+#: The host name labels of an internal-mode service: "" is the gateway itself.
+AI_GATEWAY_HOSTS: tuple[tuple[str, str], ...] = (
+    ("gateway", ""), ("portal", ".portal"), ("developer", ".developer"), ("management", ".management"),
+    ("scm", ".scm"),
+)
+
+#: Azure Firewall FQDN tags (Microsoft Learn, "FQDN tags overview"; ``Get-AzFirewallFqdnTag``),
+#: as Azure spells them; a plan's ``fqdn_tags`` compare case-insensitively, and ``Office365.*``
+#: tags are a family of their own. Azure refuses an application rule naming another.
+FQDN_TAGS: tuple[str, ...] = (
+    "AppServiceEnvironment", "AzureBackup", "AzureKubernetesService", "MicrosoftActiveProtectionService",
+    "MicrosoftIntune", "Windows365", "WindowsDiagnostics", "WindowsUpdate", "WindowsVirtualDesktop",
+    "citrixHdxPlusForWindows365",
+)
 
 POLICY_DEFINITION_PREFIX = "/providers/Microsoft.Authorization/policyDefinitions/"

@@ -188,10 +188,24 @@ def _spoke_components(plan: Plan, i: int, s: Spoke) -> Iterator[Finding]:
             names.add(alert.name)
 
 
+def _fqdn_tags(tags: list[str], at: tuple[str | int, ...]) -> Iterator[Finding]:
+    known = {t.lower() for t in catalog.FQDN_TAGS}
+    for t, tag in enumerate(tags):
+        if tag.lower() not in known and not tag.lower().startswith("office365."):
+            yield Finding((*at, t), f"{tag!r} is not an Azure Firewall FQDN tag",
+                          _suggest(tag, list(catalog.FQDN_TAGS)), "invalid-value")
+
+
 def _firewall(plan: Plan) -> Iterator[Finding]:
     fw = plan.hub.firewall
     if fw is None:
         return
+    yield from _fqdn_tags(fw.platform_fqdn_tags, ("hub", "firewall", "platform_fqdn_tags"))
+    for g, group in enumerate(fw.rule_collection_groups):
+        for c, collection in enumerate(group.collections):
+            for r, rule in enumerate(collection.rules):
+                yield from _fqdn_tags(rule.fqdn_tags, ("hub", "firewall", "rule_collection_groups", g, "collections",
+                                                       c, "rules", r, "fqdn_tags"))
     seen: set[str] = set()
     for g, group in enumerate(fw.rule_collection_groups):
         if group.name in seen:
@@ -204,6 +218,14 @@ def _firewall(plan: Plan) -> Iterator[Finding]:
                 yield Finding(("hub", "firewall", "rule_collection_groups", g, "collections", c, "name"),
                               f"rule collection {collection.name!r} is declared twice", code="duplicate")
             names.add(collection.name)
+
+
+def _jump_box(plan: Plan) -> Iterator[Finding]:
+    box = plan.hub.jump_box
+    if box is not None and box.monitoring_agent and plan.hub.log_analytics is None:
+        yield Finding(("hub", "jump_box", "monitoring_agent"), "the monitoring agent needs the hub Log Analytics "
+                      "workspace its data collection rule sends to", "add 'log_analytics: {}' to the hub, or set "
+                      "monitoring_agent: false", "missing-component")
 
 
 def _dns(plan: Plan) -> Iterator[Finding]:
@@ -322,6 +344,7 @@ def _policies(plan: Plan) -> Iterator[Finding]:
         definition_id = resolve_policy(assignment.definition)
         if custom is not None:
             yield from _custom_parameters(base, assignment.effect, assignment.parameters, custom)
+            yield from _custom_in_scope(plan, base, assignment.scope, custom, expand.get(assignment.scope))
         elif definition_id is None:
             hint = _suggest(assignment.definition, list(catalog.BUILTIN_POLICIES)) or (
                 "use a built-in short name, a GUID or a policy definition id")
@@ -341,6 +364,36 @@ def _policies(plan: Plan) -> Iterator[Finding]:
             hint = "; ".join(h for h in (_suggest(assignment.scope, scopes),
                                           "management_group:<group id> for an existing management group") if h)
             yield Finding((*base, "scope"), f"unknown scope {assignment.scope!r}", hint, "unresolved-reference")
+
+
+def _custom_in_scope(plan: Plan, base: Path, scope: str, custom: policy_files.CustomPolicy,
+                     labels: list[str] | None) -> Iterator[Finding]:
+    """A definition created at the subscription can be assigned only inside that subscription
+    (Azure answers InvalidCreatePolicyAssignmentRequest, "out of scope"): not at a management group,
+    not in a spoke of another subscription. One at a management group is checked in ``plan``, which
+    reads the group's hierarchy (lzengine.preflight)."""
+    if custom.management_group is not None:
+        return
+    hint = ("create it at a management group above every subscription that assigns it: "
+            "hub.policy_definitions: [{path: <file or glob>, scope: management_group:<id>}]")
+    if management_group_of(scope) is not None:
+        yield Finding((*base, "scope"), f"{custom.name!r} is created at the subscription and cannot be assigned at "
+                      "a management group above it (Azure: the definition is out of scope)", hint, "out-of-scope")
+        return
+    default = plan.subscription or "(the target's)"
+    where = default  # lzengine.compile.governance creates it in the plan's subscription
+    for label in labels or [scope]:
+        if label in ("hub", "subscription"):
+            theirs = plan.hub_subscription(default)
+        elif any(s.name == label for s in plan.spokes):
+            theirs = plan.spoke_subscription(label, default)
+        else:
+            continue
+        if theirs.lower() != where.lower():
+            yield Finding((*base, "scope"), f"{custom.name!r} is created in subscription {where} and cannot be "
+                          f"assigned to {label!r} in subscription {theirs} (Azure: the definition is out of scope)",
+                          hint, "out-of-scope")
+            return
 
 
 def custom_policy(plan: Plan, definition: str) -> policy_files.CustomPolicy | None:
@@ -541,7 +594,17 @@ def _data_services(plan: Plan) -> Iterator[Finding]:
         if gw.certificate.vault == "hub" and plan.hub.key_vault is None:
             yield Finding((*at, "vault"), "the certificate's vault is the hub's, but the hub has no key_vault",
                           "add 'key_vault: {}' to the hub, or use vault: spoke", "missing-component")
+    central = plan.hub.app_gateway
+    for j, app in enumerate(central.apps if central is not None else []):
+        if app.certificate is None:
+            continue
+        at = ("hub", "app_gateway", "apps", j, "certificate")
+        if app.certificate_secret_id:
+            yield Finding(at, "give either 'certificate' or 'certificate_secret_id', not both", code="invalid-value")
+        if plan.hub.key_vault is None:
+            yield Finding(at, "the certificate comes from the hub's vault, but the hub has no key_vault",
+                          "add 'key_vault: {certificates: [...]}' to the hub", "missing-component")
 
 
-CHECKS = (_teams, _network, _route_tables, _components, _firewall, _dns, _existing_hub, _policies, _names, _raw,
-          _data_services, *ai_checks.CHECKS)
+CHECKS = (_teams, _network, _route_tables, _components, _firewall, _jump_box, _dns, _existing_hub, _policies,
+          _names, _raw, _data_services, *ai_checks.CHECKS)

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 from pydantic_core import PydanticCustomError
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
-from lzengine.plan.spoke import KeyVault
+from lzengine.plan.spoke import AiGateway, KeyVault
 
 RESOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$"
 Zone = Literal["1", "2", "3"]
@@ -101,6 +101,11 @@ class Firewall(Strict):
         "Azure services need (Azure Monitor, Entra ID, Azure Resource Manager, Cognitive Services management) "
         "by service tag; false, or a group of that name in rule_collection_groups, replaces it.",
     )
+    platform_fqdn_tags: list[str] = Field(
+        default_factory=list,
+        description="FQDN tags added to rcg-platform-egress for the platform's own machines, e.g. WindowsUpdate "
+        "and WindowsDiagnostics for Windows VMs the platform runs (lzengine's jump box is Linux and needs none).",
+    )
     rule_collection_groups: list[RuleCollectionGroup] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -166,6 +171,13 @@ class JumpBox(Strict):
     )
     os_disk_type: Literal["Premium_LRS", "StandardSSD_LRS", "Standard_LRS"] = "StandardSSD_LRS"
     zone: Zone | None = Field(default=None, description="Availability zone, or none.")
+    monitoring_agent: bool | None = Field(
+        default=None,
+        description="Install the Azure Monitor agent (AzureMonitorLinuxAgent, authenticating with the VM's "
+        "system-assigned managed identity) and associate a data collection rule sending the guest's syslog and "
+        "performance counters to the hub workspace. Default: on when the hub has log_analytics; false leaves "
+        "them out.",
+    )
 
     @field_validator("image")
     @classmethod
@@ -255,6 +267,36 @@ class PolicyAssignment(Strict):
     enforce: bool = Field(default=True, description="false assigns it in DoNotEnforce mode (report only).")
 
 
+class PolicyDefinitionFiles(Strict):
+    """Custom policy definitions and initiatives from files, created at one scope: the hub's
+    subscription, or a management group (as Azure landing zones keep them, at the intermediate root
+    group, so every subscription below it can assign them)."""
+
+    path: str = Field(description="A path or glob relative to the plan's folder, e.g. policies/alz/*.json.")
+    scope: str = Field(
+        default="subscription",
+        description="subscription (the hub's), or management_group:<group id> (an existing group: the "
+        "definitions can be assigned at that group and at every group and subscription below it).",
+    )
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        group = value.removeprefix("management_group:")
+        if value == "subscription" or (group != value and _MANAGEMENT_GROUP.fullmatch(group)):
+            return value
+        raise ValueError("use subscription or management_group:<group id> (up to 90 letters, digits, '-', '_', "
+                         "'(', ')' and '.', not ending with '.')")
+
+    @property
+    def management_group(self) -> str | None:
+        return self.scope.removeprefix("management_group:") if self.scope != "subscription" else None
+
+
+#: a management group id as Azure accepts it
+_MANAGEMENT_GROUP = re.compile(r"[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]")
+
+
 class Route(Strict):
     name: str = Field(pattern=RESOURCE_NAME)
     prefix: str = Field(description="Destination CIDR, e.g. 0.0.0.0/0.")
@@ -288,31 +330,14 @@ class RouteTable(Strict):
     bgp_propagation: bool = Field(default=False, description="Propagate gateway routes (off: the UDRs win).")
 
 
-class HubAiGateway(Strict):
+class HubAiGateway(AiGateway):
     """One central API Management AI gateway in the hub for the spokes' model deployments (see the
-    spoke's ``ai_gateway`` for what it consists of)."""
+    spoke's ``ai_gateway`` for what it consists of). The hub has no Application Insights: its
+    ``app_insights`` stays off."""
 
-    sku: Literal["Developer", "Premium"] = Field(default="Developer", description="Developer or Premium.")
-    capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
-    publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
-    publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
-    restore: bool = Field(
-        default=False,
-        description="Recover a soft-deleted API Management service of the same name (deleted services keep their "
-        "name for 48 h) instead of failing with ServiceAlreadyExistsInSoftDeletedState; the alternative is "
-        "'lzengine destroy --purge'.",
-    )
     spokes: list[str] | None = Field(
         default=None, description="Spokes whose model deployments it fronts. Default: every spoke with 'ai'.",
     )
-
-    @field_validator("publisher_email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        local, _, domain = value.partition("@")
-        if not local or "." not in domain:
-            raise ValueError(f"{value!r} is not an e-mail address")
-        return value
 
 
 class CentralApp(Strict):
@@ -324,6 +349,11 @@ class CentralApp(Strict):
     certificate_secret_id: str | None = Field(
         default=None, description="Key Vault secret id of the listener's TLS certificate (HTTPS on 443); "
         "without it HTTP on 80.",
+    )
+    certificate: str | None = Field(
+        default=None, pattern=r"^[0-9A-Za-z-]{1,127}$",
+        description="Name of a certificate in the hub's key_vault (HTTPS on 443): the gateway gets a user-assigned "
+        "identity with Key Vault Secrets User on that vault.",
     )
 
 
@@ -503,11 +533,12 @@ class Hub(Strict):
         default=None, description="A central Application Gateway publishing the spokes' apps (platform-owned), "
         "instead of a gateway per spoke.",
     )
-    policy_definitions: list[str] = Field(
+    policy_definitions: list[str | PolicyDefinitionFiles] = Field(
         default_factory=list,
         description="Custom policy definitions and initiatives as code: JSON files in Azure's format, paths or "
-        "globs relative to the plan's folder (e.g. policies/*.json). Each is created at subscription scope and "
-        "assigned by its name like a built-in. lzengine's own initiative 'lzengine-ai-guardrails' needs no file.",
+        "globs relative to the plan's folder (e.g. policies/*.json), created at the hub's subscription; or "
+        "{path: ..., scope: management_group:<id>} to create them at a management group. Each is assigned by "
+        "its name like a built-in. lzengine's own initiative 'lzengine-ai-guardrails' needs no file.",
     )
     #: the custom definitions the loader read for ``policy_definitions`` (lzengine.plan.policy_files)
     _custom_policies: list[Any] = PrivateAttr(default_factory=list)

@@ -58,14 +58,18 @@ def hub_subnets(hub: Hub) -> list[PlannedSubnet]:
             size = network.SPECIAL_SUBNET_MIN_SIZE[name.lower()]
             out.append(PlannedSubnet(SubnetSpec(name=name, size=size), path, implicit=True))
     for purpose, component in (("ai-gateway", "ai_gateway"), ("app-gateway", "app_gateway")):
+        if purpose == "ai-gateway" and not injected(hub.ai_gateway):
+            continue
         if getattr(hub, component) is not None and not any(s.purpose == purpose for s in hub.subnets):
             name, size = IMPLICIT_SPOKE_SUBNETS[purpose]
             spec = SubnetSpec(name=name, size=size, purpose=purpose)  # type: ignore[arg-type]
             out.append(PlannedSubnet(spec, ("hub", component), implicit=True))
-    if hub.key_vault is not None and not any(s.purpose == "private-endpoints" for s in hub.subnets):
-        name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's private endpoint
+    endpoint_users = [c for c in ("key_vault", "ai_gateway") if getattr(hub, c) is not None
+                      and (c != "ai_gateway" or not injected(hub.ai_gateway))]
+    if endpoint_users and not any(s.purpose == "private-endpoints" for s in hub.subnets):
+        name, size = IMPLICIT_SPOKE_SUBNETS["private-endpoints"]  # the hub vault's or gateway's private endpoint
         spec = SubnetSpec(name=name, size=size, purpose="private-endpoints")  # type: ignore[arg-type]
-        out.append(PlannedSubnet(spec, ("hub", "key_vault"), implicit=True))
+        out.append(PlannedSubnet(spec, ("hub", endpoint_users[0]), implicit=True))
     if hub.jump_box is not None and JUMP_BOX_SUBNET not in names:
         # a /29 (the smallest Azure subnet: 3 usable addresses), egress through the firewall
         spec = SubnetSpec(name=JUMP_BOX_SUBNET, size=29, route_table="egress" if hub.firewall else None)
@@ -83,9 +87,17 @@ def spoke_needs(spoke: Spoke) -> dict[str, str]:
         needs["app-service"] = "app_service"
     if spoke.app_gateway is not None:
         needs["app-gateway"] = "app_gateway"
-    if spoke.ai_gateway is not None:
+    if injected(spoke.ai_gateway):
         needs["ai-gateway"] = "ai_gateway"
+    elif spoke.ai_gateway is not None:
+        needs.setdefault("private-endpoints", "ai_gateway")
     return needs
+
+
+def injected(gateway: object) -> bool:
+    """Whether an AI gateway is injected into a subnet of its own (internal VNet mode), rather
+    than reached through a private endpoint."""
+    return gateway is not None and getattr(gateway, "network", "internal") == "internal"
 
 
 def spoke_subnets(spoke: Spoke, index: int) -> list[PlannedSubnet]:

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lzengine.errors import Diagnostic, PlanError
-from lzengine.plan import checks, policy_files
+from lzengine.plan import certificate_files, checks, policy_files
 from lzengine.plan.models import Plan
 
 #: A plan describes a landing zone in a few hundred lines; a 100-spoke plan is under 100 KB, and
@@ -114,7 +114,8 @@ def load_plan_text(text: str, file: str = "<plan>") -> Plan:
     except ValidationError as exc:
         raise PlanError([_diagnostic_from_pydantic(err, document, file) for err in exc.errors()]) from None
     file_problems = _policy_files(plan, file, document)
-    findings = _semantic_findings(plan)
+    base = Path(file).parent if file != "<plan>" else Path.cwd()
+    findings = [*certificate_files.check(plan, base), *_semantic_findings(plan)]
     if findings or file_problems:
         raise PlanError([*(_diagnostic_at(document, f.path, file, f.message, f.hint, f.code) for f in findings),
                          *file_problems])
@@ -168,7 +169,8 @@ def _parse_yaml(text: str, file: str) -> Any:
         return _raise_yaml(file, line, column, problem.strip())
     except YAMLError as exc:
         return _raise_yaml(file, 1, 1, (str(exc).strip().splitlines() or ["invalid YAML"])[0])
-    except (ValueError, OverflowError, RecursionError) as exc:  # a scalar the constructor cannot convert
+    except (ValueError, OverflowError, RecursionError, IndexError) as exc:  # a scalar the constructor cannot
+        # convert (ruamel's int constructor raises IndexError on "+_")
         return _raise_yaml(file, 1, 1, f"cannot read a value: {exc}")
 
 

@@ -3,13 +3,14 @@
 Who uses it: ``lzengine.plan.loader`` (``load`` for ``hub.policy_definitions``, after the plan's
 shape validated and before its cross-field checks), ``lzengine.plan.checks`` (custom names an
 assignment may use, their parameters) and ``lzengine.compile.governance`` (the definitions to
-create at subscription scope, with members rewritten to full ids).
+create at the subscription or at a management group, with members rewritten to full ids).
 
 A file holds one definition as Azure exports it: ``{"name": ..., "properties": {"policyRule":
 ..., "mode": ..., "parameters": ...}}``, or an initiative with ``properties.policyDefinitions``.
 An initiative's member is a full definition id (a built-in, or a custom one at a scope) or the
 bare name of a custom definition of the same plan or of lzengine's own library (which the
-compiler turns into the subscription-scope id). The library in ``lzengine/policy/library`` is
+compiler turns into that definition's id: at the subscription, or at the management group its
+entry names with ``scope: management_group:<id>``). The library in ``lzengine/policy/library`` is
 lzengine's initiative of AI landing zone guardrails (``lzengine-ai-guardrails``: private access,
 no local auth, diagnostics); a plan uses it by assigning it by name.
 
@@ -24,7 +25,7 @@ import glob
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,9 @@ class CustomPolicy:
     shipped: bool = False
     #: the members' ``policyDefinitionId`` as written (initiatives only)
     members: tuple[str, ...] = field(default=())
+    #: the management group it is created at (``scope: management_group:<id>``); None: the
+    #: subscription's
+    management_group: str | None = None
 
     @property
     def arm_type(self) -> str:
@@ -62,24 +66,38 @@ class CustomPolicy:
             "Microsoft.Authorization/policyDefinitions"
 
     def arm_id(self, subscription: str) -> str:
+        """Its id: under the management group it is created at, else under ``subscription``."""
         kind = "policySetDefinitions" if self.is_set else "policyDefinitions"
-        return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/{kind}/{self.name}"
+        return f"{self.location(subscription)}/providers/Microsoft.Authorization/{kind}/{self.name}"
+
+    def location(self, subscription: str) -> str:
+        """Where it is created (Azure's "definition location"): the group's id or the subscription's."""
+        if self.management_group is not None:
+            return f"/providers/Microsoft.Management/managementGroups/{self.management_group}"
+        return f"/subscriptions/{subscription}"
+
+    @property
+    def scope_label(self) -> str:
+        return f"management_group:{self.management_group}" if self.management_group else "subscription"
 
     @property
     def parameters(self) -> dict[str, Any]:
         return dict(self.properties.get("parameters") or {})
 
 
-def load(patterns: list[str], base: Path) -> tuple[list[CustomPolicy], list[Finding], list[Diagnostic]]:
-    """The plan's policy files (``patterns`` are paths or globs relative to ``base``, the plan's
-    folder) plus the library definitions they or the plan use; findings for entries of the plan,
-    diagnostics for problems inside files."""
+def load(entries: list[Any], base: Path) -> tuple[list[CustomPolicy], list[Finding], list[Diagnostic]]:
+    """The plan's policy files: ``entries`` are paths or globs relative to ``base`` (the plan's
+    folder), or ``hub.policy_definitions`` objects with ``path`` and ``management_group``; findings
+    for entries of the plan, diagnostics for problems inside files."""
     found: list[CustomPolicy] = []
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     seen: dict[str, str] = {}
-    for index, pattern in enumerate(patterns):
-        where = ("hub", "policy_definitions", index)
+    for index, entry in enumerate(entries):
+        pattern = entry if isinstance(entry, str) else str(entry.path)
+        group = None if isinstance(entry, str) else entry.management_group
+        where: tuple[str | int, ...] = ("hub", "policy_definitions", index) if isinstance(entry, str) else \
+            ("hub", "policy_definitions", index, "path")
         matched = sorted(glob.glob(str(base / pattern), recursive=True)) if glob.has_magic(pattern) \
             else ([str(base / pattern)] if (base / pattern).exists() else [])
         files = [m for m in matched if Path(m).is_file()]
@@ -98,7 +116,7 @@ def load(patterns: list[str], base: Path) -> tuple[list[CustomPolicy], list[Find
                                               "duplicate"))
                 continue
             seen[policy_file.name.lower()] = file
-            found.append(policy_file)
+            found.append(replace(policy_file, management_group=group))
     return found, findings, diagnostics
 
 
@@ -115,22 +133,27 @@ def library() -> dict[str, CustomPolicy]:
 
 def with_library(custom: list[CustomPolicy], used: list[str]) -> list[CustomPolicy]:
     """``custom`` plus every library definition that ``used`` names (assignments' definitions)
-    or that an initiative among them has as a member, members first."""
+    or that an initiative among them has as a member, members first. A library definition that an
+    initiative at a management group takes as a member is created at that group too (a member must
+    be at or above its initiative's location)."""
     have = {c.name.lower() for c in custom}
     shipped = library()
     out: list[CustomPolicy] = []
 
-    def take(name: str) -> None:
+    def take(name: str, group: str | None) -> None:
         item = shipped.get(name.lower())
         if item is None or name.lower() in have:
             return
         have.add(name.lower())
         for member in item.members:
-            take(member)
-        out.append(item)
+            take(member, group)
+        out.append(replace(item, management_group=group))
 
-    for name in [*used, *(m for c in custom for m in c.members)]:
-        take(name)
+    for name in used:
+        take(name, None)
+    for c in custom:
+        for member in c.members:
+            take(member, c.management_group)
     return [*out, *custom]
 
 
@@ -142,6 +165,15 @@ def check_members(custom: list[CustomPolicy]) -> list[Diagnostic]:
     for item in custom:
         for index, member in enumerate(item.members):
             target = names.get(member.lower())
+            if target is not None and not target.is_set and item.management_group and target in custom \
+                    and target.management_group is None:
+                line, column = _locate(item.file, ("properties", "policyDefinitions", index, "policyDefinitionId"))
+                problems.append(Diagnostic(
+                    item.file, line, column, f"member {member!r} is created at the subscription, below this "
+                    f"initiative at management group {item.management_group!r}: Azure refuses a member that is not at "
+                    "or above its initiative's location (InvalidCreatePolicySetDefinitionRequest)",
+                    "create the member's file at the same management group (or one above it)", "out-of-scope"))
+                continue
             if FULL_ID.match(member) or (target is not None and not target.is_set):
                 continue
             line, column = _locate(item.file, ("properties", "policyDefinitions", index, "policyDefinitionId"))

@@ -8,9 +8,9 @@ reference architecture (private only, local auth off, zone redundant where it ma
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from lzengine.plan.base import Strict, SubnetSpec, check_cidr, check_subscription, one_or_many, one_or_many_schema
 
@@ -145,6 +145,41 @@ class KeyVault(Strict):
         description="Recover the soft-deleted vault of this name (createMode: recover, sent only when the vault "
         "is created) instead of failing with ConflictError; the alternative is 'lzengine destroy --purge'.",
     )
+    certificates: list[VaultCertificate] = Field(
+        default_factory=list,
+        description="TLS certificates lzengine writes into the vault as secrets (a password-less base64 PFX, "
+        "content type application/x-pkcs12) through Azure Resource Manager, for an Application Gateway's "
+        "'certificate'; the value is written once and never shown.",
+    )
+
+
+class SelfSigned(Strict):
+    """A self-signed certificate lzengine makes (for development: browsers do not trust it)."""
+
+    subject: str = Field(description="Distinguished name, e.g. 'CN=chat.contoso.example'.")
+    validity_days: int = Field(default=365, ge=2, le=3650, description="Days the certificate is valid.")
+    renew_before_days: int = Field(
+        default=30, ge=1, le=3649,
+        description="An apply less than this many days before the certificate expires writes a new one.")
+
+
+class VaultCertificate(Strict):
+    """A certificate in the vault: ``self_signed`` (made by lzengine) or ``pfx_file`` (yours)."""
+
+    name: str = Field(pattern=r"^[0-9A-Za-z-]{1,127}$", description="Secret name in the vault.")
+    self_signed: SelfSigned | None = Field(default=None, description="Make a self-signed certificate.")
+    pfx_file: str | None = Field(
+        default=None, description="A PKCS#12 file with the key and certificate, relative to the plan's folder.")
+    password_env: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the PFX file's password (never in the plan).")
+    _resolved: Any = PrivateAttr(default=None)
+
+    @property
+    def resolved(self) -> Any:
+        """What ``lzengine.plan.certificate_files`` read from ``pfx_file``: (absolute path,
+        SHA-256 of the file, not-before, not-after), or None."""
+        return self._resolved
 
 
 class Storage(Strict):
@@ -168,19 +203,43 @@ class GatewayCertificate(Strict):
 
 
 class AiGateway(Strict):
-    """API Management as the AI gateway in front of model deployments: injected in internal mode into
-    a subnet of its own (no public gateway endpoint), a system-assigned identity that calls the AI
-    accounts with Entra ID (Cognitive Services OpenAI User, no keys), one backend and one API per
-    model deployment, diagnostics to the hub workspace."""
+    """API Management as the AI gateway in front of model deployments: in internal VNet mode in a
+    subnet of its own (or reached through a private endpoint), a system-assigned identity that calls
+    the AI accounts with Entra ID (Cognitive Services OpenAI User, no keys), one backend and one API
+    per model deployment, diagnostics to the hub workspace, request logs to Application Insights."""
 
-    sku: Literal["Developer", "Premium"] = Field(
+    sku: Literal["Developer", "Basic", "Standard", "Premium", "StandardV2"] = Field(
         default="Developer",
         description="Developer (no SLA, one unit) or Premium: the classic tiers that can be injected into a "
-        "VNet in internal mode. Both take 30 to 45 minutes or more to create.",
+        "VNet in internal mode (both take 30 to 45 minutes or more to create). With network: private_endpoint "
+        "also Basic, Standard or StandardV2.",
     )
     capacity: int = Field(default=1, ge=1, le=12, description="Scale units (Developer: exactly 1).")
     publisher_email: str = Field(description="Who API Management notifies (required by Azure).")
     publisher_name: str | None = Field(default=None, description="Organisation name (default: the landing zone's).")
+    network: Literal["internal", "private_endpoint"] = Field(
+        default="internal",
+        description="internal: injected into its own subnet in internal VNet mode (Developer or Premium), "
+        "resolved through the private DNS zone azure-api.net; private_endpoint: not injected, reached through a "
+        "private endpoint (group Gateway) in snet-pep with the zone privatelink.azure-api.net, public network "
+        "access turned off once the endpoint exists.",
+    )
+    dns_zone: bool = Field(
+        default=True,
+        description="Internal mode: A records for the gateway, portal, developer, management and scm host names "
+        "in the private DNS zone azure-api.net (one zone per landing zone, in the hub, linked like the other "
+        "zones). false when the platform's DNS serves them.",
+    )
+    app_insights: bool | None = Field(
+        default=None,
+        description="Log requests to the spoke's Application Insights (a logger that authenticates with the "
+        "gateway's managed identity, and the applicationinsights diagnostic). Default: on when the spoke has "
+        "monitoring with app_insights.",
+    )
+    sampling_percentage: float = Field(default=100.0, ge=0, le=100,
+                                       description="Share of requests logged to Application Insights, 0 to 100.")
+    verbosity: Literal["verbose", "information", "error"] = Field(
+        default="information", description="Which trace policy records reach Application Insights.")
     restore: bool = Field(
         default=False,
         description="Recover a soft-deleted API Management service of the same name (deleted services keep their "

@@ -68,6 +68,7 @@ NOT_INDEXED_TYPES: frozenset[str] = frozenset(
         "microsoft.authorization/roledefinitions",
         "microsoft.authorization/locks",
         "microsoft.insights/diagnosticsettings",
+        "microsoft.insights/datacollectionruleassociations",
         "microsoft.security/assessments",
         "microsoft.security/pricings",
     }

@@ -25,6 +25,18 @@ def test_central_gateway_publishes_each_spoke_app_by_host_name(cli, emulator) ->
              if k.count("/") == 8 and "/microsoft.web/sites/" in k}
     assert sorted(pools.values()) == sorted(sites.values())
     assert [r["properties"]["priority"] for r in gw["requestRoutingRules"]] == [100, 110]
+    # HTTPS on 443 for both, each with its certificate from the hub's vault, read by the gateway's identity
+    vault = next(b for b in resources.values() if b.get("type") == "Microsoft.KeyVault/vaults")
+    protocols = {ls["name"]: ls["properties"]["protocol"] for ls in gw["httpListeners"]}
+    assert protocols == {"chat": "Https", "docs": "Https"}
+    assert {c["name"]: c["properties"]["keyVaultSecretId"] for c in gw["sslCertificates"]} == {
+        app: f"https://{vault['name']}.vault.azure.net/secrets/{app}-tls" for app in ("chat", "docs")}
+    assert [p["properties"]["port"] for p in gw["frontendPorts"]] == [443]
+    assert {k.rsplit("/", 1)[-1] for k in resources if "/secrets/" in k} == {"chat-tls", "docs-tls"}
+    nsg = next(b for k, b in resources.items() if k.endswith("/networksecuritygroups/nsg-contoso-central-hub-snet-agw"))
+    ports = {p for r in nsg["properties"]["securityRules"] if r["properties"]["direction"] == "Inbound"
+             for p in [r["properties"].get("destinationPortRange"), *r["properties"].get("destinationPortRanges", [])]}
+    assert "443" in ports and "80" not in ports
     assert gw["gatewayIPConfigurations"][0]["properties"]["subnet"]["id"].lower().endswith("/subnets/snet-agw")
     assert not [k for k in resources if "/applicationgateways/agw-contoso-central-chat" in k]
     assert cli("plan", CENTRAL, "--detailed-exitcode").exit_code == 0
@@ -41,7 +53,7 @@ def test_a_spoke_cannot_have_its_own_gateway_and_the_central_one(cli, plan_file)
     result = cli("validate", plan_file(both, "both.yaml"))
     assert result.exit_code == 1
     assert "declares its own app_gateway and relies on the central one" in result.output
-    assert "both.yaml:23:" in result.output  # the central gateway's entry for that spoke
+    assert "both.yaml:24:" in result.output  # the central gateway's entry for that spoke
 
 
 def test_an_existing_hub_gets_no_central_gateway(cli, plan_file) -> None:

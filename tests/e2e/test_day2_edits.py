@@ -155,7 +155,8 @@ def test_user_grows_the_endpoint_subnet_in_place_and_endpoints_keep_their_addres
     assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
     assert outcomes(report) == {"spokes.chat.subnet.snet-pep": "update"}
     assert landing_zone.subnet_prefixes()[next(k for k in landing_zone.subnet_prefixes()
-                                               if k.endswith("/snet-pep"))] == "10.101.0.192/26"
+                                               if k.endswith("/vnet-contoso-ai-chat/subnets/snet-pep"))] == \
+        "10.101.0.192/26"
     assert {config: ip for config, ip, _ in landing_zone.endpoint_addresses()} == before
     landing_zone.assert_endpoints_inside_their_subnets()
     assert landing_zone.converged()

@@ -19,7 +19,9 @@ teams:
 hub:
   address_space: 10.100.0.0/16
   log_analytics: {}
-  key_vault: {purge_protection: false}
+  key_vault:
+    purge_protection: false
+    certificates: [{name: www-contoso, self_signed: {subject: CN=www.contoso.example}}]
   policy_assignments: []
 spokes:
   - name: chat
@@ -162,7 +164,9 @@ spokes:
   - name: chat
     owner: chat-team
     address_space: 10.101.0.0/22
-    key_vault: {retention_days: 30}
+    key_vault:
+      retention_days: 30
+      certificates: [{name: app-tls, self_signed: {subject: CN=app.contoso.example}}]
 """
 
 
@@ -185,9 +189,11 @@ def test_destroy_purges_what_it_may_reports_the_rest_and_restore_recovers(cli, e
     failed = [o for o in report["outcomes"] if o["status"] == "failed"]
     assert [(o["address"], o["error_code"]) for o in failed] == [("spokes.chat.key_vault", "VaultAlreadyExists")]
     assert "restore: true" in failed[0]["hint"] and "soft-deleted" in failed[0]["hint"]
-    restoring = plan_file(VAULTS.replace("{retention_days: 30}", "{retention_days: 30, restore: true}"),
+    restoring = plan_file(VAULTS.replace("retention_days: 30", "retention_days: 30\n      restore: true"),
                           "restore.yaml")
     code, report = cli.json("apply", restoring)
     assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
     assert not [i for i in emulator.resources() if "/deletedvaults/" in i]
+    # the recovered vault has its certificate back (a vault's secrets are deleted and recovered with it)
+    assert [i.rsplit("/", 1)[-1] for i in emulator.resources() if "/secrets/" in i] == ["app-tls"]
     assert cli("plan", restoring, "--detailed-exitcode").exit_code == 0  # createMode is not drift

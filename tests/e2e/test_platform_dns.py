@@ -35,8 +35,9 @@ def test_spokes_resolve_through_the_firewall_proxy_and_zones_link_to_the_hub_onl
     links = [b for k, b in resources.items() if "/virtualnetworklinks/" in k]
     zones = [k for k in resources if k.endswith(tuple(f"/privatednszones/{z}" for z in (
         "privatelink.openai.azure.com", "privatelink.search.windows.net")))]
-    assert zones and links and len(links) == len([k for k in resources if "/privatednszones/privatelink." in k
-                                                  and k.count("/") == 8])
+    # every zone (the private endpoints' privatelink zones, the AI gateway's azure-api.net): one link each
+    assert zones and links and len(links) == len([k for k in resources if k.count("/") == 8 and (
+        "/privatednszones/privatelink." in k or k.endswith("/privatednszones/azure-api.net"))])
     assert {link["properties"]["virtualNetwork"]["id"].lower().rsplit("/", 1)[-1] for link in links} == \
         {"vnet-contoso-ai-hub"}
 
@@ -44,6 +45,12 @@ def test_spokes_resolve_through_the_firewall_proxy_and_zones_link_to_the_hub_onl
     network = next(c for c in egress["properties"]["ruleCollections"] if c["name"] == "platform-service-tags")
     tags = {d for r in network["rules"] for d in r["destinationAddresses"]}
     assert {"AzureMonitor", "AzureActiveDirectory", "AzureResourceManager", "CognitiveServicesManagement"} == tags
+    # the Linux jump box reaches its distribution's mirror and the Entra login package by name
+    # (no FQDN tag covers Linux; the tags are for Windows machines the plan does not have)
+    fqdns = next(c for c in egress["properties"]["ruleCollections"] if c["name"] == "platform-fqdns")
+    packages = next(r for r in fqdns["rules"] if r["name"] == "jump-box-packages")
+    assert {"azure.archive.ubuntu.com", "packages.microsoft.com"} <= set(packages["targetFqdns"])
+    assert not [r for r in fqdns["rules"] if r.get("fqdnTags")]
     # the egress route waits for every rule collection group, the platform's included
     graph = json.loads(cli("graph", zone.plan_file(zone.text, "graph.yaml"), "--format", "json").stdout)
     assert ("hub.firewall_policy.rcg.rcg-platform-egress", "spokes.chat.route_table.egress") in _edges(graph)
@@ -91,7 +98,8 @@ def test_an_existing_zone_with_spoke_links_keeps_them_until_prune(cli, emulator,
     with_links = edited(REFERENCE, "  bastion: {}", "  bastion: {}\n  private_dns: {spoke_links: true}")
     zone = applied_reference(cli, emulator, plan_file, with_links)
     spoke_links = [k for k in zone.resources() if "/virtualnetworklinks/link-vnet-contoso-ai-chat" in k]
-    zones = [k for k in zone.resources() if "/privatednszones/privatelink." in k and k.count("/") == 8]
+    zones = [k for k in zone.resources() if k.count("/") == 8 and (
+        "/privatednszones/privatelink." in k or k.endswith("/privatednszones/azure-api.net"))]
     assert len(spoke_links) == len(zones) >= 5  # a link per zone
 
     code, report = zone.apply(REFERENCE)  # the new default: no spoke links; without --prune they stay

@@ -12,6 +12,7 @@ from azure.core.exceptions import HttpResponseError
 from .conftest import Arm, Clients, client_kwargs
 
 COGNITIVE_API = "2025-06-01"
+APIM_API = "2024-05-01"
 
 
 def error(call: Any) -> HttpResponseError:
@@ -173,3 +174,98 @@ def test_a_recovered_account_brings_its_projects_back(clients: Clients, arm: Arm
     assert arm.put(account, body, api=COGNITIVE_API).status_code in (200, 201)
     arm.admin("POST", "/settle")
     assert cs.projects.get("rg1", "ais-rec", "p1").identity.principal_id == principal
+
+
+# -- the gateway's Application Insights logger and diagnostic ---------------------------------------
+def _component(arm: Arm) -> str:
+    workspace = arm.rg("rg1", "/providers/Microsoft.OperationalInsights/workspaces/log1")
+    assert arm.put(workspace, {"location": "eastus", "properties": {}}, api="2023-09-01").status_code in (200, 201)
+    component = arm.rg("rg1", "/providers/Microsoft.Insights/components/appi1")
+    body = {"location": "eastus", "kind": "web", "properties": {"Application_Type": "web",
+                                                                "WorkspaceResourceId": workspace}}
+    assert arm.put(component, body, api="2020-02-02").status_code in (200, 201)
+    arm.admin("POST", "/settle")
+    return component
+
+
+def test_a_logger_keeps_its_connection_string_hidden_and_a_diagnostic_needs_it(apim: Any, arm: Arm) -> None:
+    apim.api_management_service.begin_create_or_update("rg1", "apim-l", service()).result()
+    component = _component(arm)
+    secret = "InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://x.example/"
+    logger = {"properties": {"loggerType": "applicationInsights", "resourceId": component,
+                             "credentials": {"connectionString": secret, "identityClientId": "SystemAssigned"}}}
+    made = apim.logger.create_or_update("rg1", "apim-l", "appinsights", logger)
+    read = apim.logger.get("rg1", "apim-l", "appinsights")
+    for answer in (made, read):
+        assert answer.credentials["connectionString"].startswith("{{Logger-Credentials--")
+        assert answer.credentials["identityClientId"] == "SystemAssigned"
+    assert secret not in arm.get(arm.rg("rg1", "/providers/Microsoft.ApiManagement/service/apim-l/loggers"),
+                                 api=APIM_API).text
+
+    diagnostic = {"properties": {"loggerId": made.id, "verbosity": "information",
+                                 "sampling": {"samplingType": "fixed", "percentage": 50}}}
+    made_diagnostic = apim.diagnostic.create_or_update("rg1", "apim-l", "applicationinsights", diagnostic)
+    assert made_diagnostic.sampling.percentage == 50
+    for name, change, words in [
+        ("applicationinsights", {"loggerId": made.id.replace("appinsights", "nope")}, "was not found"),
+        ("applicationinsights", {"sampling": {"samplingType": "fixed", "percentage": 150}}, "between 0 and 100"),
+        ("applicationinsights", {"verbosity": "chatty"}, "verbosity"),
+        ("elsewhere", {}, "is not one of"),
+    ]:
+        bad = {"properties": {**diagnostic["properties"], **change}}
+        err = error(lambda name=name, bad=bad: apim.diagnostic.create_or_update("rg1", "apim-l", name, bad))
+        assert err.error.code == "ValidationError" and words in err.error.message, err.error.message
+
+
+def test_what_a_logger_needs(apim: Any, arm: Arm) -> None:
+    no_identity = service()
+    del no_identity["identity"]
+    apim.api_management_service.begin_create_or_update("rg1", "apim-n", no_identity).result()
+    component = _component(arm)
+    cases = [
+        ({"loggerType": "splunk"}, "not applicationInsights"),
+        ({"loggerType": "applicationInsights", "resourceId": component}, "needs credentials"),
+        ({"loggerType": "applicationInsights", "resourceId": component,
+          "credentials": {"connectionString": "InstrumentationKey=x", "identityClientId": "SystemAssigned"}},
+         "system-assigned managed identity"),
+    ]
+    for props, words in cases:
+        err = error(lambda props=props: apim.logger.create_or_update("rg1", "apim-n", "l1", {"properties": props}))
+        assert err.error.code == "ValidationError" and words in err.error.message, err.error.message
+    missing = {"loggerType": "applicationInsights", "resourceId": component.replace("appi1", "nope"),
+               "credentials": {"connectionString": "InstrumentationKey=x"}}
+    err = error(lambda: apim.logger.create_or_update("rg1", "apim-n", "l1", {"properties": missing}))
+    assert err.error.code == "InvalidResourceReference"
+
+
+# -- inbound private endpoint --------------------------------------------------------------------
+def _endpoint(arm: Arm, target: str, group: str, subnet_id: str) -> Any:
+    pe = arm.rg("rg1", "/providers/Microsoft.Network/privateEndpoints/pep-apim")
+    connection = {"name": "apim", "properties": {"privateLinkServiceId": target, "groupIds": [group]}}
+    return arm.put(pe, {"location": "eastus", "properties": {"subnet": {"id": subnet_id},
+                                                            "privateLinkServiceConnections": [connection]}})
+
+
+def test_an_inbound_private_endpoint_then_public_access_off(apim: Any, arm: Arm) -> None:
+    snet = subnet(arm)  # an ordinary subnet for the endpoint (the service is not injected)
+    made = apim.api_management_service.begin_create_or_update("rg1", "apim-p", service(sku="StandardV2")).result()
+    r = _endpoint(arm, made.id, "portal", snet)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "NotSupported" and "groupId(s) portal" in r.text
+    assert _endpoint(arm, made.id, "Gateway", snet).status_code in (200, 201)
+    arm.admin("POST", "/settle")
+    closed = apim.api_management_service.begin_create_or_update(
+        "rg1", "apim-p", service(sku="StandardV2", publicNetworkAccess="Disabled")).result()
+    assert closed.public_network_access == "Disabled"
+    (connection,) = closed.private_endpoint_connections
+    assert connection.group_ids == ["Gateway"]
+    # a service with an endpoint is not injected as well
+    body = service(snet, sku="Developer")
+    err = error(lambda: apim.api_management_service.begin_create_or_update("rg1", "apim-p", body))
+    assert err.error.code == "NotSupported" and "has private endpoint connections" in err.error.message
+
+
+def test_no_inbound_endpoint_to_an_injected_classic_service(apim: Any, arm: Arm) -> None:
+    snet = subnet(arm)
+    made = apim.api_management_service.begin_create_or_update("rg1", "apim-i", service(snet)).result()
+    r = _endpoint(arm, made.id, "Gateway", snet)
+    assert r.status_code == 400 and "injected into a virtual network" in r.text

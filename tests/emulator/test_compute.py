@@ -23,6 +23,11 @@ def compute(clients: Clients) -> Any:
 
 @pytest.fixture
 def nic(arm: Arm, clients: Clients) -> str:
+    return make_nic(arm, clients)
+
+
+def make_nic(arm: Arm, clients: Clients) -> str:
+    """A resource group ``rg-hub`` with a VNet and a NIC ``nic-jump`` in its ``snet-jumpbox``."""
     arm.make_rg("rg-hub", "swedencentral")
     net = clients.network
     net.virtual_networks.begin_create_or_update("rg-hub", "vnet-hub", {

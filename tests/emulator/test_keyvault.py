@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from azure.core.exceptions import HttpResponseError
 
+from lzengine.certificates import self_signed
+
 from .conftest import Arm, Clients, client_kwargs
 from .test_validation import pip, vnet
 
@@ -141,4 +143,48 @@ def test_app_gateway_certificate_needs_the_vault_and_an_identity_that_may_read_i
         assert r.status_code in (200, 201), r.text
         if role == READER:  # a control-plane role does not read secrets
             assert error(lambda: gateway(secret)).status_code == 400
+    # readable now, but there is nothing to read: the secret was never written
+    err = error(lambda: gateway(secret))
+    assert "ApplicationGatewayKeyVaultSecretNotFound" in str(err.response.json())
+    # a secret that is not a password-less PFX is no certificate
+    kv.secrets.create_or_update("rg1", "kv-certs", "tls", {"properties": {"value": "not-a-pfx"}})
+    err = error(lambda: gateway(secret))
+    assert "ApplicationGatewaySslCertificateDataMustBeValidPfx" in str(err.response.json())
+    kv.secrets.create_or_update("rg1", "kv-certs", "tls", {"properties": {
+        "value": self_signed("CN=www.contoso.example", 30).base64(), "contentType": "application/x-pkcs12"}})
     assert gateway(secret).result().ssl_certificates[0].key_vault_secret_id == secret
+
+
+def test_secrets_through_the_control_plane(kv: Any, arm: Arm) -> None:
+    """A secret PUT through ARM lands in a vault whose public access is off; GET and list never
+    answer the value; each value is a version; ARM cannot delete it; it goes and comes back with
+    its vault (soft delete, recover)."""
+    kv.vaults.begin_create_or_update("rg1", "kv-sec", vault(purge_protection=False)).result()
+    pfx = self_signed("CN=app.contoso.example", 30)
+    made = kv.secrets.create_or_update("rg1", "kv-sec", "app-tls", {
+        "tags": {"source": "test"}, "properties": {"value": pfx.base64(), "contentType": "application/x-pkcs12",
+                                                   "attributes": {"nbf": pfx.not_before, "exp": pfx.not_after}}})
+    secret_id = arm.rg("rg1", "/providers/Microsoft.KeyVault/vaults/kv-sec/secrets/app-tls")
+    raw = arm.get(secret_id, api="2024-11-01").json()
+    p = raw["properties"]
+    assert "value" not in p and pfx.base64() not in str(raw) and pfx.base64() not in str(made.as_dict())
+    assert (p["contentType"], p["attributes"]["exp"], p["attributes"]["enabled"], raw["tags"]) == \
+        ("application/x-pkcs12", pfx.not_after, True, {"source": "test"})
+    assert p["secretUri"] == "https://kv-sec.vault.azure.net/secrets/app-tls"
+    first_version = p["secretUriWithVersion"]
+    assert [s.name for s in kv.secrets.list("rg1", "kv-sec")] == ["app-tls"]
+    # a new value is a new version; a write without one keeps the value and its version
+    kv.secrets.create_or_update("rg1", "kv-sec", "app-tls", {"properties": {"value": "second"}})
+    second = arm.get(secret_id, api="2024-11-01").json()["properties"]["secretUriWithVersion"]
+    assert second != first_version
+    assert (arm.put(secret_id, {"tags": {"x": "y"}, "properties": {}}, api="2024-11-01").status_code) == 200
+    assert arm.get(secret_id, api="2024-11-01").json()["properties"]["secretUriWithVersion"] == second
+    err = arm.put(arm.rg("rg1", "/providers/Microsoft.KeyVault/vaults/kv-sec/secrets/empty"), {"properties": {}},
+                  api="2024-11-01")
+    assert err.status_code == 400  # nothing to create a secret from
+    assert arm.delete(secret_id, api="2024-11-01").status_code == 405
+    # deleted with the vault, back with it
+    kv.vaults.delete("rg1", "kv-sec")
+    assert arm.get(secret_id, api="2024-11-01").status_code == 404
+    kv.vaults.begin_create_or_update("rg1", "kv-sec", vault(purge_protection=False, createMode="recover")).result()
+    assert arm.get(secret_id, api="2024-11-01").json()["properties"]["secretUriWithVersion"] == second

@@ -9,7 +9,7 @@ from typing import Any
 from lzengine.compile import compile_plan
 from lzengine.graph import Graph
 from lzengine.plan import load_plan
-from lzengine.refs import GeneratedSecret, Ref
+from lzengine.refs import Expected, GeneratedSecret, Ref
 
 REPO = Path(__file__).resolve().parents[2]
 PLANS = sorted((REPO / "plans").glob("*.yaml"))
@@ -24,7 +24,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, Ref):
         return {"$ref": value.address, "path": value.path, "secret": value.secret}
     if isinstance(value, GeneratedSecret):
-        return {"$generated": "secret"}
+        return {"$generated": type(value).__name__}
+    if isinstance(value, Expected):
+        return {"$expected": str(value)}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

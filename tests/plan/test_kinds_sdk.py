@@ -41,7 +41,8 @@ def test_kind_matches_the_sdk_operation(kind) -> None:
     ops = operation_class(kind)
     leading = 1 if (kind.by_id or kind.scope_arg) else 0
     arguments = leading + len(kind.id_args)
-    for method_name, with_body in ((kind.get, False), (kind.put, True), (kind.delete, False)):
+    calls = ((kind.get, False), (kind.put, True), *(() if kind.deleted_with_parent else ((kind.delete, False),)))
+    for method_name, with_body in calls:  # a kind deleted with its parent (a vault's secret) has no delete
         method = getattr(ops, method_name, None)
         assert method is not None, f"{kind.name}: {kind.operations}.{method_name} does not exist"
         params = positional(method)
@@ -56,7 +57,26 @@ def test_kind_matches_the_sdk_operation(kind) -> None:
         assert len(params) == arguments + (1 if with_body else 0), f"{kind.name}.{method_name}{params}"
 
 
+@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k.at_management_group], ids=lambda k: k.name)
+def test_management_group_variants_match_the_sdk_and_the_adapter_calls_them(kind) -> None:
+    """A kind's ``at_management_group`` methods exist and take (group, *id_args names[, body]); the
+    adapter picks them, with those arguments, for an id under a management group."""
+    from lzengine.adapters.azure_sdk import AzureSdkAdapter
+
+    ops = operation_class(kind)
+    for method_name, with_body in zip(kind.at_management_group, (False, True, False), strict=True):
+        params = positional(getattr(ops, method_name))
+        assert params[0] == "management_group_id" and len(params) == 1 + len(kind.id_args) + with_body, params
+    plural = kind.arm_type.rsplit("/", 1)[-1]
+    at_group = f"/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/{plural}/x"
+    at_subscription = f"/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/" \
+        f"{plural}/x"
+    assert AzureSdkAdapter._args(kind, at_group) == ["corp", "x"]
+    assert AzureSdkAdapter._args(kind, at_subscription) == ["x"]
+
+
 def test_kind_names_and_types_are_unique() -> None:
     assert len({k.name for k in ALL_KINDS}) == len(ALL_KINDS)
-    assert len({k.arm_type.lower() for k in ALL_KINDS}) == len(ALL_KINDS)
+    typed = [k for k in ALL_KINDS if not k.setting]  # a setting is a later write of another kind's type
+    assert len({k.arm_type.lower() for k in typed}) == len(typed)
     assert NETWORK_API == COMPONENTS_API

@@ -136,7 +136,8 @@ def test_referenceable_addresses_are_exactly_the_compiled_resources() -> None:
                   "application_insights", "cognitive_deployment", "firewall_rule_collection_group", "public_ip",
                   "policy_definition", "policy_set_definition", "virtual_machine_extension",
                   # children of a Foundry project and of an AI gateway: nothing should wait on them
-                  "cognitive_project_connection", "apim_backend", "apim_api", "apim_api_operation", "apim_api_policy")
+                  "cognitive_project_connection", "apim_backend", "apim_api", "apim_api_operation", "apim_api_policy",
+                  "apim_logger", "apim_diagnostic", "private_dns_a_record")
     for plan_file in (FULL, MULTI):
         plan = load_plan(plan_file)
         graph = compile_plan(plan, SUBSCRIPTION)

@@ -22,6 +22,8 @@ OWNER_SUB = {"hub": HUB_SUB, "chat": CHAT_SUB, "search": SEARCH_SUB}
 def _home(address: str) -> str:
     """Whose subscription a plan address belongs in: the hub's or a spoke's."""
     parts = address.split(".")
+    if parts[0] == "policy_definition":  # a copy per subscription assigning it: policy_definition.<name>.<sub>
+        return next(label for label, sub in OWNER_SUB.items() if sub == parts[-1])
     if address.endswith(".peering.from_hub") or address.startswith("hub."):
         return "hub"  # the hub side of a peering; the DNS zones and all their links
     if parts[0] == "spokes":
