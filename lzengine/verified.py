@@ -66,8 +66,10 @@ def desired_hash(node: Node) -> str | None:
     (their hash is not written anywhere)."""
     if node.kind.read_only or refs.find(node.body) or refs.has_generated(node.body) or secret_paths(node.body):
         return None
+    # what the diff compares with: the body, and what it leaves out (the plan's and the kind's)
     text = json.dumps([HASH_VERSION, node.kind.name, node.kind.arm_type, node.kind.api_version, node.arm_id.lower(),
-                       node.body, list(node.ignore_paths)], sort_keys=True, default=str)
+                       node.body, list(node.ignore_paths), list(node.kind.ignore_paths),
+                       list(node.kind.create_only)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
