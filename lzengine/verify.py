@@ -21,7 +21,9 @@ looks at the live resources (and a few read-only ARM calls) that make it true:
 - ``policy-compliance``: PolicyInsights' compliance summary for the subscription has no
   non-compliant resource;
 - ``foundry-project`` and ``ai-gateway``: the wiring of AI Foundry projects and API Management AI
-  gateways (connections, identities and their roles, internal mode), see ``lzengine.verify_ai``.
+  gateways (connections, identities and their roles, internal mode), see ``lzengine.verify_ai``;
+- ``monitoring-agent``: the jump box's Azure Monitor agent, its data collection rule and the
+  association still send the guest's data to the workspace, see ``lzengine.verify_platform``.
 
 The checks take the engine's observation (one read per resource) plus: one GET per A record,
 one GET of the model catalogue per location, one POST ``summarize``. Pure except for those
@@ -34,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lzengine import ids, verify_ai
+from lzengine import ids, verify_ai, verify_platform
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.graph import Graph
 from lzengine.refs import get_path
@@ -144,6 +146,7 @@ def run_checks(
     checks += _diagnostics(graph, by_type, live, desired)
     checks += _deployments(graph, by_type, live, live_by_id, desired, adapter, read)
     checks += [_check(*found) for found in verify_ai.checks(graph, by_type, live)]
+    checks += [_check(*found) for found in verify_platform.checks(graph, by_type, live)]
     # one compliance summary per subscription the landing zone lives in (hub and spokes may differ)
     checks += [_compliance(at(adapter, sub), read)
                for sub in subscriptions_of((node.arm_id for node in graph), adapter.subscription_id)]

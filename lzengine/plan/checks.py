@@ -344,7 +344,7 @@ def _policies(plan: Plan) -> Iterator[Finding]:
         definition_id = resolve_policy(assignment.definition)
         if custom is not None:
             yield from _custom_parameters(base, assignment.effect, assignment.parameters, custom)
-            yield from _custom_in_scope(plan, base, assignment.scope, custom, expand.get(assignment.scope))
+            yield from _custom_in_scope(base, assignment.scope, custom)
         elif definition_id is None:
             hint = _suggest(assignment.definition, list(catalog.BUILTIN_POLICIES)) or (
                 "use a built-in short name, a GUID or a policy definition id")
@@ -366,34 +366,16 @@ def _policies(plan: Plan) -> Iterator[Finding]:
             yield Finding((*base, "scope"), f"unknown scope {assignment.scope!r}", hint, "unresolved-reference")
 
 
-def _custom_in_scope(plan: Plan, base: Path, scope: str, custom: policy_files.CustomPolicy,
-                     labels: list[str] | None) -> Iterator[Finding]:
-    """A definition created at the subscription can be assigned only inside that subscription
-    (Azure answers InvalidCreatePolicyAssignmentRequest, "out of scope"): not at a management group,
-    not in a spoke of another subscription. One at a management group is checked in ``plan``, which
-    reads the group's hierarchy (lzengine.preflight)."""
-    if custom.management_group is not None:
-        return
-    hint = ("create it at a management group above every subscription that assigns it: "
-            "hub.policy_definitions: [{path: <file or glob>, scope: management_group:<id>}]")
-    if management_group_of(scope) is not None:
+def _custom_in_scope(base: Path, scope: str, custom: policy_files.CustomPolicy) -> Iterator[Finding]:
+    """A definition created at a subscription can be assigned only inside it (Azure answers
+    InvalidCreatePolicyAssignmentRequest, "out of scope"), so not at a management group above it
+    (``lzengine.compile.governance`` gives each subscription that assigns one its own copy). One at
+    a management group is checked in ``plan``, which reads the group's hierarchy (lzengine.preflight)."""
+    if custom.management_group is None and management_group_of(scope) is not None:
         yield Finding((*base, "scope"), f"{custom.name!r} is created at the subscription and cannot be assigned at "
-                      "a management group above it (Azure: the definition is out of scope)", hint, "out-of-scope")
-        return
-    default = plan.subscription or "(the target's)"
-    where = default  # lzengine.compile.governance creates it in the plan's subscription
-    for label in labels or [scope]:
-        if label in ("hub", "subscription"):
-            theirs = plan.hub_subscription(default)
-        elif any(s.name == label for s in plan.spokes):
-            theirs = plan.spoke_subscription(label, default)
-        else:
-            continue
-        if theirs.lower() != where.lower():
-            yield Finding((*base, "scope"), f"{custom.name!r} is created in subscription {where} and cannot be "
-                          f"assigned to {label!r} in subscription {theirs} (Azure: the definition is out of scope)",
-                          hint, "out-of-scope")
-            return
+                      "a management group above it (Azure: the definition is out of scope)",
+                      "create it at that group or one above it: hub.policy_definitions: "
+                      "[{path: <file or glob>, scope: management_group:<id>}]", "out-of-scope")
 
 
 def custom_policy(plan: Plan, definition: str) -> policy_files.CustomPolicy | None:

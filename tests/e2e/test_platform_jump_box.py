@@ -107,9 +107,17 @@ def test_the_jump_box_sends_syslog_and_counters_through_its_monitor_agent(cli, e
     association_id = f"{vm_id}/providers/Microsoft.Insights/dataCollectionRuleAssociations/dcr-contoso-ai-jumpbox"
     assert resources[association_id.lower()]["properties"]["dataCollectionRuleId"].lower() == rule_id.lower()
 
-    # someone deletes the association: drift (missing) that apply restores, and nothing else is written
-    arm(emulator, "DELETE", association_id, MONITOR_API)
     path = zone.plan_file(zone.text, "ref.yaml")
+    verify = cli("verify", path, "--output", "json")
+    (check,) = [c for c in json.loads(verify.stdout)["checks"] if c["name"] == "monitoring-agent"]
+    assert (check["resource"], check["status"]) == (vm_id.lower(), "pass")
+
+    # someone deletes the association: verify fails, drift (missing) that apply restores, nothing else written
+    arm(emulator, "DELETE", association_id, MONITOR_API)
+    verify = cli("verify", path, "--output", "json")
+    assert verify.exit_code == 2
+    (check,) = [c for c in json.loads(verify.stdout)["checks"] if c["name"] == "monitoring-agent"]
+    assert check["status"] == "fail" and "does not exist" in check["detail"]
     drift = cli("drift", path, "--output", "json")
     assert drift.exit_code == 2
     (item,) = json.loads(drift.stdout)["drifted"]

@@ -60,7 +60,7 @@ def test_a_broken_guardrail_fails_verify_until_apply(cli, emulator, breaking) ->
     assert code == 0, failing(checks)
     assert {c["name"] for c in checks} == {"private-endpoint-dns", "public-access", "egress-through-firewall",
                                           "diagnostics", "model-deployment", "policy-compliance",
-                                          "foundry-project", "ai-gateway"}
+                                          "foundry-project", "ai-gateway", "monitoring-agent"}
     name = breaking(emulator)
 
     code, checks = checks_of(cli)
