@@ -272,6 +272,13 @@ class Engine:
                 change = replace(change, blocked=reason)
             elif self.options.team not in (None, change.owner):
                 change = replace(change, blocked=_foreign_team(change.owner))
+            if kind.deleted_with_parent:  # ARM cannot delete it (a vault's secret): it goes with its parent only
+                if orphan.arm_id.rsplit("/", 2)[0].lower() in orphans:
+                    change = replace(change, action=Action.NOOP, reason="deleted with its parent")
+                else:
+                    change = replace(change, blocked="not deleted: Azure Resource Manager cannot delete a "
+                                     f"{kind.arm_type}; delete it on the service's data plane (a Key Vault "
+                                     "secret: az keyvault secret delete, then purge)")
             changes[address] = change
         # desired carries, per deletion, the ownership records to forget once it succeeded
         return prune_graph, ChangeSet(changes=changes, observed=observed, desired=forget)

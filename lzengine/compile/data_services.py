@@ -177,16 +177,19 @@ def gateway_certificate(ctx: Context, spoke: Spoke) -> tuple[str, dict[str, Any]
     ctx.add(f"{base}.identity", KINDS_BY_NAME["user_assigned_identity"], identity_id, ctx.located(),
             {f"spokes.{spoke.name}.resource_group"}, spoke.owner)
     role_address = f"{base}.identity.role"
-    _role(ctx, role_address, vault_id(ctx, label), Ref(f"{base}.identity", "properties.principalId"),
-          "ServicePrincipal", "Key Vault Secrets User", {vault_address, f"{base}.identity"},
+    secret = certificate_address(vault_address, gw.certificate.name)
+    # a certificate the plan writes: read access to that secret only (the vault may hold other
+    # spokes' certificates), and Azure reads it when the gateway is written; one put there by
+    # hand may not exist yet, so the role is on the vault
+    written = secret in ctx.graph.nodes
+    scope = f"{vault_id(ctx, label)}/secrets/{gw.certificate.name}" if written else vault_id(ctx, label)
+    _role(ctx, role_address, scope, Ref(f"{base}.identity", "properties.principalId"),
+          "ServicePrincipal", "Key Vault Secrets User",
+          {vault_address, f"{base}.identity", *([secret] if written else [])},
           PLATFORM if label == "hub" else spoke.owner, f"{base}.identity")
     secret_id = f"https://{ctx.names.key_vault(label)}.vault.azure.net/secrets/{gw.certificate.name}"
     identity = {"type": "UserAssigned", "userAssignedIdentities": {identity_id: {}}}
-    waits = {f"{base}.identity", role_address}
-    secret = certificate_address(vault_address, gw.certificate.name)
-    if secret in ctx.graph.nodes:  # a certificate the plan writes: Azure reads it when the gateway is written
-        waits.add(secret)
-    return secret_id, identity, waits
+    return secret_id, identity, {f"{base}.identity", role_address, *([secret] if written else [])}
 
 
 def central_gateway_certificates(ctx: Context) -> tuple[dict[str, str], str | None, set[str]]:
@@ -203,11 +206,18 @@ def central_gateway_certificates(ctx: Context) -> tuple[dict[str, str], str | No
                              ("userAssignedIdentities", ctx.names.gateway_identity("hub")))
     ctx.add(f"{base}.identity", KINDS_BY_NAME["user_assigned_identity"], identity_id, ctx.located(),
             {"hub.resource_group"}, PLATFORM)
-    _role(ctx, f"{base}.identity.role", vault_id(ctx, "hub"), Ref(f"{base}.identity", "properties.principalId"),
-          "ServicePrincipal", "Key Vault Secrets User", {"hub.key_vault", f"{base}.identity"}, PLATFORM,
-          f"{base}.identity")
-    waits = {f"{base}.identity", f"{base}.identity.role"}
-    waits |= {a for a in (certificate_address("hub.key_vault", n) for n in names) if a in ctx.graph.nodes}
+    waits = {f"{base}.identity"}
+    written = [n for n in names if certificate_address("hub.key_vault", n) in ctx.graph.nodes]
+    # each certificate the plan writes is read at its own scope, as for a spoke's gateway; any
+    # other (put in the vault by hand, maybe later) through one role on the vault
+    scopes = [(f"{base}.identity.role.{n}", f"{vault_id(ctx, 'hub')}/secrets/{n}",
+               {certificate_address("hub.key_vault", n)}) for n in written]
+    if len(written) < len(names):
+        scopes.append((f"{base}.identity.role", vault_id(ctx, "hub"), set()))
+    for role, scope, secrets in scopes:
+        _role(ctx, role, scope, Ref(f"{base}.identity", "properties.principalId"), "ServicePrincipal",
+              "Key Vault Secrets User", {"hub.key_vault", f"{base}.identity", *secrets}, PLATFORM, f"{base}.identity")
+        waits |= {role, *secrets}
     vault = ctx.names.key_vault("hub")
     return {n: f"https://{vault}.vault.azure.net/secrets/{n}" for n in names}, identity_id, waits
 

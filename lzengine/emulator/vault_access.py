@@ -36,8 +36,10 @@ def vault_of_secret(ctx: ProviderContext, secret_id: str) -> Resource | None:
     return next((v for v in ctx.store.of_type(VAULT) if str(v.body.get("name", "")).lower() == name), None)
 
 
-def can_read_secrets(ctx: ProviderContext, vault: Resource, principal_id: str) -> bool:
-    """Whether ``principal_id`` may read the vault's secrets."""
+def can_read_secrets(ctx: ProviderContext, vault: Resource, principal_id: str, secret_key: str | None = None) -> bool:
+    """Whether ``principal_id`` may read the vault's secrets (or the one secret ``secret_key``: an
+    RBAC role may be assigned at one secret's scope, Microsoft Learn "Provide access to Key Vault
+    keys, certificates, and secrets with Azure role-based access control")."""
     p = vault.body.get("properties") or {}
     principal = principal_id.lower()
     if not p.get("enableRbacAuthorization"):
@@ -50,7 +52,7 @@ def can_read_secrets(ctx: ProviderContext, vault: Resource, principal_id: str) -
         scope = str(ap.get("scope") or assignment.id.rsplit("/providers/Microsoft.Authorization/", 1)[0]).lower()
         if str(ap.get("principalId", "")).lower() != principal:
             continue
-        if not (vault_key == scope or vault_key.startswith(scope.rstrip("/") + "/")):
+        if not (vault_key == scope or vault_key.startswith(scope.rstrip("/") + "/") or scope == secret_key):
             continue
         role = roles.BUILTIN_ROLES.get(roles.guid_of(str(ap.get("roleDefinitionId", ""))))
         if role is not None and roles.allows(role.data_actions, (), GET_SECRET):
@@ -81,13 +83,13 @@ def check_gateway_secret(ctx: ProviderContext, gateway_id: str, body: dict[str, 
             or (users[uid] or {}).get("principalId")
         if principal:
             principals.append(str(principal))
-    if not any(can_read_secrets(ctx, vault, p) for p in principals):
+    secret, value = rp_keyvault.secret_value(ctx, secret_id)
+    if not any(can_read_secrets(ctx, vault, p, secret.key if secret is not None else None) for p in principals):
         raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
             "code": "ApplicationGatewayKeyVaultSecretAccessDenied",
             "message": f"Access denied for KeyVault Secret '{secret_id}' for Application Gateway '{gateway_id}'. "
                        "Make sure that Identity assigned to Application Gateway has access to the KeyVault "
                        "associated with secret."}])
-    secret, value = rp_keyvault.secret_value(ctx, secret_id)
     if secret is None or value is None:
         raise errors.ArmError(400, "ApplicationGatewayKeyVaultSecretException", outer, details=[{
             "code": "ApplicationGatewayKeyVaultSecretNotFound",  # [unconfirmed] detail code

@@ -11,7 +11,11 @@ Purge: ``vaults.begin_purge_deleted(name, location)``; refused under purge prote
 scheduled purge date.
 
 A secret (``Microsoft.KeyVault/vaults/secrets``, REST spec ``secrets.json``: PUT, PATCH, GET and
-list, no DELETE) is written with ``secrets.create_or_update`` (synchronous): ARM, so it works on
+list, no DELETE) is written with ``secrets.create_or_update`` (synchronous), the resource ARM
+templates and Bicep modules declare for a secret (``properties.value``, ``contentType``,
+``attributes.exp``; Azure/apim-landing-zone-accelerator's ``deployment/bicep/gateway/
+certificate.bicep`` writes its Application Gateway's PFX exactly so, content type
+``application/x-pkcs12``, and hands the gateway the secret's URI): ARM, so it works on
 a vault whose public network access is off, with a control-plane role (Contributor or Key Vault
 Contributor on the vault; no data-plane role). GET never returns ``properties.value``: the
 value in a desired body is a write-only ``lzengine.refs.GeneratedSecret``; what the diff compares

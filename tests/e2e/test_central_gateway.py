@@ -32,7 +32,15 @@ def test_central_gateway_publishes_each_spoke_app_by_host_name(cli, emulator) ->
     assert {c["name"]: c["properties"]["keyVaultSecretId"] for c in gw["sslCertificates"]} == {
         app: f"https://{vault['name']}.vault.azure.net/secrets/{app}-tls" for app in ("chat", "docs")}
     assert [p["properties"]["port"] for p in gw["frontendPorts"]] == [443]
-    assert {k.rsplit("/", 1)[-1] for k in resources if "/secrets/" in k} == {"chat-tls", "docs-tls"}
+    secrets = [k for k in resources if "/secrets/" in k and "/providers/" not in k.split("/secrets/")[1]]
+    assert {k.rsplit("/", 1)[-1] for k in secrets} == {"chat-tls", "docs-tls"}
+    # the gateway's identity reads each certificate at the secret's own scope, not the whole vault
+    identity = next(b for b in resources.values() if b.get("type") == "Microsoft.ManagedIdentity/userAssignedIdentities"
+                    and b["name"].endswith("-hub-agw"))["properties"]["principalId"]
+    scopes = {b["properties"]["scope"].lower() for b in resources.values()
+              if b.get("type") == "Microsoft.Authorization/roleAssignments"
+              and b["properties"]["principalId"] == identity}
+    assert scopes == set(secrets)
     nsg = next(b for k, b in resources.items() if k.endswith("/networksecuritygroups/nsg-contoso-central-hub-snet-agw"))
     ports = {p for r in nsg["properties"]["securityRules"] if r["properties"]["direction"] == "Inbound"
              for p in [r["properties"].get("destinationPortRange"), *r["properties"].get("destinationPortRanges", [])]}

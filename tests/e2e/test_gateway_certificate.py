@@ -64,6 +64,9 @@ def test_reference_plan_serves_https_with_the_hub_certificate_and_never_shows_it
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["summary"]["failed"] == 0
+    logged = [json.loads(line) for line in first.stderr.splitlines() if line.startswith("{")]
+    assert {"address": SECRET_ADDRESS, "event": "started"} in [
+        {k: r.get(k) for k in ("address", "event")} for r in logged]  # the log does speak of the secret
     live = emulator.resources()
     (vault_id,) = [i for i, b in live.items() if b.get("type") == "Microsoft.KeyVault/vaults"
                    and b["name"].startswith("kv-hub-")]
@@ -200,7 +203,61 @@ def test_certificate_from_a_password_protected_file(cli, emulator, plan_file, tm
     assert code == 0 and [o["address"] for o in report["outcomes"] if o["action"] != "noop"] == \
         ["spokes.app.key_vault.certificate.app-tls"], report["summary"]
     assert stored_value(emulator, secret_id) != value
-    # destroy: the secret goes with its vault, which is purged
+    # a certificate dropped from the plan: ARM cannot delete a secret, so prune reports it and goes on
+    extra = plan_file(FILE_PLAN.format(certificates="""\
+        - {name: app-tls, pfx_file: app.pfx, password_env: LZ_TEST_PFX_PASSWORD}
+        - {name: old-tls, self_signed: {subject: CN=old.contoso.example}}"""), "extra.yaml")
+    assert cli("apply", extra).exit_code == 0
+    code, pruned = cli.json("apply", path, "--prune", "--yes")
+    assert code == 0, pruned
+    (kept,) = [o for o in pruned["outcomes"] if o["address"].endswith("/secrets/old-tls")]
+    assert kept["status"] == "not-applied" and "az keyvault secret delete" in kept["error"], kept
+    # destroy: the secrets go with their vault, which is purged
     result = cli("destroy", path, "--yes", "--purge")
     assert result.exit_code == 0, result.output
     assert not [i for i in emulator.resources() if "/vaults/" in i or "/deletedvaults/" in i]
+
+
+DEFAULT_POLICIES = """\
+name: contoso-defaults
+location: swedencentral
+teams:
+  app-team: {principals: [22222222-2222-2222-2222-222222222222]}
+hub:
+  address_space: 10.100.0.0/16
+  log_analytics: {}
+spokes:
+  - name: app
+    owner: app-team
+    address_space: 10.101.0.0/22
+    storage: {}
+"""
+
+
+def test_the_default_policy_set_brings_the_ai_guardrails_and_the_emulator_evaluates_them(cli, emulator,
+                                                                                          plan_file) -> None:
+    """Without ``policy_assignments`` every spoke gets the default set, lzengine's guardrails
+    initiative included (its definitions created first); Azure Policy then audits a guardrail
+    turned off by hand."""
+    path = plan_file(DEFAULT_POLICIES)
+    code, report = cli.json("apply", path)
+    assert code == 0, [o["error"] for o in report["outcomes"] if o["error"]]
+    live = emulator.resources()
+    (assignment_id,) = [i for i in live if i.endswith("/policyassignments/lzengine-ai-guardrails")]
+    assert "/resourcegroups/rg-contoso-defaults-app/" in assignment_id
+    definition = live[assignment_id]["properties"]["policyDefinitionId"].lower()
+    assert definition.endswith("/policysetdefinitions/lzengine-ai-guardrails") and definition in live
+    assert cli("plan", path, "--detailed-exitcode").exit_code == 0
+    (account_id,) = [i for i, b in live.items() if b.get("type") == "Microsoft.Storage/storageAccounts"]
+    account = live[account_id]
+    account["properties"]["publicNetworkAccess"] = "Enabled"
+    emu = emulator.emu
+    put = requests.put(f"{emu.url}{account['id']}", params={"api-version": "2025-01-01"}, timeout=30,
+                       json={k: account[k] for k in ("location", "tags", "kind", "sku", "properties")},
+                       headers={"Authorization": f"Bearer {emu.token}"}, verify=emu.ca_file)
+    assert put.status_code < 300, put.text  # Audit: allowed, and reported
+    scan = admin(emulator, "POST", "/policy/scan").json()
+    (record,) = [r for r in scan["resources"] if r["resourceId"].lower() == account_id]
+    failing = {(x["policyAssignmentName"], x["policyDefinitionName"]) for x in record["results"]
+               if x["complianceState"] == "NonCompliant"}
+    assert ("lzengine-ai-guardrails", "lzengine-ai-private-access") in failing, record["results"]

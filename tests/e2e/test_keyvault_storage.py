@@ -101,7 +101,9 @@ def test_secure_defaults_converge_once_and_guardrail_drift_is_found_and_repaired
     assert gateway["properties"]["frontendPorts"][0]["properties"]["port"] == 443
     identity_id = next(iter(gateway["identity"]["userAssignedIdentities"]))
     identity_principal = live[identity_id.lower()]["properties"]["principalId"]
-    assert (SECRETS_USER, identity_principal) in roles_on(live, hub_vault_id)
+    # on the certificate's secret only, not the whole hub vault (which holds other gateways' certificates)
+    assert (SECRETS_USER, identity_principal) in roles_on(live, f"{hub_vault_id}/secrets/www-contoso")
+    assert (SECRETS_USER, identity_principal) not in roles_on(live, hub_vault_id)
 
     code, again = cli.json("apply", path)
     assert code == 0 and again["summary"]["create"] == again["summary"]["update"] == 0, again["summary"]

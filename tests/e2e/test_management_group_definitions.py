@@ -148,6 +148,16 @@ def test_definitions_at_a_management_group_are_created_assigned_and_evaluated(
                   {"location": "swedencentral", "sku": {"name": "Standard"}})
     assert denied.status_code == 403 and "corp-network" in denied.text
 
+    # the group's own assignment dropped from the plan: --prune deletes it from the group (it is recorded
+    # in the control zone like any extension resource), and leaves the definitions the plan still has
+    group_assignment_line = '    - {definition: deny-public-ip, scope: "management_group:corp"}\n'
+    assert group_assignment_line in WITH_SPOKE
+    pruned = _plan(tmp_path, WITH_SPOKE.replace(group_assignment_line, ""), "pruned.yaml")
+    code, report = cli.json("apply", pruned, "--prune", "--yes")
+    assert code == 0, report
+    assert [o["id"].lower() for o in report["outcomes"] if o["action"] == "delete"] == [group_assignment.lower()]
+    assert definition.lower() in emulator.resources() and group_assignment.lower() not in emulator.resources()
+
     # destroy removes the definitions and assignments from the group too
     code, report = cli.json("destroy", plan, "--yes")
     assert code == 0, report
