@@ -110,17 +110,32 @@ class Engine:
                 raise
             return {str(item.get("id", "")).lower(): item for item in items if isinstance(item, dict)}
 
+        observed: dict[str, dict[str, Any] | None] = {}
         with ThreadPoolExecutor(max_workers=self._read_workers(), thread_name_prefix="lz-read") as pool:
             found = list(pool.map(read_list, lists))
             refused = [node for scope, index in zip(lists, found, strict=True) if index is None
                        for node in groups[scope]]
-            bodies = list(pool.map(read, singles + refused))
-        observed: dict[str, dict[str, Any] | None] = {
-            n.address: b for n, b in zip(singles + refused, bodies, strict=True)}
-        for scope, index in zip(lists, found, strict=True):
-            for node in groups[scope] if index is not None else ():
-                observed[node.address] = index.get(node.arm_id.lower())
+            for scope, index in zip(lists, found, strict=True):
+                for node in groups[scope] if index is not None else ():
+                    observed[node.address] = index.get(node.arm_id.lower())
+            by_id = {n.arm_id.lower(): n.address for n in nodes}
+            for wave in _by_ancestry(singles + refused, by_id):
+                # a child of an absent resource, or a resource in a missing group, is absent too:
+                # a first apply does not GET it (extension resources are still read, see below)
+                unknown = [n for n in wave if not self._under_absent(n, by_id, observed)]
+                observed.update((n.address, None) for n in wave)
+                observed.update((n.address, b) for n, b in zip(unknown, pool.map(read, unknown), strict=True))
         return {node.address: observed[node.address] for node in nodes}
+
+    def _under_absent(self, node: Node, by_id: dict[str, str], observed: dict[str, dict[str, Any] | None]) -> bool:
+        """Whether a resource of the graph that ``node`` lives in was observed absent (and not
+        merely unreadable). Never for an extension resource (a diagnostic setting, a role or
+        policy assignment): Azure does not always delete those with the resource they are on,
+        and a resource created again under the same name finds them back (MicrosoftDocs/azure-docs
+        issue 100347), so they are read whatever their target's state."""
+        if node.kind.scope_arg or node.arm_id.lower().count("/providers/") != 1:
+            return False
+        return any(observed.get(a, {}) is None and a not in self.unreadable for a in _ancestors(node, by_id))
 
     def plan(self, graph: Graph) -> ChangeSet:
         """Observe and decide, without writing anything. An existing hub (read-only nodes) is
@@ -391,3 +406,25 @@ class Engine:
 
 def _foreign_team(owner: str) -> str:
     return f"owned by team {owner!r}; not applied under --team"
+
+
+def _ancestors(node: Node, by_id: dict[str, str]) -> list[str]:
+    """Addresses (``by_id``: lower-case ARM id → address) of the resources whose id is a prefix
+    of ``node``'s: its resource group, its parents (for an extension resource, the resource it
+    is on)."""
+    parts = node.arm_id.lower().split("/")
+    found = (by_id.get("/".join(parts[:end])) for end in range(3, len(parts)))
+    return [a for a in found if a is not None and a != node.address]
+
+
+def _by_ancestry(nodes: list[Node], by_id: dict[str, str]) -> list[list[Node]]:
+    """``nodes`` in waves: a node comes after every one of them it lives in (a project's
+    connections after the project), so an absent parent is known before its children's turn."""
+    among = {n.address for n in nodes}
+    depth: dict[str, int] = {}
+    for node in sorted(nodes, key=lambda n: n.arm_id.count("/")):
+        depth[node.address] = 1 + max((depth.get(a, 0) for a in _ancestors(node, by_id) if a in among), default=-1)
+    waves: dict[int, list[Node]] = {}
+    for node in nodes:
+        waves.setdefault(depth[node.address], []).append(node)
+    return [waves[d] for d in sorted(waves)]

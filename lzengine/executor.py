@@ -7,10 +7,20 @@ runtime references from their fresh outputs, serialises writes per parent where 
 blocks a worker), retries through ``lzengine.retry``, and skips only the dependents of a
 failed resource while independent branches finish. Outcomes are returned, not raised; the root
 cause of a failure is reported once, on the resource that failed.
+
+Which ready work goes first: the longest expected time to the end of the run (``rank``), where
+writes ARM takes one at a time (one ``serialize_on`` key) count as a chain, so the head of a
+long queue (a hub VNet's hundred peerings) and what feeds it outrank short independent work.
+Each operation waits at the adapter's pacer with its rank as priority (``paced_as``).
+
+A reporter with a ``trace(address, event, seconds, detail)`` method also gets the scheduler's
+events (``ready``, ``parked`` with the busy key, ``dispatched``, ``running``, ``finished``) on
+the executor's clock; the scale benchmark builds its per-resource timeline from them.
 """
 
 from __future__ import annotations
 
+import graphlib
 import heapq
 import math
 import threading
@@ -22,6 +32,7 @@ from typing import Any
 
 from lzengine import ids, refs
 from lzengine.adapters.base import Adapter
+from lzengine.adapters.pacing import paced_as
 from lzengine.diff import Action, Change, refresh, repairs, writable
 from lzengine.errors import ProviderError
 from lzengine.graph import Graph, Node
@@ -72,6 +83,12 @@ class Executor:
         self._written: set[str] = set()  # addresses written in this run
         self._replaced: set[str] = set()  # addresses deleted and created again in this run
         self._locks_guard = threading.Lock()
+        self._rank: dict[str, float] = {}
+        self._trace: Callable[..., None] | None = getattr(reporter, "trace", None)
+
+    def _event(self, address: str, event: str, detail: str | None = None) -> None:
+        if self._trace is not None:
+            self._trace(address, event, self.clock(), detail)
 
     def run(self, graph: Graph, changeset: ChangeSet, *, reverse: bool = False) -> list[Outcome]:
         """Converge every change; return one Outcome per node, in graph order.
@@ -85,6 +102,7 @@ class Executor:
         sorter = graph.sorter(reverse=reverse)
         prerequisites = graph.prerequisites_map(reverse=reverse)
         rank = _downstream_time(graph, changeset, prerequisites, reverse=reverse)
+        self._rank = rank
         workers = self.parallelism or auto_parallelism(graph, changeset, rank)
         outputs: dict[str, dict[str, Any] | None] = dict(changeset.observed)
         outcomes: dict[str, Outcome] = {}
@@ -97,6 +115,7 @@ class Executor:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lz") as pool:
             while sorter.is_active():
                 for address in sorter.get_ready():
+                    self._event(address, "ready")
                     heapq.heappush(ready, (-rank[address], position[address], address))
                 while ready and len(running) < workers:
                     entry = heapq.heappop(ready)
@@ -119,9 +138,11 @@ class Executor:
                     key = self._key_for(node, changeset.changes[address], outputs)
                     if key is not None and key in busy:
                         heapq.heappush(parked.setdefault(key, []), entry)
+                        self._event(address, "parked", key)
                         continue
                     if key is not None:
                         busy.add(key)
+                    self._event(address, "dispatched", key)
                     future = pool.submit(self._converge, node, changeset.changes[address], outputs, reverse)
                     running[future] = (address, key)
                 if not running:  # (a parked resource always has a running holder of its key)
@@ -135,6 +156,7 @@ class Executor:
                         if waiting:
                             heapq.heappush(ready, heapq.heappop(waiting))
                     outcome, body = future.result()
+                    self._event(address, "finished", outcome.status.value)
                     outcomes[address] = outcome
                     if outcome.status is Status.FAILED:
                         blocked[address] = address
@@ -169,8 +191,16 @@ class Executor:
     def _converge(
         self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None], reverse: bool = False
     ) -> tuple[Outcome, dict[str, Any] | None]:
-        """Carry out one change. In a forward walk a no-op whose body holds references is decided
-        again with its dependencies' fresh outputs; a reverse (delete) walk never writes bodies."""
+        """Carry out one change (its requests paced with the node's rank as priority)."""
+        self._event(node.address, "running")
+        with paced_as(self._rank.get(node.address, 0.0), node.address):
+            return self._converge_paced(node, change, outputs, reverse)
+
+    def _converge_paced(
+        self, node: Node, change: Change, outputs: dict[str, dict[str, Any] | None], reverse: bool = False
+    ) -> tuple[Outcome, dict[str, Any] | None]:
+        """In a forward walk a no-op whose body holds references is decided again with its
+        dependencies' fresh outputs; a reverse (delete) walk never writes bodies."""
         started = self.clock()
         attempts = Attempts()
         observed = outputs.get(node.address)
@@ -277,18 +307,54 @@ class Executor:
 def _downstream_time(
     graph: Graph, changeset: ChangeSet, prerequisites: dict[str, frozenset[str]], *, reverse: bool
 ) -> dict[str, float]:
-    """For each node, the expected seconds from its start to the end of the walk (its own
-    expected duration, if it has work to do, plus its longest chain of successors)."""
+    """For each node, the expected seconds from its start to the end of the walk: its own
+    expected duration (if it has work to do) plus its longest chain of successors, where the
+    writes that share a serialisation key count as one chain (ARM runs them one at a time).
+
+    Two passes. The first ranks by dependencies alone; it orders each queue (higher rank first,
+    then graph order, which never puts a node behind its own descendant). The second adds an
+    edge from each queued write to the next of its queue, so the head of a queue of a hundred
+    10-second peerings ranks about 1,000 s and what feeds it ranks above that."""
     successors: dict[str, list[str]] = {a: [] for a in graph.nodes}
     for address in graph.nodes:
         for before in prerequisites[address]:
             if before in successors:
                 successors[before].append(address)
-    rank: dict[str, float] = {}
-    for address in reversed(graph.order(reverse=reverse)):
+    order = graph.order(reverse=reverse)
+    own = {a: _own_time(graph, changeset, a) for a in graph.nodes}
+    base = _longest(order, successors, own)
+    queues: dict[str, list[str]] = {}
+    for address in order:
         change = changeset.changes.get(address)
-        own = graph.nodes[address].kind.expected_s if change and change.action is not Action.NOOP else 0.0
-        rank[address] = own + max((rank[s] for s in successors[address]), default=0.0)
+        if own[address] <= 0 or change is None:
+            continue
+        key = serialization_key(graph.nodes[address], graph.nodes[address].body)  # None until a body ref resolves
+        if key is not None:
+            queues.setdefault(key, []).append(address)
+    if not any(len(q) > 1 for q in queues.values()):
+        return base
+    position = {a: i for i, a in enumerate(order)}
+    chained = {a: list(s) for a, s in successors.items()}
+    for queue in queues.values():
+        queue.sort(key=lambda a: (-base[a], position[a]))
+        for first, second in zip(queue, queue[1:], strict=False):
+            chained[first].append(second)
+    sorter: graphlib.TopologicalSorter = graphlib.TopologicalSorter(
+        {a: chained[a] for a in graph.nodes})  # (successors as "predecessors": yields sinks first)
+    return _longest(list(reversed(list(sorter.static_order()))), chained, own)
+
+
+def _own_time(graph: Graph, changeset: ChangeSet, address: str) -> float:
+    change = changeset.changes.get(address)
+    return graph.nodes[address].kind.expected_s if change and change.action is not Action.NOOP else 0.0
+
+
+def _longest(order: list[str], successors: dict[str, list[str]], own: dict[str, float]) -> dict[str, float]:
+    """Longest own-time path from each node to a sink, given ``order`` (every node before its
+    successors)."""
+    rank: dict[str, float] = {}
+    for address in reversed(order):
+        rank[address] = own[address] + max((rank[s] for s in successors[address] if s in rank), default=0.0)
     return rank
 
 

@@ -15,16 +15,25 @@ that would take the last token waits for the refill instead; a 429 sets the clas
 the server's Retry-After has passed, for every thread at once. Unknown classes and subscriptions
 whose answers carry no header are never held back. Keyed by subscription id throughout, so
 several subscriptions pace independently. Clock and sleep are injectable for virtual-time tests.
+
+Who goes first when the budget is short: the caller's ``priority`` (``paced_as``; the executor
+passes each resource's expected seconds to the end of the run, so a write on the critical path
+or at the head of a long serialised queue is not stuck behind hundreds of writes that can wait).
+A waiter takes a token only when enough are left for every waiter ranked above it; equal
+priorities go first come, first served. ``paced_as`` also names the resource, so the seconds it
+waited are counted per resource (``Pacer.waited_by``) for the benchmark's timeline.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 #: ARM's documented bucket per operation class: (capacity, refill per second)
@@ -50,6 +59,26 @@ def subscription_of(url: str) -> str:
     return found.group(1).lower() if found else "tenant"
 
 
+_context = threading.local()
+
+
+@contextmanager
+def paced_as(priority: float, label: str | None = None) -> Iterator[None]:
+    """Requests this thread makes inside the block wait at the pacer with ``priority`` (higher
+    goes first) and count their waits under ``label``. Called by the executor around each
+    resource's operation; requests outside any block have priority 0 and no label."""
+    previous = getattr(_context, "current", None)
+    _context.current = (priority, label)
+    try:
+        yield
+    finally:
+        _context.current = previous
+
+
+def _current() -> tuple[float, str | None]:
+    return getattr(_context, "current", None) or (0.0, None)
+
+
 @dataclass
 class _Budget:
     capacity: float
@@ -58,6 +87,8 @@ class _Budget:
     last: float = 0.0
     in_flight: int = 0
     blocked_until: float = 0.0
+    #: (-priority, arrival) of every request waiting for this budget, to let the best go first
+    waiting: set[tuple[float, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -67,6 +98,8 @@ class PacingStats:
     waits: int = 0
     waited_s: float = 0.0
     throttled: int = 0
+    #: 429s per operation class (a request ARM refused took no token from its bucket)
+    throttled_by_class: dict[str, int] = field(default_factory=dict)
 
 
 class Pacer:
@@ -82,8 +115,11 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self.stats = PacingStats()
+        #: (label of ``paced_as``, operation class) -> seconds waited there
+        self.waited_by: dict[tuple[str, str], float] = {}
         self._budgets: dict[tuple[str, str], _Budget] = {}
         self._lock = threading.Lock()
+        self._arrivals = itertools.count()
 
     def _budget(self, subscription: str, op_class: str) -> _Budget:
         key = (subscription.lower(), op_class)
@@ -94,26 +130,56 @@ class Pacer:
         return budget
 
     def before(self, subscription: str, op_class: str) -> None:
-        """Wait until a request of ``op_class`` fits the subscription's budget, then count it."""
-        while True:
-            with self._lock:
-                budget = self._budget(subscription, op_class)
-                now = self.clock()
-                wait = budget.blocked_until - now
-                if wait <= 0:
-                    if budget.tokens is None or math.isinf(budget.rate):
-                        budget.in_flight += 1
-                        return
-                    budget.tokens = min(budget.capacity, budget.tokens + (now - budget.last) * budget.rate)
-                    budget.last = now
-                    if budget.tokens >= 1 + self.reserve - 1e-6:  # (float refill arithmetic)
-                        budget.tokens -= 1
-                        budget.in_flight += 1
-                        return
-                    wait = max(0.001, (1 + self.reserve - budget.tokens) / budget.rate) if budget.rate > 0 else 1.0
-                self.stats.waits += 1
-                self.stats.waited_s += wait
-            self.sleep(wait)
+        """Wait until a request of ``op_class`` fits the subscription's budget, then count it.
+
+        A request takes a token when one is left beyond the reserve and beyond one for each
+        waiter of the same budget ranked above it (``paced_as``); otherwise it waits for the
+        refill that would let it through, then looks again."""
+        priority, label = _current()
+        ticket: tuple[float, int] | None = None
+        budget: _Budget | None = None
+        try:
+            while True:
+                with self._lock:
+                    budget = self._budget(subscription, op_class)
+                    now = self.clock()
+                    wait = budget.blocked_until - now
+                    if wait <= 0:
+                        if budget.tokens is None or math.isinf(budget.rate):
+                            budget.in_flight += 1
+                            return
+                        budget.tokens = min(budget.capacity, budget.tokens + (now - budget.last) * budget.rate)
+                        budget.last = now
+                        ahead = self._ahead(budget, ticket, priority)
+                        needed = 1 + self.reserve + ahead
+                        if budget.tokens >= needed - 1e-6:  # (float refill arithmetic)
+                            budget.tokens -= 1
+                            budget.in_flight += 1
+                            return
+                        wait = max(0.001, (needed - budget.tokens) / budget.rate) if budget.rate > 0 else 1.0
+                    if ticket is None:
+                        ticket = (-priority, next(self._arrivals))
+                        budget.waiting.add(ticket)
+                    self.stats.waits += 1
+                    self.stats.waited_s += wait
+                    if label is not None:
+                        key = (label, op_class)
+                        self.waited_by[key] = self.waited_by.get(key, 0.0) + wait
+                self.sleep(wait)
+        finally:
+            if ticket is not None and budget is not None:
+                with self._lock:
+                    budget.waiting.discard(ticket)
+
+    @staticmethod
+    def _ahead(budget: _Budget, ticket: tuple[float, int] | None, priority: float) -> int:
+        """How many waiters of ``budget`` go before this request (a newcomer without a ticket
+        queues behind the waiters of its own priority)."""
+        if not budget.waiting:
+            return 0
+        if ticket is None:
+            return sum(1 for other in budget.waiting if other[0] <= -priority)
+        return sum(1 for other in budget.waiting if other < ticket)
 
     def after(self, subscription: str, op_class: str, *, remaining: int | None, throttled: bool = False,
               retry_after: float | None = None) -> None:
@@ -124,6 +190,7 @@ class Pacer:
             now = self.clock()
             if throttled:
                 self.stats.throttled += 1
+                self.stats.throttled_by_class[op_class] = self.stats.throttled_by_class.get(op_class, 0) + 1
                 wait = retry_after if retry_after is not None else (1 / budget.rate if budget.rate > 0 else 1.0)
                 budget.blocked_until = max(budget.blocked_until, now + wait)
                 budget.tokens, budget.last = 0.0, now + wait

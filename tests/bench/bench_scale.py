@@ -9,6 +9,10 @@ Run: ``python tests/bench/bench_scale.py [--spokes 100] [--time-scale 0.1] [--se
    clock: the critical path is the longest latency-weighted dependency chain (writes that ARM
    serialises per key queue behind each other); the write budget is the time ARM's write bucket
    (200, refilled at 10/s) needs for the writes the apply made. Goal <= 1.15, zero failures.
+   Beside it (``bounds``): the longest chain of dependencies alone and the earliest end of the
+   longest serialised queue, to show which of the two limits the apply; and the apply's
+   timeline (``tests/bench/timeline.py``: where the seconds of the chain that ended last went).
+   ``--apply-only`` runs just this part, ``--timeline FILE`` keeps the per-resource rows.
 2. ``no-change apply``: the same apply again; reads per resource (goal <= 0.3), zero writes.
 3. ``validate + compile + diff`` of the estate in a fresh process: CPU seconds and peak RSS
    (goals < 3 s, < 300 MB).
@@ -44,6 +48,7 @@ from lzengine.plan import load_plan, load_plan_text  # noqa: E402
 from lzengine.retry import RetryPolicy  # noqa: E402
 from tests.bench.bench_apply import critical_path  # noqa: E402
 from tests.bench.estate import estate_text  # noqa: E402
+from tests.bench.timeline import Timeline, analyse, summary  # noqa: E402
 
 WRITE_BUCKET, WRITE_REFILL = 200, 10.0
 READ_BUCKET, READ_REFILL = 250, 25.0
@@ -79,47 +84,71 @@ class ExternalEmulator:
                           ca_file=self.ca_file, polling_interval=0.01, pacing_speedup=speedup)
 
 
-def scale_apply(spokes: int, scale: float, parallelism: int | None, observed_file: Path) -> dict[str, Any]:
+def scale_apply(spokes: int, scale: float, parallelism: int | None, observed_file: Path,
+                timeline_file: Path | None = None, *, no_change: bool = True) -> dict[str, Any]:
     """The throttled apply, then the no-change apply; leaves the converged bodies (by address)
-    and the subscription id in ``observed_file`` for the cost figure's diff."""
+    and the subscription id in ``observed_file`` for the cost figure's diff. The first apply is
+    traced (``tests/bench/timeline.py``): its analysis is in the figures, its per-resource rows
+    in ``timeline_file`` when given."""
     text = estate_text(spokes)
     with ExternalEmulator("--time-scale", str(scale), "--throttle", "scaled") as emu:
         graph = compile_plan(load_plan_text(text), emu.subscription_id)
         latency = emu.admin("GET", "/_emulator/latency")["types"]
         path = critical_path(graph, latency, scale)
+        limits = bounds(graph, latency, scale)
         speedup = 1 / scale if scale > 0 else float("inf")
 
-        def apply() -> tuple[Any, float, AzureSdkAdapter]:
+        def apply(reporter: Any = None) -> tuple[Any, float, AzureSdkAdapter]:
             adapter = AzureSdkAdapter(emu.connection(speedup))
-            engine = Engine(adapter, EngineOptions(parallelism=parallelism, retry=RetryPolicy(backoff_scale=scale)))
+            engine = Engine(adapter, EngineOptions(parallelism=parallelism, retry=RetryPolicy(backoff_scale=scale)),
+                            reporter=reporter)
             started = time.perf_counter()
             report = engine.apply(graph)
             return report, time.perf_counter() - started, adapter
 
         emu.admin("POST", "/_emulator/stats/reset")
-        report, wall, adapter = apply()
+        timeline = Timeline()
+        report, wall, adapter = apply(timeline)
         stats = emu.admin("GET", "/_emulator/stats")
+        rows = timeline.rows(adapter.pacer.waited_by, {n.address: n.kind.arm_type for n in graph},
+                             {n.address: _create_s(n, latency, scale) for n in graph},
+                             {n.address: sorted(n.depends_on) for n in graph})
+        if timeline_file is not None:
+            timeline_file.write_text(json.dumps({"spokes": spokes, "time_scale": scale, "bounds": limits,
+                                                 "rows": rows}))
+        traced = analyse(rows)
+        traced.pop("chain", None)
         failures = [o for o in report.outcomes if o.status.value != "succeeded"]
         throttled = adapter.pacer.stats.throttled
         adapter.close()
-        write_budget = max(0, stats["writes"] - WRITE_BUCKET) / WRITE_REFILL * scale
+        # ARM's bucket at the start, then its refill for the rest; a write answered 429 took no token
+        refused = adapter.pacer.stats.throttled_by_class
+        write_budget = max(0, stats["writes"] - refused.get("writes", 0) - WRITE_BUCKET) / WRITE_REFILL * scale
         # shown beside the goal's bound, not in it: the polls of long-running operations are reads
-        read_budget = max(0, stats["reads"] - READ_BUCKET) / READ_REFILL * scale
+        read_budget = max(0, stats["reads"] - refused.get("reads", 0) - READ_BUCKET) / READ_REFILL * scale
+        bound = max(path, write_budget)
+        result = {
+            "spokes": spokes, "resources": len(graph), "time_scale": scale,
+            "parallelism": parallelism or f"auto ({auto_workers(graph)})",
+            "apply_wall_s": round(wall, 1), "critical_path_s": round(path, 1),
+            "write_budget_s": round(write_budget, 1), "read_budget_s": round(read_budget, 1),
+            "apply_over_bound": round(wall / bound, 3) if bound else None,
+            "apply_over_dependency_bound": round(wall / max(limits["dependency_path_s"], write_budget), 3)
+            if bound else None,
+            "failed": len(failures), "failures": [f"{o.address}: {o.error}" for o in failures[:5]],
+            "requests": {k: stats[k] for k in ("reads", "writes", "deletes")}, "throttled_429": throttled,
+            "bounds": limits, "timeline": traced,
+        }
+        if not no_change:
+            return result
         emu.admin("POST", "/_emulator/stats/reset")
         again, again_wall, adapter2 = apply()
         again_stats = emu.admin("GET", "/_emulator/stats")
         observed_file.write_text(json.dumps({"subscription": emu.subscription_id,
                                              "observed": Engine(adapter2).observe(graph)}))
         adapter2.close()
-    bound = max(path, write_budget)
     return {
-        "spokes": spokes, "resources": len(graph), "time_scale": scale,
-        "parallelism": parallelism or f"auto ({auto_workers(graph)})",
-        "apply_wall_s": round(wall, 1), "critical_path_s": round(path, 1), "write_budget_s": round(write_budget, 1),
-        "read_budget_s": round(read_budget, 1),
-        "apply_over_bound": round(wall / bound, 3) if bound else None,
-        "failed": len(failures), "failures": [f"{o.address}: {o.error}" for o in failures[:5]],
-        "requests": {k: stats[k] for k in ("reads", "writes", "deletes")}, "throttled_429": throttled,
+        **result,
         "no_change_apply": {
             "wall_s": round(again_wall, 1), "reads": again_stats["reads"], "writes": again_stats["writes"],
             "reads_per_resource": round(again_stats["reads"] / len(graph), 3),
@@ -127,6 +156,44 @@ def scale_apply(spokes: int, scale: float, parallelism: int | None, observed_fil
             "all_noop": all(o.action.name == "NOOP" for o in again.outcomes),
         },
     }
+
+
+def _create_s(node: Any, latency: dict[str, dict[str, float]], scale: float) -> float:
+    """What the emulator's latency model charges for creating ``node``, on its clock."""
+    return latency.get(node.kind.arm_type.lower(), {}).get("create", 0.0) * scale
+
+
+def bounds(graph: Any, latency: dict[str, dict[str, float]], scale: float) -> dict[str, Any]:
+    """The lower bounds beside the goal's: the longest chain of dependencies alone (ARM's
+    serialisation ignored), and for the longest serialised queue the earliest it can finish
+    (its writes one after another, each no earlier than its dependencies allow: max over j of
+    r_j + the seconds of every write of the queue ready at r_j or later). The goal's critical
+    path (``critical_path``) counts both at once; when it equals the queue's bound, the queue is
+    what limits the apply, not a chain of dependencies."""
+    from lzengine.executor import serialization_key
+
+    earliest: dict[str, float] = {}
+    finish: dict[str, float] = {}
+    queues: dict[str, list[str]] = {}
+    for address in graph.order():
+        node = graph.nodes[address]
+        earliest[address] = max((finish[d] for d in node.depends_on if d in finish), default=0.0)
+        finish[address] = earliest[address] + _create_s(node, latency, scale)
+        key = serialization_key(node, node.body)
+        if key is not None:
+            queues.setdefault(key, []).append(address)
+    best: dict[str, Any] = {"seconds": 0.0}
+    for key, members in queues.items():
+        members.sort(key=lambda a: earliest[a])
+        durations = [_create_s(graph.nodes[a], latency, scale) for a in members]
+        tail, end = 0.0, 0.0
+        for index in range(len(members) - 1, -1, -1):
+            tail += durations[index]
+            end = max(end, earliest[members[index]] + tail)
+        if end > best["seconds"]:
+            best = {"seconds": round(end, 1), "key": key.rsplit("/providers/", 1)[-1], "writes": len(members),
+                    "work_s": round(sum(durations), 1), "first_ready_s": round(earliest[members[0]], 1)}
+    return {"dependency_path_s": round(max(finish.values(), default=0.0), 1), "longest_queue": best}
 
 
 def auto_workers(graph: Any) -> int:
@@ -205,7 +272,18 @@ def main() -> None:
                         help="operations in flight: a number, or auto (the default of lzengine apply)")
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="skip the existing bench_apply figures")
+    parser.add_argument("--timeline", type=Path, help="save the first apply's per-resource timeline (JSON) here")
+    parser.add_argument("--apply-only", action="store_true",
+                        help="only the throttled apply and its timeline analysis (for iterating on the scheduler)")
     args = parser.parse_args()
+    if args.apply_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            apply_figures = scale_apply(args.spokes, args.time_scale, None if args.parallelism == "auto"
+                                        else int(args.parallelism), Path(tmp) / "observed.json", args.timeline,
+                                        no_change=False)
+        print(json.dumps(apply_figures))
+        print(summary(apply_figures["timeline"]))
+        return
     figures: dict[str, Any] = {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")}
     with tempfile.TemporaryDirectory() as tmp:
         observed_file = Path(tmp) / "observed.json"
@@ -229,6 +307,10 @@ def main() -> None:
         ("  critical path / ARM write budget / read budget (emulator clock)",
          f"{a['critical_path_s']} s / {a['write_budget_s']} s / {a['read_budget_s']} s", ""),
         ("  apply wall / max(critical path, write budget)", f"{a['apply_over_bound']}", "<= 1.15"),
+        ("  longest chain of dependencies alone; longest serialised queue's earliest end",
+         f"{a['bounds']['dependency_path_s']} s; {a['bounds']['longest_queue'].get('seconds')} s "
+         f"({a['bounds']['longest_queue'].get('writes')} writes on {a['bounds']['longest_queue'].get('key')})", ""),
+        ("  apply wall / max(dependency chain, write budget)", f"{a['apply_over_dependency_bound']}", ""),
         ("  failed resources; 429s met", f"{a['failed']}; {a['throttled_429']}", "0; rare"),
         ("no-change apply: reads per resource", f"{a['no_change_apply']['reads_per_resource']} "
          f"({a['no_change_apply']['reads']} reads, {a['no_change_apply']['writes']} writes)", "<= 0.3, 0 writes"),
@@ -246,6 +328,7 @@ def main() -> None:
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)))
+    print(summary(a["timeline"]))
 
 
 if __name__ == "__main__":

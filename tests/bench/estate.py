@@ -3,8 +3,12 @@
 Who uses it: ``tests/bench/bench_scale.py`` (the 100-spoke benchmark) and the CI test that a
 small estate converges against a throttled emulator. Each spoke has what
 ``plans/ai-landing-zone.yaml``'s spoke has (an extra workload subnet, an AI Services account
-with a model deployment, AI Search, App Service behind an Application Gateway, monitoring with
-an alert), so a spoke is about 50 resources. Spokes are spread over a handful of teams.
+with a model deployment and a Foundry project, AI Search, App Service behind an Application
+Gateway, a Key Vault, a storage account, monitoring with an alert and its e-mail action group),
+about 77 resources a spoke, except its AI gateway: one API Management instance takes 45 minutes
+to create, so a gateway per spoke would make every run of the benchmark that long and its bound
+that one resource's creation, whatever the scheduler does. Spokes are spread over a handful of
+teams.
 
 Run ``python tests/bench/estate.py 100 > estate.yaml`` to look at one.
 """
@@ -50,12 +54,17 @@ SPOKE = """\
       kind: AIServices
       deployments:
         - {{model: gpt-4o-mini, version: "2024-07-18", sku: GlobalStandard, capacity: 1}}
+      projects:
+        - {{name: research}}
     search: {{sku: basic, replicas: 1}}
     app_service: {{sku: P1v3, capacity: 3}}
     app_gateway: {{min_capacity: 1, max_capacity: 2}}
+    key_vault: {{}}
+    storage: {{}}
     monitoring:
       alerts:
         - {{name: http-5xx, target: app_service, metric: Http5xx, threshold: 10, aggregation: Total}}
+      alert_emails: [oncall-s{index:03d}@example.com]
 """
 
 TEAMS = 10
