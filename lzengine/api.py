@@ -104,6 +104,8 @@ class PlanResult:
     #: internal: the engine's decisions, so ``apply(plan=...)`` need not read again
     _changeset: Any = field(default=None, repr=False)
     _prune: Any = field(default=None, repr=False)
+    #: internal: the control zone's records and checkpoint as that plan's observation read them
+    _verification: Any = field(default=None, repr=False)
 
     @property
     def notes(self) -> list[str]:
@@ -189,6 +191,7 @@ class LandingZone:
         lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
         lock_holder: str | None = None,
         on_lock_wait: Callable[[LockInfo], None] | None = None,
+        refresh: bool = False,
     ):
         self.plan_model = plan
         self.target = target
@@ -204,6 +207,9 @@ class LandingZone:
         self.lock_timeout_s = lock_timeout_s
         self.lock_holder = lock_holder
         self.on_lock_wait = on_lock_wait
+        #: read every resource, like ``terraform plan -refresh``: none is taken as unchanged since
+        #: verified from the Activity Log (``lzengine.verified``)
+        self.refresh = refresh
 
     @property
     def name(self) -> str:
@@ -221,7 +227,7 @@ class LandingZone:
         prune_plan = engine.plan_prune(self.graph, self.name) if prune else None
         if prune_plan is not None:
             changes += list(prune_plan[1].changes.values())
-        return PlanResult(changes, self.target.label, changeset, prune_plan)
+        return PlanResult(changes, self.target.label, changeset, prune_plan, engine.verification)
 
     def drift(self) -> DriftReport:
         """The live estate against the plan: one read per resource, no policy preflight, no writes."""
@@ -234,7 +240,7 @@ class LandingZone:
         from lzengine.retry import Attempts, run_with_retries
         from lzengine.verify import run_checks
 
-        with self._engine(preflight=False) as engine:
+        with self._engine(preflight=False, refresh=True) as engine:  # checks look at live-only fields
             changeset = engine.plan(self.graph)
 
             def read(operation: Callable[[], Any]) -> Any:
@@ -264,6 +270,7 @@ class LandingZone:
                 plan = self._plan(engine, prune)
             else:
                 engine.adapter.forget()
+                engine.verification = plan._verification  # what that plan's observation verified, and when
             self._confirm(plan.changes, plan.destructive, allow_destructive, confirm,
                           "this apply would replace or delete resources")
             report = engine.apply(self.graph, plan._changeset)
@@ -344,7 +351,7 @@ class LandingZone:
         raise ConfirmationRefused(what, destructive)
 
     @contextlib.contextmanager
-    def _engine(self, *, preflight: bool = True, purge: bool = False) -> Iterator[Any]:
+    def _engine(self, *, preflight: bool = True, purge: bool = False, refresh: bool = False) -> Iterator[Any]:
         """An engine on a fresh adapter, with ``self.graph`` compiled against the live VNets
         (existing subnets keep their prefixes). ``preflight=False`` (drift, verify) skips the
         policy, quota and model checks, so each resource is read once and nothing else is."""
@@ -358,7 +365,7 @@ class LandingZone:
         retry = RetryPolicy(backoff_scale=self.target.backoff_scale)
         options = EngineOptions(parallelism=self.parallelism, team=self.team, purge=purge,
                                 policy_preflight=preflight, run_preflight=preflight, stop=self.stop, retry=retry,
-                                landing_zone=self.plan_model.name)
+                                landing_zone=self.plan_model.name, refresh=refresh or self.refresh)
         try:
             try:
                 self.graph = compile_against_live(self.plan_model, self.target.subscription_id, adapter, retry)

@@ -61,6 +61,14 @@ def _lock_timeout_option(help_text: str) -> Any:
                         help=f"{help_text} [default: 300]")
 
 
+#: ``--refresh`` of plan, apply and drift: read every resource, like ``terraform plan -refresh``
+_refresh_option = click.option(
+    "--refresh", is_flag=True,
+    help="Read every resource. Without it, a resource verified by an earlier run and untouched since "
+         "according to the Azure Activity Log is not read again (a change made in the few minutes before "
+         "this run may then be seen by the next run).")
+
+
 def _target_options(func: Any) -> Any:
     options = [
         click.option("--target", type=click.Choice(["local", "azure"]), default=None,
@@ -189,6 +197,7 @@ def graph(file: str, fmt: str, subscription: str | None, log_format: str | None)
 @_target_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none, 1 on error.")
 @click.option("--prune", is_flag=True, help="Also show deletions of resources this landing zone no longer declares.")
+@_refresh_option
 def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> None:
     """Show what apply would change, field by field. Writes nothing.
 
@@ -222,6 +231,7 @@ def plan(file: str, detailed_exitcode: bool, prune: bool, **options: Any) -> Non
 @_lock_timeout_option("Seconds to wait for another run of this landing zone to finish before giving up (exit 1).")
 @click.option("--prune", is_flag=True,
               help="Delete resources tagged as managed by this landing zone that the plan no longer declares.")
+@_refresh_option
 def apply(file: str, yes: bool, prune: bool, **options: Any) -> None:
     """Converge Azure to the plan: create and update what differs, in dependency order."""
     from lzengine.report import render_report_text
@@ -264,6 +274,7 @@ def destroy(file: str, yes: bool, purge: bool, **options: Any) -> None:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @_target_options
+@_refresh_option
 def drift(file: str, **options: Any) -> None:
     """Compare the live estate with the plan, without writing: exit 0 in sync, 2 drifted, 1 error.
 
@@ -476,7 +487,7 @@ def _session(file: str, options: dict[str, Any], stop: Any = None) -> Iterator[S
             reporter = _reporter(as_json, log)
             zone = api.LandingZone(plan_model, target, parallelism=options["parallelism"], team=options["team"],
                                    on_progress=_forward(reporter), stop=stop,
-                                   lock_timeout_s=_lock_timeout(options),
+                                   lock_timeout_s=_lock_timeout(options), refresh=bool(options.get("refresh")),
                                    on_lock_wait=lambda held: log.info(
                                        "lock-wait", f"waiting for the lock of {plan_model.name}: held by "
                                        f"{held.describe()}", to_stderr=True, holder=held.as_dict()))

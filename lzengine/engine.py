@@ -19,15 +19,16 @@ from typing import Any
 from lzengine import address_guard, existing, ids, model_preflight, name_preflight, preflight, prune, refs
 from lzengine.adapters.base import Adapter, at, subscriptions_of
 from lzengine.compile import MANAGED_BY_TAG, ZONE_TAG
-from lzengine.control_zone import ControlZone
+from lzengine.control_zone import HUB_RESOURCE_GROUP, ControlZone
 from lzengine.diff import Action, Change, decide, secret_paths
 from lzengine.errors import ProviderError
 from lzengine.executor import AUTO_MIN, ChangeSet, Executor
 from lzengine.graph import Graph, Node
 from lzengine.kinds import generic_kind, kind_for_type
-from lzengine.ownership import Ownership, needs_record
+from lzengine.ownership import Ownership, Snapshot, needs_record
 from lzengine.report import NilReporter, Outcome, Reporter, RunReport, Status, refused_run
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
+from lzengine.verified import MARGIN_S, RETENTION_S, desired_hash, iso, referenced, touched, unchanged_body
 
 #: how long registering the resource providers of a change set may take
 REGISTRATION_DEADLINE_S = 15 * 60
@@ -53,6 +54,11 @@ class EngineOptions:
     landing_zone: str | None = None
     #: when set, operations in flight finish and no new one starts (reconcile on SIGTERM)
     stop: threading.Event | None = None
+    #: read every resource (``--refresh``): no resource is observed as "unchanged since verified"
+    #: from the Activity Log (``lzengine.verified``); needs ``landing_zone`` to apply at all
+    refresh: bool = False
+    #: how far before the checkpoint the Activity Log is read (its latency; ``lzengine.verified``)
+    activity_margin_s: float = MARGIN_S
 
 
 class Engine:
@@ -64,6 +70,11 @@ class Engine:
         self.reporter = reporter or NilReporter()
         #: address → why it could not be read (another team's resource, under --team)
         self.unreadable: dict[str, str] = {}
+        #: the control zone's records and checkpoint as the last observation found them (None:
+        #: no landing zone, or they could not be read); ``apply`` records hashes and advances from it
+        self.verification: Snapshot | None = None
+        #: addresses the last observation reported unchanged since verified, without reading them
+        self.unchanged: set[str] = set()
 
     def observe(self, graph: Graph) -> dict[str, dict[str, Any] | None]:
         """Read every node's live body (None when absent), in parallel, with as few reads as the
@@ -81,6 +92,9 @@ class Engine:
         lists = [scope for scope, members in groups.items() if len(members) > 1]  # one: a GET is as cheap
         listed = {node.address for scope in lists for node in groups[scope]}
         singles = [node for node in nodes if node.address not in listed]
+        # what no list returns and the Activity Log shows untouched since it was verified: no GET
+        unchanged = self._unchanged(graph, singles)
+        singles = [node for node in singles if node.address not in unchanged]
 
         self.unreadable = {}
 
@@ -118,6 +132,7 @@ class Engine:
             for scope, index in zip(lists, found, strict=True):
                 for node in groups[scope] if index is not None else ():
                     observed[node.address] = index.get(node.arm_id.lower())
+            observed.update(unchanged)  # verified and untouched since (lzengine.verified): not read
             by_id = {n.arm_id.lower(): n.address for n in nodes}
             for wave in _by_ancestry(singles + refused, by_id):
                 # a child of an absent resource, or a resource in a missing group, is absent too:
@@ -126,6 +141,52 @@ class Engine:
                 observed.update((n.address, None) for n in wave)
                 observed.update((n.address, b) for n, b in zip(unknown, pool.map(read, unknown), strict=True))
         return {node.address: observed[node.address] for node in nodes}
+
+    def _unchanged(self, graph: Graph, singles: list[Node]) -> dict[str, dict[str, Any]]:
+        """The nodes among ``singles`` (those only a GET would read) observed as unchanged since
+        verified (``lzengine.verified``): a record with their desired hash, a checkpoint, and no
+        Activity Log event on, under or above them since the checkpoint minus the margin. Anything
+        unknown leaves a node to its GET."""
+        self.verification = None
+        self.unchanged = set()
+        zone = self.options.landing_zone
+        if not zone or HUB_RESOURCE_GROUP not in graph.nodes:
+            return {}
+        control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
+        try:
+            snapshot: Snapshot = self._with_retries(Ownership(self.adapter, control).snapshot)
+        except ProviderError:
+            return {}  # the records cannot be read (a team without access to the control zone): GET
+        self.verification = snapshot
+        checkpoint = snapshot.checkpoint
+        if self.options.refresh or checkpoint is None or snapshot.server_time is None \
+                or checkpoint.since < snapshot.server_time - RETENTION_S:
+            return {}
+        needed = referenced(graph)
+        candidates = []
+        for node in singles:
+            record = snapshot.records.get(node.arm_id.lower())
+            wanted = desired_hash(node) if record is not None and node.address not in needed else None
+            if wanted is not None and record is not None and record[2] == wanted:
+                candidates.append(node)
+        by_subscription: dict[str, list[Node]] = {}
+        for node in candidates:
+            subscription = subscriptions_of([node.arm_id], self.adapter.subscription_id)[0]
+            by_subscription.setdefault(subscription, []).append(node)
+        since = iso(checkpoint.since - self.options.activity_margin_s)
+        unchanged: dict[str, dict[str, Any]] = {}
+        for subscription, members in sorted(by_subscription.items()):
+            log = at(self.adapter, subscription)
+            if not hasattr(log, "activity_log"):
+                continue
+            try:
+                events = self._with_retries(partial(log.activity_log, since))  # type: ignore[attr-defined]
+            except ProviderError:
+                continue  # unreadable (403 for a team's identity) or failing: read them with GETs
+            changed = touched(members, events, checkpoint)
+            unchanged.update({node.address: unchanged_body(node) for node in members if node.address not in changed})
+        self.unchanged = set(unchanged)
+        return unchanged
 
     def _under_absent(self, node: Node, by_id: dict[str, str], observed: dict[str, dict[str, Any] | None]) -> bool:
         """Whether a resource of the graph that ``node`` lives in was observed absent (and not
@@ -357,7 +418,25 @@ class Engine:
         outcomes = [replace(o, status=Status.NOT_APPLIED, error=self.unreadable[o.address])
                     if o.address in self.unreadable and o.status is Status.OK else o for o in outcomes]
         outcomes += self._record_children(graph, outcomes)
+        self._advance_checkpoint(graph, outcomes)
         return RunReport(outcomes=outcomes, duration_s=self.options.clock() - started)
+
+    def _advance_checkpoint(self, graph: Graph, outcomes: list[Outcome]) -> None:
+        """Move the landing zone's checkpoint to when this run began observing, when every
+        resource ended converged (``lzengine.verified``): a failed, blocked or unread resource
+        leaves it where it was, so the next run reads the Activity Log from the older time."""
+        snapshot = self.verification
+        zone = self.options.landing_zone
+        if not zone or snapshot is None or snapshot.server_time is None or self.unreadable:
+            return
+        if any(o.status is not Status.OK for o in outcomes):
+            return
+        control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
+        run = str(getattr(self.adapter, "correlation_id", "") or "")
+        try:  # one attempt, no retries: the zone may be gone with a replaced hub resource group
+            Ownership(self.adapter, control).advance(snapshot.server_time, run)
+        except ProviderError:
+            return  # not advanced: the next run reads a longer stretch of the log, nothing worse
 
     def _record_children(self, graph: Graph, outcomes: list[Outcome]) -> list[Outcome]:
         """Record every declared child that exists after this run and has no record yet (created
@@ -374,8 +453,20 @@ class Engine:
         ownership = Ownership(self.adapter, control)
         started = self.options.clock()
         try:
-            recorded = self._with_retries(ownership.recorded)
-            missing = [(n.arm_id, n.kind.arm_type) for n in candidates if n.arm_id.lower() not in recorded]
+            # the records as this run's observation found them (this run holds the zone's lock);
+            # each converged resource's record carries the hash of the body it now matches, written
+            # only when missing or different (lzengine.verified)
+            # (listed again when this run deleted or replaced anything: a replaced hub resource
+            # group takes the control zone and its records along)
+            rewritten = any(o.action in (Action.DELETE, Action.REPLACE) for o in outcomes)
+            snapshot = self.verification if self.verification is not None and not rewritten \
+                else self._with_retries(ownership.snapshot)
+            missing = []
+            for n in candidates:
+                found = snapshot.records.get(n.arm_id.lower())
+                wanted = desired_hash(n)
+                if found is None or (wanted is not None and found[2] != wanted):
+                    missing.append((n.arm_id, n.kind.arm_type, wanted))
             self._with_retries(partial(ownership.record, missing))
         except ProviderError as error:
             change = Change(Action.CREATE, "lzengine.ownership", control.arm_id,

@@ -17,6 +17,7 @@ import importlib
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,9 @@ POLICY_CLIENT = "azure.mgmt.resource.policy:PolicyClient"
 MANAGEMENT_GROUPS_CLIENT = "azure.mgmt.managementgroups:ManagementGroupsMgmtClient"
 PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 COGNITIVE_CLIENT = "azure.mgmt.cognitiveservices:CognitiveServicesManagementClient"
+MONITOR_CLIENT = "azure.mgmt.monitor:MonitorManagementClient"
+#: what observation needs of an Activity Log event (``$select`` keeps the pages small)
+ACTIVITY_FIELDS = "resourceId,operationName,status,correlationId,eventTimestamp,submissionTimestamp"
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
@@ -121,6 +125,9 @@ class AzureSdkAdapter:
         self.pacer = pacer or Pacer(speedup=connection.pacing_speedup)
         self._shared = _Shared()
         self._root = True
+        #: sent as ``x-ms-correlation-request-id`` on every request of this adapter (one run), so
+        #: the Activity Log events of the run's own writes carry it (``lzengine.verified``)
+        self.correlation_id = str(uuid.uuid4())
 
     def for_subscription(self, subscription: str) -> AzureSdkAdapter:
         """This adapter, addressing ``subscription`` in its subscription-wide calls."""
@@ -179,7 +186,7 @@ class AzureSdkAdapter:
 
         return [
             policies.RequestIdPolicy(),
-            policies.HeadersPolicy(),
+            policies.HeadersPolicy({"x-ms-correlation-request-id": self.correlation_id}),
             policies.UserAgentPolicy(sdk_moniker="lzengine"),
             policies.ProxyPolicy(),
             policies.ContentDecodePolicy(),
@@ -417,6 +424,58 @@ class AzureSdkAdapter:
             if error.status == 404:
                 return []
             raise error from None
+
+    def list_txt_records_dated(self, resource_group: str, zone: str) -> tuple[list[dict[str, Any]], float | None]:
+        """``list_txt_records``, with ARM's server time when it answered (the first page's ``Date``
+        header, whole seconds, so never later than the true time); ([], time) when the zone is absent."""
+        from email.utils import parsedate_to_datetime
+
+        dates: list[str] = []
+
+        def keep_date(response: Any) -> None:
+            dates.append(response.http_response.headers.get("Date") or "")
+
+        client = self.client(PRIVATE_DNS_CLIENT)
+        try:
+            items = [dict(_as_rest(r)) for r in client.record_sets.list_by_type(
+                resource_group, zone, "TXT", raw_response_hook=keep_date)]
+        except Exception as exc:  # noqa: BLE001
+            error = to_provider_error(exc, _txt_id(self.subscription_id, resource_group, zone, ""), "list")
+            if error.status != 404:
+                raise error from None
+            return [], None  # no control zone: nothing was verified yet
+        try:
+            server_time = parsedate_to_datetime(dates[0]).timestamp() if dates and dates[0] else None
+        except (TypeError, ValueError):
+            server_time = None
+        return items, server_time
+
+    def activity_log(self, since: str) -> list[dict[str, Any]]:
+        """The Activity Log events of this view's subscription since ``since`` (ISO 8601, UTC), every
+        page: ``resourceId``, ``operationName``, ``status``, ``correlationId``, ``eventTimestamp``,
+        ``submissionTimestamp``.
+        The ``$filter`` is the one form Azure documents for "events for a subscription in a time
+        range" (Monitor REST API 2015-04-01, ActivityLogs_List: "The $filter argument is very
+        restricted ... No other syntax is allowed"); needs ``Microsoft.Insights/eventtypes/values/read``
+        at the subscription (Reader and above)."""
+        client = self.client(MONITOR_CLIENT)
+        pages: list[Any] = []
+
+        def keep_page(response: Any) -> None:  # the raw page, before the SDK's models
+            try:
+                pages.append(json.loads(response.http_response.text()))
+            except ValueError:
+                pages.append({})
+
+        try:
+            for _ in client.activity_logs.list(filter=f"eventTimestamp ge '{since}'", select=ACTIVITY_FIELDS,
+                                               raw_response_hook=keep_page):
+                pass
+        except Exception as exc:  # noqa: BLE001
+            raise to_provider_error(exc, f"/subscriptions/{self.subscription_id}/providers/microsoft.insights/"
+                                    "eventtypes/management/values", "list") from None
+        return [item for page in pages if isinstance(page, dict) for item in page.get("value") or []
+                if isinstance(item, dict)]
 
     def _operation(self, kind: ResourceKind, method: str, arm_id: str) -> Any:
         """The SDK operation, on the client of the subscription ``arm_id`` lies in (a resource at a

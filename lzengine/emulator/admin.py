@@ -32,6 +32,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/faults", "DELETE"): "faults_delete",
     ("/principals", "GET"): "principals_get",
     ("/principals", "POST"): "principals_post",
+    ("/activitylog", "GET"): "activitylog",
+    ("/activitylog", "PUT"): "activitylog",
     ("/clock", "GET"): "clock",
     ("/clock", "POST"): "clock",
     ("/settle", "POST"): "settle",
@@ -175,6 +177,17 @@ class AdminApi:
         if request.method.upper() == "POST":
             b.clock.advance(float(json_body(request).get("advance", 0)))
         return Reply(200, {"offset": b.clock.offset, "now": b.clock()})
+
+    def activitylog(self, request: Request) -> Reply:
+        """The Activity Log's delay: ``{"delay_s": x}`` makes events visible x emulator-clock seconds
+        after they happen (null: Azure's latency on the time scale); answers the events kept."""
+        b = self.backend
+        with b.lock:
+            if request.method == "PUT":
+                delay = json_body(request).get("delay_s")
+                b.activity.delay_s = None if delay is None else float(delay)
+            return Reply(200, {"delay_s": b.activity.delay(), "now": b.activity.wall(),
+                               "value": [e.body for e in b.activity.events]})
 
     def settle(self, request: Request) -> Reply:
         return Reply(200, {"completed": self.backend.finish_all()})

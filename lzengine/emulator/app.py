@@ -337,9 +337,29 @@ class EmulatorApp:
 
         with self.backend.lock:
             self.backend.settle()
-            reply = self.dispatch(route, method, request, ctx, principal)
+            try:
+                reply = self.dispatch(route, method, request, ctx, principal)
+            except ArmError as exc:
+                self._log_activity(route, method, request, principal, exc.status)
+                raise
+            self._log_activity(route, method, request, principal, reply.status)
             reply.encode()
         return reply
+
+    def _log_activity(self, route: Route, method: str, request: Request, principal: Principal, status: int) -> None:
+        """An Activity Log event for a write, delete or action on a resource path (``rp_activitylog``)."""
+        verb = {"PUT": "write", "PATCH": "write", "DELETE": "delete", "POST": "action"}.get(method)
+        rp = route.rp
+        if verb is None or rp is None:
+            return
+        # a POST on a collection path is an action of the parent (``.../accounts/x/listKeys``)
+        resource_id = rp.parent_id if rp.is_collection and method == "POST" else rp.id
+        self.backend.activity.record(
+            subscription=route.sub or self.backend.subscription_id, resource_id=resource_id,
+            resource_group=rp.resource_group, full_type=rp.full_type, verb=verb, status_code=status,
+            caller=principal.name or principal.object_id, method=method,
+            correlation_id=request.headers.get("x-ms-correlation-request-id") or str(uuid.uuid4()),
+            client_request_id=request.headers.get("x-ms-client-request-id") or "")
 
     def _authenticate(self, request: Request) -> Principal:
         header = request.headers.get("Authorization")

@@ -28,6 +28,7 @@ from lzengine.emulator.lro import Clock, Operation, Operations, retry_headers
 from lzengine.emulator.paths import ResourcePath
 from lzengine.emulator.preconditions import ETags
 from lzengine.emulator.registrations import Registrations
+from lzengine.emulator.rp_activitylog import ActivityLog
 from lzengine.emulator.store import Resource, Store
 from lzengine.emulator.subscriptions import DEFAULT_SUBSCRIPTION_ID, Subscriptions
 from lzengine.emulator.today import source as today_source
@@ -88,6 +89,8 @@ class Backend:
         self.registrations = Registrations(self.store, self.subscription_id)
         #: directory objects beside managed identities: object id → principal type (app-managed)
         self.directory: dict[str, str] = {}
+        #: every write, delete and action ARM handled (``app`` records them), for the Activity Log
+        self.activity = ActivityLog(self.clock, self.time_scale)
         self.policy = Governance(PolicyView(self), policy_dirs)
         self.crud = Crud(subscriptions=self.subscriptions, store=self.store, operations=self.operations,
                          etags=self.etags, policy=self.policy, registrations=self.registrations,
@@ -100,7 +103,7 @@ class Backend:
                            subscriptions=self.subscriptions, directory=self.directory,
                            policy=self.policy, renderer=self.render, clock=self.clock,
                            day=self.today, query=dict(ctx.query) if ctx else {},
-                           api_version=ctx.api_version if ctx else "")
+                           api_version=ctx.api_version if ctx else "", activity=self.activity)
 
     def render(self, res: Resource, ctx: RequestContext | None = None) -> dict[str, Any]:
         """The body GET answers for a stored resource (``ctx``: a GET's query, ``$expand``, reaches the hooks)."""
@@ -113,6 +116,7 @@ class Backend:
             self.operations.clear()
             self.policy.records.clear()
             self.policy.denials.clear()
+            self.activity.events.clear()
 
     def settle(self) -> None:
         """Apply every operation whose end time has passed."""

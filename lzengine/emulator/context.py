@@ -55,6 +55,8 @@ class RequestView:
     query: dict[str, str] = field(default_factory=dict)
     api_version: str = ""
     subscriptions: Any = None
+    #: the Activity Log (``lzengine.emulator.rp_activitylog.ActivityLog``), for its list handler
+    activity: Any = None
 
     def render(self, res: Resource) -> dict[str, Any]:
         return self.renderer(res)

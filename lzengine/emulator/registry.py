@@ -29,6 +29,7 @@ from lzengine.emulator import (
     casing,
     governance,
     locations,
+    rp_activitylog,
     rp_apim,
     rp_authorization,
     rp_cognitive,
@@ -88,6 +89,8 @@ PROVIDERS: tuple[ModuleType, ...] = (
     rp_management,
     rp_keyvault,
     rp_storage,
+    # the Activity Log (reads/issue 12): events of every write, for observation validated by the log
+    rp_activitylog,
     # the Azure Monitor agent's data collection rules and associations (the jump box)
     rp_monitor_dcr,
 )

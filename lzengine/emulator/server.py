@@ -128,6 +128,12 @@ class _Handler(WSGIRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the emulator's clock (advanced by ``/_emulator/clock``), as ARM's
+        server time: the Activity Log's event times are on the same clock."""
+        wall = getattr(getattr(getattr(self.server.app, "backend", None), "activity", None), "wall", None)
+        return super().date_time_string(wall() if timestamp is None and wall is not None else timestamp)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
 

@@ -54,7 +54,8 @@ def test_ignore_changes_leaves_policy_managed_fields_alone(cli, emulator, plan_f
     emulator.reset_stats()
     code, report = cli.json("apply", path)
     assert code == 0 and report["summary"]["update"] == 0
-    assert emulator.stats()["writes"] == 1  # the run lock's record only (lzengine.zone_lock)
+    # the run lock's record (lzengine.zone_lock) and the verification checkpoint (lzengine.verified) only
+    assert emulator.stats()["writes"] == 2
     vnet = emulator.resources()[vnet_id(emulator).lower()]
     assert vnet["tags"]["env"] == "stamped-by-policy"
     # Without the declaration the same field is drift.
