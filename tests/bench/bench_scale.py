@@ -324,7 +324,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         observed_file = Path(tmp) / "observed.json"
         parallelism = None if args.parallelism == "auto" else int(args.parallelism)
-        figures["apply"] = scale_apply(args.spokes, args.time_scale, parallelism, observed_file)
+        figures["apply"] = scale_apply(args.spokes, args.time_scale, parallelism, observed_file, args.timeline)
         figures["cost"] = cost(args.spokes, observed_file)
     figures["soak"] = soak(args.seeds)
     if not args.quick:
