@@ -61,6 +61,8 @@ _NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$")
 SKUS = {"developer", "basic", "standard", "premium", "consumption", "isolated", "basicv2", "standardv2",
         "premiumv2"}
 INJECTABLE = {"developer", "premium", "premiumv2"}
+#: scale units per region (Microsoft Learn, "API Management limits")
+MAX_UNITS = {"developer": 1, "basic": 2, "standard": 4, "premium": 12, "basicv2": 10, "standardv2": 10}
 METHODS = {"*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -92,6 +94,10 @@ def _validate_service(ctx: ProviderContext, rp: ResourcePath, body: dict[str, An
     if tier.lower() == "developer" and capacity not in (None, 1):
         raise errors.bad_request("InvalidParameters", "The Developer tier supports exactly 1 unit of capacity.",
                                  "sku.capacity")
+    most = MAX_UNITS.get(tier.lower())
+    if most is not None and isinstance(capacity, int) and capacity > most:  # [unconfirmed] code and wording
+        raise errors.bad_request("InvalidParameters", f"The {tier} tier supports at most {most} units of capacity "
+                                 "in a region.", "sku.capacity")
     p = props(body)
     if not p.get("publisherEmail") or not p.get("publisherName"):
         raise errors.bad_request("ValidationError", "properties.publisherEmail and properties.publisherName are "

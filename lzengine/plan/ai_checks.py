@@ -56,6 +56,9 @@ def foundry(plan: Plan) -> Iterator[Finding]:
 #: plan's tiers all take an inbound private endpoint (Microsoft Learn, "Feature-based comparison of
 #: the Azure API Management tiers": Consumption and Basic v2 do not, and the schema has neither).
 INTERNAL_TIERS = ("Developer", "Premium")
+#: Scale units a tier allows in one region (Microsoft Learn, "API Management limits": Developer 1,
+#: Basic 2, Standard 4, Premium 12 per region, Standard v2 10).
+MAX_UNITS = {"Developer": 1, "Basic": 2, "Standard": 4, "Premium": 12, "StandardV2": 10}
 
 
 def _gateway(gw: AiGateway, at: tuple[str | int, ...]) -> Iterator[Finding]:
@@ -63,6 +66,9 @@ def _gateway(gw: AiGateway, at: tuple[str | int, ...]) -> Iterator[Finding]:
     if gw.sku == "Developer" and gw.capacity != 1:
         yield Finding((*at, "capacity"), "a Developer API Management has exactly 1 unit",
                       "use sku: Premium to scale out", "invalid-value")
+    elif gw.capacity > MAX_UNITS[gw.sku]:
+        yield Finding((*at, "capacity"), f"API Management {gw.sku} scales to {MAX_UNITS[gw.sku]} units at most",
+                      "use a larger tier (Premium: 12 units)", "invalid-value")
     if gw.network == "internal" and gw.sku not in INTERNAL_TIERS:
         yield Finding((*at, "sku"), f"API Management {gw.sku} cannot be injected into a virtual network (internal "
                       "mode is Developer or Premium only)",

@@ -128,6 +128,11 @@ def test_plan_errors_for_gateways(cli, plan_file) -> None:
     assert result.exit_code == 1 and "cannot be injected into a virtual network" in result.output
     assert "network: private_endpoint" in result.output and f"standard.yaml:{line}:" in result.output
     assert "Application Insights, which spoke 'chat' does not deploy" in result.output  # every problem at once
+    big = edited(GATEWAY, "{publisher_email: ai-platform@contoso.example}",
+                 "{publisher_email: ai-platform@contoso.example, sku: Standard, capacity: 5, "
+                 "network: private_endpoint}")
+    result = cli("validate", plan_file(big, "big.yaml"))
+    assert result.exit_code == 1 and "Standard scales to 4 units at most" in result.output
 
 
 def test_a_deleted_gateway_keeps_its_name_until_restored_or_purged(cli, emulator, plan_file) -> None:

@@ -69,6 +69,7 @@ def test_internal_gateway_gets_a_private_address_an_identity_and_its_urls(apim: 
 @pytest.mark.parametrize(("change", "code", "words"), [
     ({"sku": "Standard"}, "InvalidParameters", "not supported in the Standard tier"),
     ({"capacity": 2}, "InvalidParameters", "exactly 1 unit"),
+    ({"sku": "Premium", "capacity": 13}, "InvalidParameters", "at most 12 units"),
     ({"nsg": False}, "InvalidParameters", "no Network Security Group"),
     ({"delegated": True}, "InvalidParameters", "delegated"),
     ({"publicNetworkAccess": "Disabled"}, "NotSupported", "not enabled during service creation"),
