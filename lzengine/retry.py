@@ -55,6 +55,10 @@ CLASSIFICATION: dict[str, Classification] = {
         "ResourceNotFound": R,  # read-after-create; writes only see it for parents not yet visible
         "ParentResourceNotFound": R,
         "ResourceGroupNotFound": R,
+        # a group still being deleted (a destroy just before, or another run) refuses writes with 409 until
+        # ARM has finished; a create then succeeds, so wait within the deadline (skypilot-org/skypilot#3712
+        # waits for exactly this after a delete; Azure/azure-cli#28679 shows the 409)
+        "ResourceGroupBeingDeleted": R,
         # the request itself is wrong, or a person must decide: stop
         "InvalidParameter": F,
         "InvalidParameterValue": F,

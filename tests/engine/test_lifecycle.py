@@ -53,6 +53,19 @@ def test_injected_conflicts_are_absorbed_in_virtual_time(harness, emulator) -> N
     assert sum(1 for key in state if "/subnets/" in key) == 4
 
 
+def test_a_resource_group_still_being_deleted_is_waited_for(harness, emulator) -> None:
+    # the emulator's busy answer for a resource group is ResourceGroupBeingDeleted (a destroy just
+    # before, or another run): the create waits for the deletion instead of failing the landing zone
+    harness.faults(rate=0.6, kinds=["conflict"], methods=["PUT"], seed=1)
+    graph = harness.graph(HUB)
+    report = harness.engine(parallelism=1).apply(graph)
+    assert report.exit_code == 0, [o.error for o in report.outcomes]
+    groups = [o for o in report.outcomes if o.address.endswith("resource_group")]
+    assert groups and any(o.attempts > 1 for o in groups), "the seeded faults should have refused a group once"
+    state = emulator.resources()
+    assert all(node.arm_id.lower() in state for node in graph)
+
+
 def test_transient_server_errors_and_dropped_connections_are_retried(harness, emulator) -> None:
     harness.faults(rate=0.25, kinds=["500", "503", "429", "reset"], seed=11)
     graph = harness.graph(HUB)
