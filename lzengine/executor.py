@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from lzengine import ids, refs
@@ -244,11 +245,11 @@ class Executor:
                 self._with_retries(node, attempts, lambda: self._delete(node))
             progress: dict[str, Any] = {}
             options = repairs(current, node.kind)
-            if refs.has_generated(desired):  # a secret made up for a create only (refs.GeneratedSecret)
-                desired = refs.fill_generated(desired, current.action in (Action.CREATE, Action.REPLACE))
             creating = current.action in (Action.CREATE, Action.REPLACE)
-            body = self._with_retries(node, attempts,
-                                      lambda: self._write(node, desired, progress, options, creating))
+            write = partial(self._write, node, desired, progress, options, creating)
+            if refs.has_generated(desired):  # a secret made up for a create only (refs.GeneratedSecret)
+                write = self._create_once(node, desired, progress, options, creating)
+            body = self._with_retries(node, attempts, write)
             return Outcome.of(current, Status.OK, attempts.count, self.clock() - started), body
         except ProviderError as error:
             secrets = [refs.resolve(r, outputs) for r in refs.find(node.body) if r.secret]
@@ -262,6 +263,26 @@ class Executor:
                 ),
                 None,
             )
+
+    def _create_once(self, node: Node, desired: dict[str, Any], progress: dict[str, Any],
+                     options: dict[str, str], creating: bool) -> Callable[[], dict[str, Any]]:
+        """The write of a body holding values made up for a create (a VM's admin password): a
+        create attempt that failed may still have made the resource (its operation ended Failed
+        after the VM existed, or the connection dropped after ARM accepted the PUT), and Azure
+        refuses those values on what exists (``PropertyChangeNotAllowed``), so every retry asks
+        first and is sent as an update once the resource is there."""
+        as_create = refs.fill_generated(desired, creating)
+        tried = False
+
+        def write() -> dict[str, Any]:
+            nonlocal tried
+            exists = tried and creating and self.adapter.read(node.kind, node.arm_id) is not None
+            tried = True
+            if exists:
+                return self._write(node, refs.fill_generated(desired, False), progress, options, False)
+            return self._write(node, as_create, progress, options, creating)
+
+        return write
 
     def _write(
         self, node: Node, desired: dict[str, Any], progress: dict[str, Any], options: dict[str, str],

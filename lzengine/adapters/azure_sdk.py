@@ -41,6 +41,12 @@ ACTIVITY_FIELDS = "resourceId,operationName,status,correlationId,eventTimestamp,
 REGISTRATION_POLLS = 60
 
 
+
+#: errors of a poll request itself (not of the operation it watches): resuming the poll is right
+POLL_TRANSIENT = frozenset({"connectionerror", "serviceunavailable", "gatewaytimeout", "toomanyrequests",
+                            "subscriptionrequeststhrottled"})
+
+
 class StaticTokenCredential:
     """A credential that always presents one bearer token (emulator or external endpoint)."""
 
@@ -585,6 +591,7 @@ class AzureSdkAdapter:
         method = self._operation(kind, kind.put, arm_id)
         args = self._args(kind, arm_id)
         extra = {**self._version(kind), **(options or {})}
+        polling = False
         try:
             if not kind.is_lro_put:
                 return method(*args, body, cls=_raw_json, **extra) or {}
@@ -594,10 +601,15 @@ class AzureSdkAdapter:
             else:
                 poller = method(*args, body, cls=_raw_json, **extra)
                 progress["continuation_token"] = poller.continuation_token()
+            polling = True
             result = poller.result()
         except Exception as exc:  # noqa: BLE001
             error = to_provider_error(exc, arm_id, "write")
-            if error.status == 200:  # the operation itself ended Failed/Canceled: next attempt re-PUTs
+            if error.status == 200 or (polling and error.code.lower() not in POLL_TRANSIENT):
+                # the operation itself ended Failed/Canceled (an Azure-AsyncOperation status of 200, or
+                # a Location poll answering the operation's error with its own status, as a storage
+                # account's does): resuming it would read the same failure again, so the next attempt
+                # re-PUTs
                 progress.pop("continuation_token", None)
             raise error from None
         progress.pop("continuation_token", None)

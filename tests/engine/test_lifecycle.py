@@ -130,3 +130,36 @@ def test_team_option_on_a_converged_zone_reports_nothing_to_do(harness, emulator
     report = harness.engine(team="chat-team").apply(graph)
     assert {o.status for o in report.outcomes} == {Status.OK}
     assert report.summary()["not_applied"] == 0 and report.summary()["noop"] == len(graph)
+
+
+
+JUMP_BOX_AND_STORAGE = """\
+name: contoso-ai
+location: swedencentral
+teams:
+  data-team: {principals: [22222222-2222-2222-2222-222222222222]}
+hub:
+  address_space: 10.100.0.0/16
+  jump_box: {}
+spokes:
+  - name: data
+    owner: data-team
+    address_space: 10.101.0.0/22
+    storage: {}
+"""
+
+
+def test_operations_that_end_failed_are_written_again_until_they_converge(harness, emulator) -> None:
+    # operations of the VM and the storage account end Failed after ARM accepted the PUT: the
+    # storage account's Location poll answers the failure (a resumed poll would read it again, so
+    # the retry re-PUTs), and the VM exists by then, so its retry must leave out the admin password
+    # Azure refuses to change (PropertyChangeNotAllowed)
+    harness.faults(rate=0.6, kinds=["lro-failed"], methods=["PUT"], seed=1,
+                   types=["Microsoft.Compute/virtualMachines", "Microsoft.Storage/storageAccounts"])
+    graph = harness.graph(JUMP_BOX_AND_STORAGE)
+    report = harness.engine(parallelism=1).apply(graph)
+    assert report.exit_code == 0, [o.error for o in report.outcomes if o.error]
+    retried = {o.address for o in report.outcomes if o.attempts > 1}
+    assert {"hub.jump_box", "spokes.data.storage"} <= retried, retried
+    state = emulator.resources()
+    assert all(node.arm_id.lower() in state for node in graph)
