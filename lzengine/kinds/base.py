@@ -132,3 +132,17 @@ class ResourceKind:
     @property
     def is_lro_delete(self) -> bool:
         return self.delete.startswith("begin_")
+
+
+#: The generic by-id operations of azure-mgmt-resource (``resources.get_by_id(id, api_version=...)``
+#: ...): for a type no typed SDK package serves, or whose typed client needs arguments its id does
+#: not name as segments.
+BY_ID_CLIENT = "azure.mgmt.resource.resources:ResourceManagementClient"
+
+
+def by_id_kind(name: str, arm_type: str, api_version: str, **facts: Any) -> ResourceKind:
+    """A kind read and written through the generic by-id operations; ``facts`` are the other
+    :class:`ResourceKind` fields (ignored paths, tags, deadlines ...)."""
+    return ResourceKind(name=name, arm_type=arm_type, client=BY_ID_CLIENT, operations="resources", id_args=(),
+                        get="get_by_id", put="begin_create_or_update_by_id", delete="begin_delete_by_id",
+                        api_version=api_version, by_id=True, **facts)

@@ -9,21 +9,12 @@ subscription than the one the typed clients are bound to. They are not in ``ALL_
 kind looked up by ARM type stays the writable one.
 """
 
-from lzengine.kinds.base import ResourceKind
+from lzengine.kinds.base import ResourceKind, by_id_kind
 
 
 def _existing(name: str, arm_type: str, api_version: str) -> ResourceKind:
-    return ResourceKind(
-        name=f"existing_{name}",
-        arm_type=arm_type,
-        client="azure.mgmt.resource.resources:ResourceManagementClient",
-        operations="resources",
-        id_args=(),
-        get="get_by_id",
-        put="begin_create_or_update_by_id",
-        delete="begin_delete_by_id",
-        api_version=api_version,
-        by_id=True,
+    return by_id_kind(
+        f"existing_{name}", arm_type, api_version,
         read_only=True,
         deadline_s=10 * 60,
     )

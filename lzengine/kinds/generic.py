@@ -8,24 +8,15 @@ which reads ``by_id``: ``resources.get_by_id(id, api_version=...)``,
 
 from functools import cache
 
-from lzengine.kinds.base import ResourceKind
+from lzengine.kinds.base import ResourceKind, by_id_kind
 
 
 @cache
 def generic_kind(arm_type: str, api_version: str) -> ResourceKind:
     """The kind of a raw resource of ``arm_type`` written at ``api_version``."""
     child = arm_type.count("/") > 1
-    return ResourceKind(
-        name=f"generic:{arm_type}@{api_version}",
-        arm_type=arm_type,
-        client="azure.mgmt.resource.resources:ResourceManagementClient",
-        operations="resources",
-        id_args=(),
-        get="get_by_id",
-        put="begin_create_or_update_by_id",
-        delete="begin_delete_by_id",
-        api_version=api_version,
-        by_id=True,
+    return by_id_kind(
+        f"generic:{arm_type}@{api_version}", arm_type, api_version,
         supports_tags=not child,
         has_location=not child,
         ignore_paths=("etag", "properties.provisioningState"),

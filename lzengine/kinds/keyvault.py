@@ -23,7 +23,7 @@ is ``contentType``, ``attributes`` and tags. Each write with a value is a new ve
 leaves secrets to their vault's deletion (``deleted_with_parent``).
 """
 
-from lzengine.kinds.base import ResourceKind
+from lzengine.kinds.base import ResourceKind, by_id_kind
 
 KEY_VAULT = ResourceKind(
     expected_s=15,
@@ -51,18 +51,9 @@ KEY_VAULT = ResourceKind(
 
 #: A user-assigned managed identity (the Application Gateway's, to read its certificate from a
 #: vault), through the generic by-id operations: no SDK package is needed for one plain resource.
-USER_ASSIGNED_IDENTITY = ResourceKind(
+USER_ASSIGNED_IDENTITY = by_id_kind(
+    "user_assigned_identity", "Microsoft.ManagedIdentity/userAssignedIdentities", "2023-01-31",
     expected_s=5,
-    name="user_assigned_identity",
-    arm_type="Microsoft.ManagedIdentity/userAssignedIdentities",
-    client="azure.mgmt.resource.resources:ResourceManagementClient",
-    operations="resources",
-    id_args=(),
-    get="get_by_id",
-    put="begin_create_or_update_by_id",
-    delete="begin_delete_by_id",
-    api_version="2023-01-31",
-    by_id=True,
     ignore_paths=("etag", "properties.principalId", "properties.clientId", "properties.tenantId"),
     replace_on=("location",),
 )

@@ -10,7 +10,7 @@ LROs. azure-mgmt-monitor 7 has no diagnostic settings operations, so they go thr
 (``{target id}/providers/Microsoft.Insights/diagnosticSettings/{name}``).
 """
 
-from lzengine.kinds.base import ResourceKind
+from lzengine.kinds.base import ResourceKind, by_id_kind
 
 LOG_ANALYTICS_WORKSPACE = ResourceKind(
     name="log_analytics_workspace",
@@ -64,17 +64,8 @@ METRIC_ALERT = ResourceKind(
     ignore_paths=("properties.lastUpdatedTime", "properties.isMigrated"),
 )
 
-DIAGNOSTIC_SETTING = ResourceKind(
-    name="diagnostic_setting",
-    arm_type="Microsoft.Insights/diagnosticSettings",
-    client="azure.mgmt.resource.resources:ResourceManagementClient",
-    operations="resources",
-    id_args=(),
-    get="get_by_id",
-    put="begin_create_or_update_by_id",
-    delete="begin_delete_by_id",
-    api_version="2021-05-01-preview",
-    by_id=True,
+DIAGNOSTIC_SETTING = by_id_kind(
+    "diagnostic_setting", "Microsoft.Insights/diagnosticSettings", "2021-05-01-preview",
     supports_tags=False,
     has_location=False,
 )

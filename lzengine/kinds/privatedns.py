@@ -5,7 +5,7 @@ Both are LROs that answer 200/201/202. Links of one zone are NOT serialised (see
 next to ``PRIVATE_DNS_ZONE_LINK``). Location is always ``global``.
 """
 
-from lzengine.kinds.base import ResourceKind
+from lzengine.kinds.base import ResourceKind, by_id_kind
 
 PRIVATE_DNS_CLIENT = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 #: None: azure-mgmt-privatedns 2 reads the api-version from its configuration only (2024-06-01).
@@ -51,18 +51,9 @@ PRIVATE_DNS_ZONE_LINK = ResourceKind(
 #: An A record set (the AI gateway's host names in ``azure-api.net``). The typed client's
 #: ``record_sets.create_or_update(group, zone, record_type, name, ...)`` takes the record type as an
 #: argument the id does not name as a segment, so these go through the generic by-id operations.
-PRIVATE_DNS_A_RECORD = ResourceKind(
+PRIVATE_DNS_A_RECORD = by_id_kind(
+    "private_dns_a_record", "Microsoft.Network/privateDnsZones/A", "2024-06-01",
     expected_s=2,
-    name="private_dns_a_record",
-    arm_type="Microsoft.Network/privateDnsZones/A",
-    client="azure.mgmt.resource.resources:ResourceManagementClient",
-    operations="resources",
-    id_args=(),
-    get="get_by_id",
-    put="begin_create_or_update_by_id",
-    delete="begin_delete_by_id",
-    api_version="2024-06-01",
-    by_id=True,
     supports_tags=False,
     has_location=False,
     ignore_paths=("etag", "properties.fqdn", "properties.isAutoRegistered", "properties.provisioningState"),
