@@ -28,7 +28,16 @@ from lzengine.kinds import generic_kind, kind_for_type
 from lzengine.ownership import Ownership, Snapshot, needs_record
 from lzengine.report import NilReporter, Outcome, Reporter, RunReport, Status, refused_run
 from lzengine.retry import Attempts, RetryPolicy, run_with_retries
-from lzengine.verified import MARGIN_S, RETENTION_S, desired_hash, iso, referenced, touched, unchanged_body
+from lzengine.verified import (
+    CHECKPOINT_REFRESH_S,
+    MARGIN_S,
+    RETENTION_S,
+    desired_hash,
+    iso,
+    referenced,
+    touched,
+    unchanged_body,
+)
 
 #: how long registering the resource providers of a change set may take
 REGISTRATION_DEADLINE_S = 15 * 60
@@ -430,6 +439,12 @@ class Engine:
         if not zone or snapshot is None or snapshot.server_time is None or self.unreadable:
             return
         if any(o.status is not Status.OK for o in outcomes):
+            return
+        previous = snapshot.checkpoint
+        wrote = any(o.action is not Action.NOOP for o in outcomes)
+        if not wrote and previous is not None and snapshot.server_time - previous.since < CHECKPOINT_REFRESH_S:
+            # nothing written: the checkpoint still holds (no event since it changed what this run
+            # found converged), and leaving it saves a no-change run its one write beside the lock
             return
         control = ControlZone.of_graph(graph, zone, self.adapter.subscription_id)
         run = str(getattr(self.adapter, "correlation_id", "") or "")

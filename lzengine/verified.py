@@ -48,6 +48,10 @@ MARGIN_S = 30 * 60.0
 CLOCK_SKEW_S = 60.0
 #: the log keeps 90 days; a checkpoint older than this (a day short) is not used
 RETENTION_S = 89 * 24 * 3600.0
+#: a run that wrote nothing leaves a checkpoint younger than this where it is (it still holds:
+#: nothing changed it since), saving a write per no-change run; older, it is moved, so the stretch
+#: of log each run reads stays short
+CHECKPOINT_REFRESH_S = 6 * 3600.0
 #: bumped whenever what the hash covers, or how the diff decides, changes meaning
 HASH_VERSION = "1"
 
