@@ -146,13 +146,19 @@ def _read_group(adapter: Adapter, group: str) -> dict[str, Any] | None:
 
 
 def _subscriptions_below(group: Mapping[str, Any]) -> set[str]:
+    return _names_below(group, "/subscriptions")
+
+
+def _names_below(group: Mapping[str, Any], type_suffix: str) -> set[str]:
+    """Lower-cased names of every descendant of ``group`` (read with ``$expand=children&$recurse``)
+    whose type ends with ``type_suffix``, at any depth."""
     found: set[str] = set()
     queue = list((group.get("properties") or {}).get("children") or [])
     while queue:
         child = queue.pop()
         if not isinstance(child, Mapping):
             continue
-        if str(child.get("type", "")).lower().endswith("/subscriptions"):
+        if str(child.get("type", "")).lower().endswith(type_suffix):
             found.add(str(child.get("name", "")).lower())
         queue.extend(child.get("children") or [])
     return found
@@ -280,16 +286,7 @@ def _contains(location: str, scope: str, below: Any) -> bool:
 
 
 def _groups_below(group: Mapping[str, Any]) -> set[str]:
-    found: set[str] = set()
-    queue = list((group.get("properties") or {}).get("children") or [])
-    while queue:
-        child = queue.pop()
-        if not isinstance(child, Mapping):
-            continue
-        if str(child.get("type", "")).lower().endswith("/managementgroups"):
-            found.add(str(child.get("name", "")).lower())
-        queue.extend(child.get("children") or [])
-    return found
+    return _names_below(group, "/managementgroups")
 
 
 def _definitions(assignments: list[policy.Assignment], adapter: Adapter, notes: list[str],

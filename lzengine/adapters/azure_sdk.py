@@ -18,6 +18,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,20 @@ ACTIVITY_FIELDS = "resourceId,operationName,status,correlationId,eventTimestamp,
 #: how many times to re-read a provider that is still registering (x 10 polling intervals)
 REGISTRATION_POLLS = 60
 
+
+
+def _raw_pages() -> tuple[list[Any], Callable[[Any], None]]:
+    """A list and a ``raw_response_hook`` that appends each page's raw JSON to it (before the SDK
+    turns it into models, which drop fields lzengine compares), for the paged list operations."""
+    pages: list[Any] = []
+
+    def keep_page(response: Any) -> None:
+        try:
+            pages.append(json.loads(response.http_response.text()))
+        except ValueError:
+            pages.append({})
+
+    return pages, keep_page
 
 
 #: errors of a poll request itself (not of the operation it watches): resuming the poll is right
@@ -465,13 +480,7 @@ class AzureSdkAdapter:
         restricted ... No other syntax is allowed"); needs ``Microsoft.Insights/eventtypes/values/read``
         at the subscription (Reader and above)."""
         client = self.client(MONITOR_CLIENT)
-        pages: list[Any] = []
-
-        def keep_page(response: Any) -> None:  # the raw page, before the SDK's models
-            try:
-                pages.append(json.loads(response.http_response.text()))
-            except ValueError:
-                pages.append({})
+        pages, keep_page = _raw_pages()
 
         try:
             for _ in client.activity_logs.list(filter=f"eventTimestamp ge '{since}'", select=ACTIVITY_FIELDS,
@@ -542,13 +551,7 @@ class AzureSdkAdapter:
         if spec.per_parent:
             names = ids.parse(parent).names()
             args = [names[segment.lower()] for segment in kind.id_args[:-1]]
-        pages: list[Any] = []
-
-        def keep_page(response: Any) -> None:  # the raw page, before the SDK's models
-            try:
-                pages.append(json.loads(response.http_response.text()))
-            except ValueError:
-                pages.append({})
+        pages, keep_page = _raw_pages()
 
         try:
             operation = self._operation(kind, spec.method, parent)
